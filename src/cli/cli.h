@@ -1,0 +1,60 @@
+/* The command-line layer: the command table's shape, exit codes, and the one place usage errors
+ * are produced. Only cli/ chooses exit codes. */
+#ifndef TARE_CLI_CLI_H
+#define TARE_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct diag_list;
+
+/* ARCHITECTURE §9. */
+enum tare_exit {
+	TARE_EXIT_OK = 0,
+	TARE_EXIT_GATES = 1,       /* gates failed, golden differs, compare found a regression */
+	TARE_EXIT_USAGE = 2,       /* usage error */
+	TARE_EXIT_INVALID = 3,     /* the matrix or another input file is invalid */
+	TARE_EXIT_ENV = 4,         /* the environment cannot do what was asked */
+	TARE_EXIT_INTERNAL = 5,    /* internal error */
+	TARE_EXIT_INTERRUPTED = 130,
+};
+
+/* What every command gets besides its arguments. */
+struct cli_ctx {
+	bool json;       /* --json: machine-readable stdout, errors included */
+	const char *argv0;
+};
+
+struct command {
+	const char *name;
+	/* argv[0] is the command name; getopt-ready. Returns an exit code. */
+	int (*run)(int argc, char **argv, const struct cli_ctx *ctx);
+	const char *summary; /* one line, for `tare --help` */
+	const char *usage;   /* the synopsis line(s) */
+	const char *help;    /* the rest of `tare help NAME` */
+	bool needs_root;
+};
+
+/* Prints "tare NAME: MESSAGE" and the command's usage on stderr (or a JSON error on stdout
+ * under --json); returns TARE_EXIT_USAGE. */
+int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prints diagnostics: the compiler format on stderr, or under --json one JSON document
+ * {"ok": false, "diagnostics": [...]} on stdout. Sorts them first. */
+void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d);
+
+/* Prints a one-line error that has no source location ("tare: error: ..." on stderr, or JSON
+ * on stdout) and returns code. */
+int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The command table (main.c). */
+const struct command *cli_find_command(const char *name);
+const struct command *const *cli_commands(void);
+
+/* Every command, defined in its own file under src/cli/. */
+extern const struct command cmd_validate;
+extern const struct command cmd_expand;
+
+#endif

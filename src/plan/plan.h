@@ -1,0 +1,66 @@
+/* The plan: a matrix expanded into its ordered list of dispatches (ARCHITECTURE §4). */
+#ifndef TARE_PLAN_PLAN_H
+#define TARE_PLAN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec/matrix.h"
+#include "util/diag.h"
+
+struct json_object;
+
+enum plan_phase { PHASE_CALIBRATE, PHASE_WARMUP, PHASE_MEASURE };
+
+/* One dispatch: one arm of one cell run once. */
+struct plan_dispatch {
+	size_t index;   /* 0-based over the whole plan */
+	size_t cell;    /* index into matrix.cells */
+	enum plan_phase phase;
+	int round;      /* 1-based within its phase */
+	int slot;       /* 0-based position within its round */
+	size_t arm;     /* index into matrix.arms */
+	/* Resolved argv and env. Every placeholder is substituted except {work_dir} and {trace_out},
+	 * which name paths inside the run directory and are substituted when the dispatch runs. For the
+	 * built-in workload argv[0] is "tare" and the runner execs its own binary. */
+	char **argv;
+	size_t argc;
+	struct matrix_env *env;
+	size_t env_len;
+	char *work_dir; /* relative to the run directory: "work/000042" */
+};
+
+/* Which cells to expand. All fields optional (zero value: every cell). */
+struct plan_select {
+	const char *const *cell_globs; /* fnmatch patterns; a cell is kept if any matches */
+	size_t n_cell_globs;
+	int max_tier;     /* -1: no tier filter; else cells with tier <= max_tier */
+	int shard_index;  /* 1-based; 0: no sharding */
+	int shard_count;  /* with shard_index: keep every shard_count-th selected cell */
+};
+
+struct plan {
+	const struct matrix *matrix; /* borrowed; must outlive the plan */
+	size_t *cells;               /* selected cell indices, in matrix order */
+	size_t n_cells;
+	struct plan_dispatch *dispatches;
+	size_t n_dispatches;
+};
+
+/* Expands the selected cells. Deterministic: the same matrix and selection give the same plan.
+ * Returns a new plan (plan_free) or NULL with errors in d (a selection that matches no cell is an
+ * error; so is a bad shard). */
+struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel,
+			 struct diag_list *d);
+void plan_free(struct plan *p);
+
+const char *plan_phase_name(enum plan_phase p);
+
+/* The plan document ("schema": "tare.plan.v1", matrix name/path/sha256, cells, dispatches);
+ * a new object, caller puts it. Key order is fixed, so the serialisation is byte-identical. */
+struct json_object *plan_to_json(const struct plan *p);
+/* One dispatch as the object that plan_to_json lists (and `--format ndjson` prints a line of). */
+struct json_object *plan_dispatch_to_json(const struct plan *p, const struct plan_dispatch *d);
+
+#endif
