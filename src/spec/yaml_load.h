@@ -27,7 +27,7 @@ struct yaml_load_options yaml_load_defaults(void);
 /* Loads exactly one document. name is the file name diagnostics print.
  * On success returns 0, *out is a new tree (caller puts it) and, when map is not NULL, *map a new
  * source map (caller frees; positions of every value and key by JSON pointer).
- * On failure returns -1, appends every error found to d, and leaves *out/*map NULL. */
+ * On failure returns -1, appends every error found to d, and leaves *out and *map NULL. */
 int yaml_load_buffer(const char *name, const char *buf, size_t len,
 		     const struct yaml_load_options *opt, struct json_object **out,
 		     struct source_map **map, struct diag_list *d);

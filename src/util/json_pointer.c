@@ -75,7 +75,7 @@ static int parse_index(const char *tok, size_t *out)
 	return 0;
 }
 
-struct json_object *json_pointer_get(struct json_object *root, const char *pointer, int *found)
+struct json_object *json_pointer_resolve(struct json_object *root, const char *pointer, int *found)
 {
 	*found = 0;
 	if (*pointer && *pointer != '/')

@@ -19,6 +19,6 @@ char *json_pointer_join(const char *base, const char *token);
 
 /* Resolves pointer in root; returns the borrowed node, or NULL (with *found false) when the
  * pointer does not resolve. A pointer to a JSON null resolves to NULL with *found true. */
-struct json_object *json_pointer_get(struct json_object *root, const char *pointer, int *found);
+struct json_object *json_pointer_resolve(struct json_object *root, const char *pointer, int *found);
 
 #endif
