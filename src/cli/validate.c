@@ -1,0 +1,186 @@
+/* `tare validate`: check matrix files, or any JSON/JSON Lines/YAML file against any schema. */
+#include "cli/cli.h"
+
+#include "spec/embedded_schema.h"
+#include "spec/matrix.h"
+#include "spec/schema.h"
+#include "spec/yaml_load.h"
+#include "util/diag.h"
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Loads a schema given as a path, or by the name of one of tare's own (plan.v1, or the file name
+ * plan.v1.schema.json), so every output tare writes can be checked without the source tree. */
+static struct schema *load_schema(const char *arg, struct diag_list *d)
+{
+	FILE *f = fopen(arg, "rb");
+	if (f) {
+		fclose(f);
+		return schema_load_file(arg, d);
+	}
+	char name[256];
+	snprintf(name, sizeof(name), "%s%s", arg, strstr(arg, ".json") ? "" : ".schema.json");
+	const char *text = embedded_schema(name);
+	if (!text) {
+		diag_error(d, "io.schema", NULL,
+			   "no schema '%s': not a readable file, nor one of tare's schemas", arg);
+		return NULL;
+	}
+	struct json_object *root = json_tokener_parse(text);
+	struct schema *s = root ? schema_new(root, name, d) : NULL;
+	json_object_put(root);
+	return s;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* One JSON or YAML document. JSON is read through the YAML loader (JSON is YAML 1.2), which is what
+ * gives every error a line and column. */
+static int validate_document(const struct schema *s, const char *path, struct diag_list *d)
+{
+	struct yaml_load_options opt = yaml_load_defaults();
+	opt.reject_yaml11 = !has_suffix(path, ".json");
+	opt.max_file_bytes = 256u * 1024 * 1024; /* outputs such as samples can be large */
+	struct json_object *tree = NULL;
+	struct source_map *map = NULL;
+	int rc = yaml_load_file(path, &opt, &tree, &map, d);
+	if (rc == 0)
+		rc = schema_validate(s, tree, map, d);
+	json_object_put(tree);
+	source_map_free(map);
+	return rc;
+}
+
+/* JSON Lines: each non-empty line is one document; errors carry the line number. */
+static int validate_lines(const struct schema *s, const char *path, struct diag_list *d)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
+				  "cannot read the file");
+	struct yaml_load_options opt = yaml_load_defaults();
+	opt.reject_yaml11 = false;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (n == 0 || (n == 1 && line[0] == '\n'))
+			continue;
+		size_t first = d->len;
+		struct json_object *tree = NULL;
+		struct source_map *map = NULL;
+		int lrc = yaml_load_buffer(path, line, (size_t)n, &opt, &tree, &map, d);
+		if (lrc == 0)
+			lrc = schema_validate(s, tree, map, d);
+		/* the loader saw one line: move what it found to the line it came from */
+		for (size_t i = first; i < d->len; i++)
+			d->items[i].line = lineno;
+		json_object_put(tree);
+		source_map_free(map);
+		if (lrc < 0)
+			rc = -1;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int run_schema_mode(const struct cli_ctx *ctx, const char *schema_arg, int nfiles,
+			   char **files)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	struct schema *s = load_schema(schema_arg, &d);
+	int rc = s ? 0 : -1;
+	for (int i = 0; s && i < nfiles; i++) {
+		const char *path = files[i];
+		bool lines = has_suffix(path, ".jsonl") || has_suffix(path, ".ndjson");
+		if ((lines ? validate_lines(s, path, &d) : validate_document(s, path, &d)) < 0)
+			rc = -1;
+		else if (!ctx->json)
+			fprintf(stderr, "%s: valid\n", path);
+	}
+	schema_free(s);
+	if (rc < 0 || ctx->json)
+		cli_print_diags(ctx, &d);
+	diag_list_release(&d);
+	return rc < 0 ? TARE_EXIT_INVALID : TARE_EXIT_OK;
+}
+
+static int run_matrix_mode(const struct cli_ctx *ctx, int nfiles, char **files)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	int rc = 0;
+	for (int i = 0; i < nfiles; i++) {
+		char *path = matrix_find(files[i]);
+		if (!path) {
+			diag_error(&d, "io.not-found", NULL,
+				   "no matrix '%s' (looked for the path, matrices/%s.yaml and "
+				   "$TARE_MATRIX_PATH)",
+				   files[i], files[i]);
+			rc = -1;
+			continue;
+		}
+		struct matrix *m = matrix_load(path, &d);
+		if (!m)
+			rc = -1;
+		else if (!ctx->json)
+			fprintf(stderr, "%s: valid (%zu cells, %zu arms)\n", path, m->n_cells,
+				m->n_arms);
+		matrix_free(m);
+		free(path);
+	}
+	if (rc < 0 || ctx->json)
+		cli_print_diags(ctx, &d);
+	diag_list_release(&d);
+	return rc < 0 ? TARE_EXIT_INVALID : TARE_EXIT_OK;
+}
+
+static int validate_main(int argc, char **argv, const struct cli_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"schema", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *schema = NULL;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+s:", opts, NULL)) != -1) {
+		if (c == 's')
+			schema = optarg;
+		else
+			return cli_usage_error(ctx, "validate", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return cli_usage_error(ctx, "validate", "no file given");
+	if (schema)
+		return run_schema_mode(ctx, schema, argc - optind, argv + optind);
+	return run_matrix_mode(ctx, argc - optind, argv + optind);
+}
+
+const struct command cmd_validate = {
+	.name = "validate",
+	.run = validate_main,
+	.summary = "check matrix files and print every error",
+	.usage = "tare validate MATRIX...\n       tare validate --schema SCHEMA FILE...",
+	.help = "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
+		"of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
+		"format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
+		"and a caret.\n\n"
+		"--schema SCHEMA  validate any JSON (.json), JSON Lines (.jsonl, .ndjson: each line)\n"
+		"                 or YAML file against SCHEMA: a path, or the name of one of tare's\n"
+		"                 schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"
+		"exit: 0 valid, 3 invalid or unreadable, 2 usage\n",
+	.needs_root = false,
+};
