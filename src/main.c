@@ -13,9 +13,9 @@
 
 /* The command table: one line per command, in the order `tare --help` lists them. */
 static const struct command *const commands[] = {
-	&cmd_validate,
-	&cmd_expand,
-	NULL,
+    &cmd_validate,
+    &cmd_expand,
+    NULL,
 };
 
 const struct command *const *cli_commands(void)
@@ -84,7 +84,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		if (ctx.json)
-			printf("{\"version\":\"%s\",\"commit\":\"%s\"}\n", TARE_VERSION, TARE_GIT_COMMIT);
+			printf("{\"version\":\"%s\",\"commit\":\"%s\"}\n", TARE_VERSION,
+			       TARE_GIT_COMMIT);
 		else
 			printf("tare %s (%s)\n", TARE_VERSION, TARE_GIT_COMMIT);
 		return TARE_EXIT_OK;

@@ -18,7 +18,8 @@ static void print_json_error(const char *code, const char *message)
 	json_object_object_add(e, "message", json_object_new_string(message));
 	json_object_array_add(arr, e);
 	json_object_object_add(o, "diagnostics", arr);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -35,10 +36,11 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *
 		print_json_error("usage", msg ? msg : "usage error");
 	} else {
 		fprintf(stderr, "tare%s%s: %s\n", command ? " " : "", command ? command : "",
-			msg ? msg : "usage error");
+		        msg ? msg : "usage error");
 		if (cmd)
 			fprintf(stderr, "usage: %s\n", cmd->usage);
-		fprintf(stderr, "see 'tare help%s%s'\n", command ? " " : "", command ? command : "");
+		fprintf(stderr, "see 'tare help%s%s'\n", command ? " " : "",
+		        command ? command : "");
 	}
 	free(msg);
 	return TARE_EXIT_USAGE;
@@ -52,7 +54,7 @@ void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d)
 		json_object_object_add(o, "ok", json_object_new_boolean(diag_error_count(d) == 0));
 		json_object_object_add(o, "diagnostics", diag_list_to_json(d));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
 		diag_print_text(stderr, d);

@@ -11,17 +11,17 @@ struct diag_list;
 /* ARCHITECTURE §9. */
 enum tare_exit {
 	TARE_EXIT_OK = 0,
-	TARE_EXIT_GATES = 1,       /* gates failed, golden differs, compare found a regression */
-	TARE_EXIT_USAGE = 2,       /* usage error */
-	TARE_EXIT_INVALID = 3,     /* the matrix or another input file is invalid */
-	TARE_EXIT_ENV = 4,         /* the environment cannot do what was asked */
-	TARE_EXIT_INTERNAL = 5,    /* internal error */
+	TARE_EXIT_GATES = 1,    /* gates failed, golden differs, compare found a regression */
+	TARE_EXIT_USAGE = 2,    /* usage error */
+	TARE_EXIT_INVALID = 3,  /* the matrix or another input file is invalid */
+	TARE_EXIT_ENV = 4,      /* the environment cannot do what was asked */
+	TARE_EXIT_INTERNAL = 5, /* internal error */
 	TARE_EXIT_INTERRUPTED = 130,
 };
 
 /* What every command gets besides its arguments. */
 struct cli_ctx {
-	bool json;       /* --json: machine-readable stdout, errors included */
+	bool json; /* --json: machine-readable stdout, errors included */
 	const char *argv0;
 };
 
@@ -38,7 +38,7 @@ struct command {
 /* Prints "tare NAME: MESSAGE" and the command's usage on stderr (or a JSON error on stdout
  * under --json); returns TARE_EXIT_USAGE. */
 int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prints diagnostics: the compiler format on stderr, or under --json one JSON document
  * {"ok": false, "diagnostics": [...]} on stdout. Sorts them first. */
@@ -47,7 +47,7 @@ void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d);
 /* Prints a one-line error that has no source location ("tare: error: ..." on stderr, or JSON
  * on stdout) and returns code. */
 int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* The command table (main.c). */
 const struct command *cli_find_command(const char *name);

@@ -26,7 +26,7 @@ static struct schema *load_schema(const char *arg, struct diag_list *d)
 	const char *text = embedded_schema(name);
 	if (!text) {
 		diag_error(d, "io.schema", NULL,
-			   "no schema '%s': not a readable file, nor one of tare's schemas", arg);
+		           "no schema '%s': not a readable file, nor one of tare's schemas", arg);
 		return NULL;
 	}
 	struct json_object *root = json_tokener_parse(text);
@@ -64,7 +64,7 @@ static int validate_lines(const struct schema *s, const char *path, struct diag_
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-				  "cannot read the file");
+		                  "cannot read the file");
 	struct yaml_load_options opt = yaml_load_defaults();
 	opt.reject_yaml11 = false;
 	char *line = NULL;
@@ -95,7 +95,7 @@ static int validate_lines(const struct schema *s, const char *path, struct diag_
 }
 
 static int run_schema_mode(const struct cli_ctx *ctx, const char *schema_arg, int nfiles,
-			   char **files)
+                           char **files)
 {
 	struct diag_list d;
 	diag_list_init(&d);
@@ -125,9 +125,9 @@ static int run_matrix_mode(const struct cli_ctx *ctx, int nfiles, char **files)
 		char *path = matrix_find(files[i]);
 		if (!path) {
 			diag_error(&d, "io.not-found", NULL,
-				   "no matrix '%s' (looked for the path, matrices/%s.yaml and "
-				   "$TARE_MATRIX_PATH)",
-				   files[i], files[i]);
+			           "no matrix '%s' (looked for the path, matrices/%s.yaml and "
+			           "$TARE_MATRIX_PATH)",
+			           files[i], files[i]);
 			rc = -1;
 			continue;
 		}
@@ -136,7 +136,7 @@ static int run_matrix_mode(const struct cli_ctx *ctx, int nfiles, char **files)
 			rc = -1;
 		else if (!ctx->json)
 			fprintf(stderr, "%s: valid (%zu cells, %zu arms)\n", path, m->n_cells,
-				m->n_arms);
+			        m->n_arms);
 		matrix_free(m);
 		free(path);
 	}
@@ -149,8 +149,8 @@ static int run_matrix_mode(const struct cli_ctx *ctx, int nfiles, char **files)
 static int validate_main(int argc, char **argv, const struct cli_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"schema", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"schema", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *schema = NULL;
 	int c;
@@ -160,7 +160,8 @@ static int validate_main(int argc, char **argv, const struct cli_ctx *ctx)
 		if (c == 's')
 			schema = optarg;
 		else
-			return cli_usage_error(ctx, "validate", "unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(ctx, "validate", "unknown option '%s'",
+			                       argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_usage_error(ctx, "validate", "no file given");
@@ -170,17 +171,17 @@ static int validate_main(int argc, char **argv, const struct cli_ctx *ctx)
 }
 
 const struct command cmd_validate = {
-	.name = "validate",
-	.run = validate_main,
-	.summary = "check matrix files and print every error",
-	.usage = "tare validate MATRIX...\n       tare validate --schema SCHEMA FILE...",
-	.help = "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
-		"of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
-		"format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
-		"and a caret.\n\n"
-		"--schema SCHEMA  validate any JSON (.json), JSON Lines (.jsonl, .ndjson: each line)\n"
-		"                 or YAML file against SCHEMA: a path, or the name of one of tare's\n"
-		"                 schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"
-		"exit: 0 valid, 3 invalid or unreadable, 2 usage\n",
-	.needs_root = false,
+    .name = "validate",
+    .run = validate_main,
+    .summary = "check matrix files and print every error",
+    .usage = "tare validate MATRIX...\n       tare validate --schema SCHEMA FILE...",
+    .help = "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
+            "of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
+            "format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
+            "and a caret.\n\n"
+            "--schema SCHEMA  validate any JSON (.json), JSON Lines (.jsonl, .ndjson: each line)\n"
+            "                 or YAML file against SCHEMA: a path, or the name of one of tare's\n"
+            "                 schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"
+            "exit: 0 valid, 3 invalid or unreadable, 2 usage\n",
+    .needs_root = false,
 };

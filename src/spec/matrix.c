@@ -1,4 +1,5 @@
-/* The matrix model's life cycle: load a file through YAML, schema and semantic checks; free; find. */
+/* The matrix model's life cycle: load a file through YAML, schema and semantic checks; free; find.
+ */
 #include "spec/matrix.h"
 
 #include "spec/embedded_schema.h"
@@ -17,7 +18,8 @@ static struct schema *matrix_schema(struct diag_list *d)
 	const char *text = embedded_schema("matrix.v1.schema.json");
 	struct json_object *root = text ? json_tokener_parse(text) : NULL;
 	if (!root) {
-		diag_error(d, "internal.schema", NULL, "the built-in matrix schema is missing or broken");
+		diag_error(d, "internal.schema", NULL,
+		           "the built-in matrix schema is missing or broken");
 		return NULL;
 	}
 	struct schema *s = schema_new(root, "matrix.v1.schema.json", d);
@@ -48,7 +50,7 @@ struct matrix *matrix_load(const char *path, struct diag_list *d)
 	m->path = strdup(path);
 	if (!m->path || sha256_file_hex(path, m->sha256) < 0) {
 		diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-			   "cannot read the file again to hash it");
+		           "cannot read the file again to hash it");
 		matrix_free(m);
 		m = NULL;
 	}

@@ -1,4 +1,5 @@
-/* The matrix model: a validated matrix file (format v1, ARCHITECTURE §3) resolved into plain structs. */
+/* The matrix model: a validated matrix file (format v1, ARCHITECTURE §3) resolved into plain
+ * structs. */
 #ifndef TARE_SPEC_MATRIX_H
 #define TARE_SPEC_MATRIX_H
 
@@ -86,12 +87,12 @@ struct matrix_gates {
 };
 
 struct matrix {
-	char *path;       /* the file it was loaded from */
-	char sha256[65];  /* of the file's bytes, lowercase hex */
+	char *path;      /* the file it was loaded from */
+	char sha256[65]; /* of the file's bytes, lowercase hex */
 	char *name;
 	char *description; /* NULL when absent */
 	int tier;
-	uint64_t ringbuf_bytes; /* capture.ringbuf_size, default 16 MiB */
+	uint64_t ringbuf_bytes;  /* capture.ringbuf_size, default 16 MiB */
 	struct matrix_arm *arms; /* in declared order */
 	size_t n_arms;
 	struct matrix_workload workload;

@@ -1,4 +1,5 @@
-/* Building the matrix model from a schema-valid tree: defaults, levels, sweeps and semantic checks. */
+/* Building the matrix model from a schema-valid tree: defaults, levels, sweeps and semantic checks.
+ */
 #include "spec/matrix_build.h"
 
 #include "util/json_pointer.h"
@@ -19,12 +20,13 @@
 
 enum axis { AXIS_KERNEL, AXIS_SPAN, AXIS_CONCURRENCY, AXIS_PAYLOAD, AXIS_COUNT };
 static const char *const axis_names[AXIS_COUNT] = {"kernel_events", "span_events", "concurrency",
-						   "payload"};
+                                                   "payload"};
 
 /* The placeholders a workload command or env value may use (ARCHITECTURE §3). */
 static const char *const workload_placeholders[] = {
-	"kernel_events", "span_events", "concurrency", "payload_bytes", "span_event_limit", "trace_out",
-	"work_dir",      "cell",        "arm",         "phase",         "round",            "index",
+    "kernel_events", "span_events", "concurrency", "payload_bytes", "span_event_limit",
+    "trace_out",     "work_dir",    "cell",        "arm",           "phase",
+    "round",         "index",
 };
 #define N_WORKLOAD_PLACEHOLDERS (sizeof(workload_placeholders) / sizeof(workload_placeholders[0]))
 
@@ -44,7 +46,7 @@ struct found {
 };
 
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
 {
@@ -59,7 +61,8 @@ static void fail(struct build *b, const char *ptr, const char *code, const char 
 	/* an inherited default reaches every cell: report it once, where it is written */
 	for (size_t i = 0; i < b->d->len; i++) {
 		const struct diag *g = &b->d->items[i];
-		if (g->pointer && strcmp(g->pointer, ptr) == 0 && strcmp(g->message, msg.buf) == 0) {
+		if (g->pointer && strcmp(g->pointer, ptr) == 0 &&
+		    strcmp(g->message, msg.buf) == 0) {
 			strbuf_release(&msg);
 			return;
 		}
@@ -69,7 +72,7 @@ static void fail(struct build *b, const char *ptr, const char *code, const char 
 	strbuf_release(&msg);
 	if (++b->errors == MAX_ERRORS)
 		diag_error(b->d, "matrix.too-many-errors", &loc,
-			   "too many errors; stopping after %d", MAX_ERRORS);
+		           "too many errors; stopping after %d", MAX_ERRORS);
 }
 
 static char *xstrdup(const char *s)
@@ -90,7 +93,7 @@ static struct json_object *get(struct json_object *obj, const char *key)
 
 /* Finds key in the cell's own object, else in defaults. Returns false when neither has it. */
 static bool param(struct build *b, struct json_object *own, const char *own_ptr, const char *key,
-		  struct found *f)
+                  struct found *f)
 {
 	if ((f->node = get(own, key))) {
 		snprintf(f->ptr, sizeof(f->ptr), "%s/%s", own_ptr, key);
@@ -104,7 +107,8 @@ static bool param(struct build *b, struct json_object *own, const char *own_ptr,
 }
 
 /* Appends "; did you mean 'x'?" or the list of choices for an unknown name. */
-static void describe_choices(struct strbuf *sb, const char *word, const char *const *names, size_t n)
+static void describe_choices(struct strbuf *sb, const char *word, const char *const *names,
+                             size_t n)
 {
 	const char *best = suggest_closest(word, names, n);
 	if (best) {
@@ -146,7 +150,8 @@ static int size_value(struct build *b, struct json_object *node, const char *ptr
 	}
 	uint64_t v;
 	if (parse_size_bytes(json_object_get_string(node), &v) < 0 || v > INT64_MAX) {
-		fail(b, ptr, "matrix.size", "'%s' is not a size in whole bytes (e.g. 128, \"4KiB\", \"1MiB\")",
+		fail(b, ptr, "matrix.size",
+		     "'%s' is not a size in whole bytes (e.g. 128, \"4KiB\", \"1MiB\")",
 		     json_object_get_string(node));
 		return -1;
 	}
@@ -160,22 +165,24 @@ static int check_axis_range(struct build *b, enum axis a, int64_t v, const char 
 	case AXIS_KERNEL:
 	case AXIS_SPAN:
 		if (v > MATRIX_MAX_EVENTS) {
-			fail(b, ptr, "matrix.range", "%s %lld is more than the limit of %lld per dispatch",
-			     axis_names[a], (long long)v, MATRIX_MAX_EVENTS);
+			fail(b, ptr, "matrix.range",
+			     "%s %lld is more than the limit of %lld per dispatch", axis_names[a],
+			     (long long)v, MATRIX_MAX_EVENTS);
 			return -1;
 		}
 		return 0;
 	case AXIS_CONCURRENCY:
 		if (v < 1 || v > MATRIX_MAX_CONCURRENCY) {
-			fail(b, ptr, "matrix.range", "concurrency must be between 1 and %lld, got %lld",
+			fail(b, ptr, "matrix.range",
+			     "concurrency must be between 1 and %lld, got %lld",
 			     MATRIX_MAX_CONCURRENCY, (long long)v);
 			return -1;
 		}
 		return 0;
 	case AXIS_PAYLOAD:
 		if (v > MATRIX_MAX_PAYLOAD) {
-			fail(b, ptr, "matrix.range", "payload %lld bytes is more than the limit of 1GiB",
-			     (long long)v);
+			fail(b, ptr, "matrix.range",
+			     "payload %lld bytes is more than the limit of 1GiB", (long long)v);
 			return -1;
 		}
 		return 0;
@@ -187,7 +194,7 @@ static int check_axis_range(struct build *b, enum axis a, int64_t v, const char 
 
 /* Resolves an axis value: a number, or a label from levels.<axis> (payload also takes a size). */
 static int resolve_axis(struct build *b, enum axis a, struct json_object *node, const char *ptr,
-			struct matrix_param *out)
+                        struct matrix_param *out)
 {
 	out->label = NULL;
 	if (json_object_is_type(node, json_type_int)) {
@@ -222,7 +229,7 @@ static int resolve_axis(struct build *b, enum axis a, struct json_object *node, 
 		strbuf_addf(&msg, "unknown %s level '%s'", axis_names[a], s);
 	else
 		strbuf_addf(&msg, "'%s' is not a number, and levels.%s defines no labels", s,
-			    axis_names[a]);
+		            axis_names[a]);
 	describe_choices(&msg, s, names, n);
 	free(names);
 	fail(b, ptr, "matrix.unknown-level", "%s", msg.buf);
@@ -231,14 +238,14 @@ static int resolve_axis(struct build *b, enum axis a, struct json_object *node, 
 }
 
 static int64_t int_param(struct build *b, struct json_object *own, const char *own_ptr,
-			 const char *key, int64_t dflt)
+                         const char *key, int64_t dflt)
 {
 	struct found f;
 	return param(b, own, own_ptr, key, &f) ? json_object_get_int64(f.node) : dflt;
 }
 
 static int resolve_timeout(struct build *b, struct json_object *own, const char *own_ptr,
-			   int64_t *out)
+                           int64_t *out)
 {
 	struct found f;
 	*out = 300 * 1000;
@@ -248,7 +255,8 @@ static int resolve_timeout(struct build *b, struct json_object *own, const char 
 		int64_t s = json_object_get_int64(f.node);
 		*out = s > MATRIX_MAX_TIMEOUT_MS / 1000 ? MATRIX_MAX_TIMEOUT_MS + 1 : s * 1000;
 	} else if (parse_duration_ms(json_object_get_string(f.node), out) < 0) {
-		fail(b, f.ptr, "matrix.duration", "'%s' is not a duration (e.g. 300s, 5m, 1h30m, 250ms)",
+		fail(b, f.ptr, "matrix.duration",
+		     "'%s' is not a duration (e.g. 300s, 5m, 1h30m, 250ms)",
 		     json_object_get_string(f.node));
 		return -1;
 	}
@@ -260,7 +268,7 @@ static int resolve_timeout(struct build *b, struct json_object *own, const char 
 }
 
 static int resolve_compare(struct build *b, struct json_object *own, const char *own_ptr,
-			   struct matrix_cell *c)
+                           struct matrix_cell *c)
 {
 	const struct matrix *m = b->m;
 	struct found f;
@@ -268,7 +276,8 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 		/* default: every arm, when that is a comparison the planner can order */
 		if (m->n_arms > 8) {
 			fail(b, "/arms", "matrix.compare",
-			     "with more than 8 arms, 'compare' must say which ones a cell dispatches");
+			     "with more than 8 arms, 'compare' must say which ones a cell "
+			     "dispatches");
 			return -1;
 		}
 		c->compare = calloc(m->n_arms, sizeof(*c->compare));
@@ -332,14 +341,14 @@ struct axis_override {
 /* Fills c from own (a cell or sweep object at own_ptr), the overrides and the defaults.
  * Returns 0, or -1 after reporting what was wrong. */
 static int build_cell(struct build *b, struct json_object *own, const char *own_ptr,
-		      const char *name, const struct axis_override *ov, struct matrix_cell *c)
+                      const char *name, const struct axis_override *ov, struct matrix_cell *c)
 {
 	int rc = 0;
 	c->name = xstrdup(name);
 	c->pointer = xstrdup(own_ptr);
 	c->tier = (int)int_param(b, own, own_ptr, "tier", b->m->tier);
 	struct matrix_param *params[AXIS_COUNT] = {&c->kernel_events, &c->span_events,
-						   &c->concurrency, &c->payload_bytes};
+	                                           &c->concurrency, &c->payload_bytes};
 	static const int64_t axis_default[AXIS_COUNT] = {0, 0, 1, 128};
 	for (int a = 0; a < AXIS_COUNT; a++) {
 		struct found f;
@@ -360,9 +369,9 @@ static int build_cell(struct build *b, struct json_object *own, const char *own_
 	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
 	struct found f;
 	c->order = param(b, own, own_ptr, "order", &f) ? order_from(json_object_get_string(f.node))
-						       : ORDER_COUNTERBALANCED;
-	c->expect = param(b, own, own_ptr, "expect", &f) ? xstrdup(json_object_get_string(f.node))
-							 : NULL;
+	                                               : ORDER_COUNTERBALANCED;
+	c->expect =
+	    param(b, own, own_ptr, "expect", &f) ? xstrdup(json_object_get_string(f.node)) : NULL;
 	if (resolve_timeout(b, own, own_ptr, &c->timeout_ms) < 0)
 		rc = -1;
 	if (resolve_compare(b, own, own_ptr, c) < 0)
@@ -411,8 +420,9 @@ static bool valid_cell_name(const char *s)
 		return false;
 	for (const char *p = s; *p; p++) {
 		char ch = *p;
-		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-			  (p > s && (ch == '.' || ch == '_' || ch == '-'));
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') ||
+		          (p > s && (ch == '.' || ch == '_' || ch == '-'));
 		if (!ok)
 			return false;
 	}
@@ -453,8 +463,8 @@ static void build_sweep(struct build *b, struct json_object *sweep, size_t si)
 				continue;
 			axes[n_axes] = a;
 			lens[n_axes] = json_object_is_type(val, json_type_array)
-					       ? json_object_array_length(val)
-					       : 1;
+			                   ? json_object_array_length(val)
+			                   : 1;
 			total = total > MATRIX_MAX_CELLS ? total : total * lens[n_axes];
 			n_axes++;
 		}
@@ -472,26 +482,28 @@ static void build_sweep(struct build *b, struct json_object *sweep, size_t si)
 			struct json_object *axis = get(sweep, axis_names[a]);
 			if (json_object_is_type(axis, json_type_array)) {
 				ov.node[a] = json_object_array_get_idx(axis, idx[k]);
-				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s/%zu", sptr, axis_names[a],
-					 idx[k]);
+				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s/%zu", sptr,
+				         axis_names[a], idx[k]);
 			} else {
 				ov.node[a] = axis;
-				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s", sptr, axis_names[a]);
+				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s", sptr,
+				         axis_names[a]);
 			}
 		}
 		struct matrix_cell *c = add_cell(b);
 		/* the cell is built before naming it, so the name can use the resolved labels */
 		if (build_cell(b, sweep, sptr, "", &ov, c) == 0) {
-			struct matrix_param *params[AXIS_COUNT] = {&c->kernel_events, &c->span_events,
-								   &c->concurrency, &c->payload_bytes};
+			struct matrix_param *params[AXIS_COUNT] = {
+			    &c->kernel_events, &c->span_events, &c->concurrency, &c->payload_bytes};
 			for (int a = 0; a < AXIS_COUNT; a++) {
 				if (params[a]->label)
-					snprintf(sn.text[a], sizeof(sn.text[a]), "%s", params[a]->label);
+					snprintf(sn.text[a], sizeof(sn.text[a]), "%s",
+					         params[a]->label);
 				else if (ov.node[a])
 					param_text(sn.text[a], sizeof(sn.text[a]), ov.node[a]);
 				else
 					snprintf(sn.text[a], sizeof(sn.text[a]), "%lld",
-						 (long long)params[a]->value);
+					         (long long)params[a]->value);
 			}
 			struct strbuf name;
 			strbuf_init(&name);
@@ -500,7 +512,8 @@ static void build_sweep(struct build *b, struct json_object *sweep, size_t si)
 			c->name = strbuf_detach(&name);
 			if (!valid_cell_name(c->name))
 				fail(b, nptr, "matrix.cell-name",
-				     "sweep name '%s' gives the cell name '%s', which is not a valid cell "
+				     "sweep name '%s' gives the cell name '%s', which is not a "
+				     "valid cell "
 				     "name (letters, digits, '.', '_', '-')",
 				     tmpl, c->name);
 		}
@@ -520,7 +533,8 @@ static void build_cells(struct build *b, struct json_object *tree)
 		struct json_object *obj = json_object_array_get_idx(cells, i);
 		char ptr[64];
 		snprintf(ptr, sizeof(ptr), "/cells/%zu", i);
-		build_cell(b, obj, ptr, json_object_get_string(get(obj, "name")), NULL, add_cell(b));
+		build_cell(b, obj, ptr, json_object_get_string(get(obj, "name")), NULL,
+		           add_cell(b));
 	}
 	struct json_object *sweeps = get(tree, "sweeps");
 	size_t ns = sweeps ? json_object_array_length(sweeps) : 0;
@@ -549,7 +563,8 @@ static void check_duplicate_cells(struct build *b)
 		order[i] = i;
 	qsort_r(order, m->n_cells, sizeof(*order), cmp_cell_name, m->cells);
 	for (size_t i = 1; i < m->n_cells; i++) {
-		const struct matrix_cell *first = &m->cells[order[i - 1]], *dup = &m->cells[order[i]];
+		const struct matrix_cell *first = &m->cells[order[i - 1]],
+		                         *dup = &m->cells[order[i]];
 		if (!*dup->name || strcmp(first->name, dup->name) != 0)
 			continue;
 		struct diag_loc at = source_map_loc(b->map, first->pointer, false);
@@ -558,8 +573,9 @@ static void check_duplicate_cells(struct build *b)
 			snprintf(where, sizeof(where), " (first at line %d)", at.line);
 		char ptr[300];
 		snprintf(ptr, sizeof(ptr), "%s%s", dup->pointer,
-			 strncmp(dup->pointer, "/cells/", 7) == 0 ? "/name" : "");
-		fail(b, ptr, "matrix.duplicate-cell", "duplicate cell name '%s'%s", dup->name, where);
+		         strncmp(dup->pointer, "/cells/", 7) == 0 ? "/name" : "");
+		fail(b, ptr, "matrix.duplicate-cell", "duplicate cell name '%s'%s", dup->name,
+		     where);
 	}
 	free(order);
 }
@@ -576,8 +592,8 @@ static void build_arms(struct build *b, struct json_object *tree)
 		struct matrix_arm *a = &m->arms[m->n_arms++];
 		a->name = xstrdup(name);
 		a->capture = strcmp(json_object_get_string(get(arm, "capture")), "ebpf") == 0
-				     ? ARM_CAPTURE_EBPF
-				     : ARM_CAPTURE_NONE;
+		                 ? ARM_CAPTURE_EBPF
+		                 : ARM_CAPTURE_NONE;
 		a->spans = json_object_get_boolean(get(arm, "spans"));
 	}
 }
@@ -608,7 +624,8 @@ static void check_template(struct build *b, const char *text, const char *ptr)
 		strbuf_release(&msg);
 	} else {
 		fail(b, ptr, "matrix.placeholder",
-		     "malformed placeholder at offset %zu of '%s' (write '{{' and '}}' for literal braces)",
+		     "malformed placeholder at offset %zu of '%s' (write '{{' and '}}' for literal "
+		     "braces)",
 		     off, text);
 	}
 }
@@ -618,7 +635,7 @@ static void check_pattern(struct build *b, const char *pattern, const char *ptr)
 	int errcode;
 	PCRE2_SIZE erroff;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-				       &errcode, &erroff, NULL);
+	                               &errcode, &erroff, NULL);
 	if (re) {
 		pcre2_code_free(re);
 		return;
@@ -652,12 +669,14 @@ static void build_workload(struct build *b, struct json_object *tree)
 		for (size_t i = 0; i < w->command_len; i++) {
 			char ptr[64];
 			snprintf(ptr, sizeof(ptr), "/workload/command/%zu", i);
-			w->command[i] = xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
+			w->command[i] =
+			    xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
 			check_template(b, w->command[i], ptr);
 		}
 		if (!match)
 			fail(b, "/workload/command", "matrix.workload",
-			     "a custom workload.command needs 'kernel_match', the pattern that picks "
+			     "a custom workload.command needs 'kernel_match', the pattern that "
+			     "picks "
 			     "the cell's events out of everything the process opens");
 	}
 	struct json_object *env = get(wl, "env");
@@ -677,7 +696,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 		qsort(w->env, w->env_len, sizeof(*w->env), cmp_env);
 	}
 	w->kernel_match =
-		xstrdup(match ? json_object_get_string(match) : MATRIX_BUILTIN_KERNEL_MATCH);
+	    xstrdup(match ? json_object_get_string(match) : MATRIX_BUILTIN_KERNEL_MATCH);
 	if (match)
 		check_pattern(b, w->kernel_match, "/workload/kernel_match");
 }
@@ -699,17 +718,17 @@ static void build_gates(struct build *b, struct json_object *tree)
 {
 	struct matrix_gates *g = &b->m->gates;
 	*g = (struct matrix_gates){
-		.preflight = true,
-		.kernel_count = KERNEL_COUNT_EVENTS,
-		.span_count = SPAN_COUNT_RETAINED,
-		.on_fail = ON_FAIL_SKIP_CELL,
-		.exit_code = 0,
-		.max_ringbuf_drops = 0,
-		.max_discarded = 0,
-		.tail_warn = 1.5,
-		.tail_fail = 2.0,
-		.tail_in_verdicts = false,
-		.warmups = WARMUPS_ANY_PASS,
+	    .preflight = true,
+	    .kernel_count = KERNEL_COUNT_EVENTS,
+	    .span_count = SPAN_COUNT_RETAINED,
+	    .on_fail = ON_FAIL_SKIP_CELL,
+	    .exit_code = 0,
+	    .max_ringbuf_drops = 0,
+	    .max_discarded = 0,
+	    .tail_warn = 1.5,
+	    .tail_fail = 2.0,
+	    .tail_in_verdicts = false,
+	    .warmups = WARMUPS_ANY_PASS,
 	};
 	struct json_object *gates = get(tree, "gates");
 	struct json_object *cal = get(gates, "calibration"), *health = get(gates, "health"), *v;
@@ -718,16 +737,17 @@ static void build_gates(struct build *b, struct json_object *tree)
 	struct json_object *ke = get(cal, "kernel_events"), *se = get(cal, "span_events");
 	if ((v = get(ke, "count")))
 		g->kernel_count = strcmp(json_object_get_string(v), "unique-paths") == 0
-					  ? KERNEL_COUNT_UNIQUE_PATHS
-					  : KERNEL_COUNT_EVENTS;
+		                      ? KERNEL_COUNT_UNIQUE_PATHS
+		                      : KERNEL_COUNT_EVENTS;
 	tolerance_from(get(ke, "tolerance"), &g->kernel_tolerance);
 	if ((v = get(se, "count")))
-		g->span_count = strcmp(json_object_get_string(v), "added") == 0 ? SPAN_COUNT_ADDED
-										: SPAN_COUNT_RETAINED;
+		g->span_count = strcmp(json_object_get_string(v), "added") == 0
+		                    ? SPAN_COUNT_ADDED
+		                    : SPAN_COUNT_RETAINED;
 	tolerance_from(get(se, "tolerance"), &g->span_tolerance);
 	if ((v = get(cal, "on_fail")))
 		g->on_fail = strcmp(json_object_get_string(v), "record") == 0 ? ON_FAIL_RECORD
-									      : ON_FAIL_SKIP_CELL;
+		                                                              : ON_FAIL_SKIP_CELL;
 	if ((v = get(health, "exit_code")))
 		g->exit_code = json_object_get_int(v);
 	if ((v = get(health, "max_ringbuf_drops")))
@@ -743,12 +763,13 @@ static void build_gates(struct build *b, struct json_object *tree)
 		g->tail_in_verdicts = json_object_get_boolean(v);
 	if (g->tail_warn > g->tail_fail)
 		fail(b, "/gates/health/tail_ratio", "matrix.tail-ratio",
-		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn, g->tail_fail);
+		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn,
+		     g->tail_fail);
 	if ((v = get(health, "warmups"))) {
 		const char *s = json_object_get_string(v);
 		g->warmups = strcmp(s, "all-pass") == 0 ? WARMUPS_ALL_PASS
-			     : strcmp(s, "ignore") == 0 ? WARMUPS_IGNORE
-							: WARMUPS_ANY_PASS;
+		             : strcmp(s, "ignore") == 0 ? WARMUPS_IGNORE
+		                                        : WARMUPS_ANY_PASS;
 	}
 }
 
@@ -789,17 +810,17 @@ static void check_levels(struct build *b)
 }
 
 struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
-			    struct diag_list *d)
+                            struct diag_list *d)
 {
 	struct matrix *m = calloc(1, sizeof(*m));
 	if (!m)
 		abort();
 	struct build b = {
-		.map = map,
-		.d = d,
-		.levels = get(tree, "levels"),
-		.defaults = get(tree, "defaults"),
-		.m = m,
+	    .map = map,
+	    .d = d,
+	    .levels = get(tree, "levels"),
+	    .defaults = get(tree, "defaults"),
+	    .m = m,
 	};
 	m->name = xstrdup(json_object_get_string(get(tree, "name")));
 	struct json_object *desc = get(tree, "description");

@@ -56,7 +56,7 @@ void source_map_free(struct source_map *m)
 
 /* Finds the slot for a pointer of length n: its entry, or the empty slot where it belongs. */
 static struct source_entry *find_slot(struct source_entry *slots, size_t cap, const char *p,
-				      size_t n)
+                                      size_t n)
 {
 	size_t i = (size_t)hash_str(p, n) & (cap - 1);
 	while (slots[i].pointer &&
@@ -83,7 +83,7 @@ static int grow(struct source_map *m)
 }
 
 int source_map_add(struct source_map *m, const char *pointer, struct source_pos value,
-		   struct source_pos key)
+                   struct source_pos key)
 {
 	if ((m->len + 1) * 4 > m->cap * 3 && grow(m) < 0)
 		return -1;
@@ -106,7 +106,7 @@ static const struct source_entry *lookup(const struct source_map *m, const char 
 }
 
 bool source_map_get(const struct source_map *m, const char *pointer, struct source_pos *value,
-		    struct source_pos *key)
+                    struct source_pos *key)
 {
 	const struct source_entry *e = lookup(m, pointer, strlen(pointer));
 	if (!e)

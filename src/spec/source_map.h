@@ -22,11 +22,11 @@ void source_map_free(struct source_map *m);
  * elements and the root). A later add for the same pointer replaces the earlier one.
  * Returns 0, or -1 on allocation failure. */
 int source_map_add(struct source_map *m, const char *pointer, struct source_pos value,
-		   struct source_pos key);
+                   struct source_pos key);
 
 /* Looks pointer up; returns false when it was never added. Either out parameter may be NULL. */
 bool source_map_get(const struct source_map *m, const char *pointer, struct source_pos *value,
-		    struct source_pos *key);
+                    struct source_pos *key);
 
 /* The file name given to source_map_new (borrowed). */
 const char *source_map_file(const struct source_map *m);

@@ -34,7 +34,7 @@ static char *dup_or_null(const char *s)
 }
 
 int diag_add_v(struct diag_list *d, enum diag_severity sev, const char *code,
-	       const struct diag_loc *loc, const char *fmt, va_list ap)
+               const struct diag_loc *loc, const char *fmt, va_list ap)
 {
 	if (d->len == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 8;
@@ -59,7 +59,7 @@ int diag_add_v(struct diag_list *d, enum diag_severity sev, const char *code,
 }
 
 int diag_error(struct diag_list *d, const char *code, const struct diag_loc *loc, const char *fmt,
-	       ...)
+               ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -68,8 +68,8 @@ int diag_error(struct diag_list *d, const char *code, const struct diag_loc *loc
 	return -1;
 }
 
-int diag_warning(struct diag_list *d, const char *code, const struct diag_loc *loc,
-		 const char *fmt, ...)
+int diag_warning(struct diag_list *d, const char *code, const struct diag_loc *loc, const char *fmt,
+                 ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -265,7 +265,8 @@ struct json_object *diag_list_to_json(const struct diag_list *d)
 	for (size_t i = 0; i < d->len; i++) {
 		const struct diag *g = &d->items[i];
 		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "severity", json_object_new_string(severity_name(g->severity)));
+		json_object_object_add(o, "severity",
+		                       json_object_new_string(severity_name(g->severity)));
 		add_opt_string(o, "code", g->code);
 		add_opt_string(o, "file", g->file);
 		json_object_object_add(o, "line", json_object_new_int(g->line));

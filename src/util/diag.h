@@ -43,15 +43,15 @@ void diag_list_release(struct diag_list *d);
 /* Appends an error and returns -1, so that callers can write `return diag_error(...)`.
  * loc may be NULL. On allocation failure the diagnostic is dropped (still returns -1). */
 int diag_error(struct diag_list *d, const char *code, const struct diag_loc *loc, const char *fmt,
-	       ...) __attribute__((format(printf, 4, 5)));
+               ...) __attribute__((format(printf, 4, 5)));
 /* Appends a warning and returns 0. */
-int diag_warning(struct diag_list *d, const char *code, const struct diag_loc *loc,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int diag_warning(struct diag_list *d, const char *code, const struct diag_loc *loc, const char *fmt,
+                 ...) __attribute__((format(printf, 4, 5)));
 /* Appends a note (extra context for the diagnostic before it) and returns 0. */
 int diag_note(struct diag_list *d, const struct diag_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int diag_add_v(struct diag_list *d, enum diag_severity sev, const char *code,
-	       const struct diag_loc *loc, const char *fmt, va_list ap);
+               const struct diag_loc *loc, const char *fmt, va_list ap);
 
 size_t diag_error_count(const struct diag_list *d);
 

@@ -12,7 +12,7 @@ static int is_name_char(char c)
 
 /* Walks tmpl; literal runs go to out (when not NULL), placeholders to visit/lookup. */
 static int walk(const char *tmpl, int final, struct strbuf *out, template_lookup_fn lookup,
-		void *lctx, template_visit_fn visit, void *vctx, size_t *err_offset)
+                void *lctx, template_visit_fn visit, void *vctx, size_t *err_offset)
 {
 	const char *p = tmpl;
 	char name[64];
@@ -57,7 +57,7 @@ static int walk(const char *tmpl, int final, struct strbuf *out, template_lookup
 }
 
 int template_expand(const char *tmpl, template_lookup_fn lookup, void *ctx, int final,
-		    struct strbuf *out, size_t *err_offset)
+                    struct strbuf *out, size_t *err_offset)
 {
 	return walk(tmpl, final, out, lookup, ctx, NULL, NULL, err_offset);
 }

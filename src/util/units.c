@@ -72,14 +72,14 @@ int parse_size_bytes(const char *s, uint64_t *out)
 		const char *name;
 		uint64_t mult;
 	} units[] = {
-		{"", 1},
-		{"B", 1},
-		{"KiB", 1024ULL},
-		{"MiB", 1024ULL * 1024},
-		{"GiB", 1024ULL * 1024 * 1024},
-		{"KB", 1000ULL},
-		{"MB", 1000ULL * 1000},
-		{"GB", 1000ULL * 1000 * 1000},
+	    {"", 1},
+	    {"B", 1},
+	    {"KiB", 1024ULL},
+	    {"MiB", 1024ULL * 1024},
+	    {"GiB", 1024ULL * 1024 * 1024},
+	    {"KB", 1000ULL},
+	    {"MB", 1000ULL * 1000},
+	    {"GB", 1000ULL * 1000 * 1000},
 	};
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(p, units[i].name) != 0)
