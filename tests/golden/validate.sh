@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Golden test: the exact error output and exit code of `tare validate` for every invalid matrix in
+# tests/golden/invalid/, exit 0 for every matrix in tests/golden/valid/ and matrices/.
+set -u
+tare=$1
+cd "$2"
+. tests/golden/lib.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 pass=0
+for m in tests/golden/invalid/*.yaml; do
+  name=${m%.yaml}
+  { "$tare" validate "$m" 2>&1 >/dev/null; echo "exit $?"; } >"$tmp/out"
+  if golden_check "$name.expected" "$tmp/out"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+# the same diagnostics as JSON, for one file with many errors
+"$tare" --json validate tests/golden/invalid/many-errors.yaml >"$tmp/json" 2>&1
+if golden_check tests/golden/invalid/many-errors.json "$tmp/json"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+for m in tests/golden/valid/*.yaml matrices/*.yaml; do
+  if "$tare" validate "$m" 2>"$tmp/err"; then pass=$((pass + 1)); else
+    echo "expected valid: $m"; cat "$tmp/err"; fail=$((fail + 1)); fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
