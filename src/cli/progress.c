@@ -1,0 +1,62 @@
+/* Run progress on stderr: cell, dispatch i/N, elapsed and estimated remaining time. */
+#include "cli/progress.h"
+
+#include "util/units.h"
+
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void progress_init(struct progress *p, FILE *out, size_t total, size_t already, bool quiet)
+{
+	p->out = out;
+	p->tty = isatty(fileno(out));
+	p->quiet = quiet;
+	p->start_ns = now_ns();
+	p->total = total;
+	p->done = already;
+	p->resumed_at = already;
+}
+
+void progress_dispatch(struct progress *p, const char *cell, const char *phase, int round,
+		       const char *arm)
+{
+	size_t finished = p->done - p->resumed_at; /* finished in this session */
+	p->done++;
+	if (p->quiet)
+		return;
+	int64_t elapsed_ms = (now_ns() - p->start_ns) / 1000000;
+	char elapsed[32], left[32] = "?";
+	format_duration_ms(elapsed_ms, elapsed, sizeof(elapsed));
+	if (finished > 0)
+		format_duration_ms(elapsed_ms * (int64_t)(p->total - p->done + 1) / (int64_t)finished,
+				   left, sizeof(left));
+	fprintf(p->out, "%s[%zu/%zu] %s %s r%d %s  %s elapsed, ~%s left%s", p->tty ? "\r\033[K" : "",
+		p->done, p->total, cell, phase, round, arm, elapsed, left, p->tty ? "" : "\n");
+	fflush(p->out);
+}
+
+void progress_note(struct progress *p, const char *fmt, ...)
+{
+	if (p->tty && !p->quiet)
+		fputs("\r\033[K", p->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(p->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->out);
+}
+
+void progress_finish(struct progress *p)
+{
+	if (p->tty && !p->quiet)
+		fputs("\r\033[K", p->out);
+	fflush(p->out);
+}

@@ -1,0 +1,29 @@
+/* Run progress on stderr: one updating line on a terminal, plain lines otherwise. */
+#ifndef TARE_CLI_PROGRESS_H
+#define TARE_CLI_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct progress {
+	FILE *out;
+	bool tty;
+	bool quiet;
+	int64_t start_ns;
+	size_t total;
+	size_t done;
+	size_t resumed_at; /* dispatches done before this session: not part of its pace */
+};
+
+/* total: dispatches that will run; already: those done before (a resumed run). */
+void progress_init(struct progress *p, FILE *out, size_t total, size_t already, bool quiet);
+/* Reports the dispatch about to start. */
+void progress_dispatch(struct progress *p, const char *cell, const char *phase, int round,
+		       const char *arm);
+/* Prints a message on its own line without breaking the updating line. */
+void progress_note(struct progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void progress_finish(struct progress *p);
+
+#endif
