@@ -21,11 +21,11 @@
 struct yaml_load_options yaml_load_defaults(void)
 {
 	return (struct yaml_load_options){
-		.max_file_bytes = 1024 * 1024,
-		.max_depth = 64,
-		.max_nodes = 1000000,
-		.max_scalar_bytes = 64 * 1024,
-		.reject_yaml11 = true,
+	    .max_file_bytes = 1024 * 1024,
+	    .max_depth = 64,
+	    .max_nodes = 1000000,
+	    .max_scalar_bytes = 64 * 1024,
+	    .reject_yaml11 = true,
 	};
 }
 
@@ -80,7 +80,7 @@ static struct source_pos mark_pos(yaml_mark_t m)
 }
 
 static int verror(struct builder *b, const char *code, struct source_pos pos, const char *pointer,
-		  const char *fmt, va_list ap)
+                  const char *fmt, va_list ap)
 {
 	struct diag_loc loc = {b->name, pos.line, pos.column, pointer};
 	diag_add_v(b->d, DIAG_ERROR, code, &loc, fmt, ap);
@@ -113,7 +113,7 @@ bfatal(struct builder *b, const char *code, struct source_pos pos, const char *f
 static int out_of_memory(struct builder *b)
 {
 	return bfatal(b, "yaml.out-of-memory", (struct source_pos){0, 0},
-		      "out of memory while loading the document");
+	              "out of memory while loading the document");
 }
 
 static struct frame *top_frame(struct builder *b)
@@ -164,9 +164,9 @@ static int count_nodes(struct builder *b, size_t add, struct source_pos pos)
 {
 	if (add > b->opt.max_nodes - b->nodes)
 		return bfatal(b, "yaml.too-many-nodes", pos,
-			      b->aliased ? "alias expansion exceeds %zu nodes"
-					 : "document exceeds %zu nodes",
-			      b->opt.max_nodes);
+		              b->aliased ? "alias expansion exceeds %zu nodes"
+		                         : "document exceeds %zu nodes",
+		              b->opt.max_nodes);
 	b->nodes += add;
 	return 0;
 }
@@ -192,8 +192,9 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 
 	if (len > b->opt.max_scalar_bytes)
-		return bfatal(b, "yaml.scalar-too-large", pos, "scalar of %zu bytes exceeds %zu bytes",
-			      len, b->opt.max_scalar_bytes);
+		return bfatal(b, "yaml.scalar-too-large", pos,
+		              "scalar of %zu bytes exceeds %zu bytes", len,
+		              b->opt.max_scalar_bytes);
 	bool in_key, is_key = next_is_key(b, &in_key);
 	if (!in_key && count_nodes(b, 1, pos) < 0)
 		return -1;
@@ -204,8 +205,8 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	n->text[len] = '\0';
 	n->len = len;
 	n->complete = true;
-	n->merge = is_key && plain && (tag ? strcmp(tag, YAML_TAG_PREFIX "merge") == 0
-					   : strcmp(n->text, "<<") == 0);
+	n->merge = is_key && plain &&
+	           (tag ? strcmp(tag, YAML_TAG_PREFIX "merge") == 0 : strcmp(n->text, "<<") == 0);
 
 	size_t ptr_len = b->ptr.len;
 	if (is_key)
@@ -259,8 +260,9 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 		return attach(b, n);
 	}
 	if (b->depth + target->height > b->opt.max_depth)
-		return bfatal(b, "yaml.too-deep", pos, "nesting exceeds %zu levels through alias '%s'",
-			      b->opt.max_depth, name);
+		return bfatal(b, "yaml.too-deep", pos,
+		              "nesting exceeds %zu levels through alias '%s'", b->opt.max_depth,
+		              name);
 	if (!in_key) {
 		b->aliased = true;
 		if (count_nodes(b, target->size, pos) < 0)
@@ -279,11 +281,11 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum ynode_kind kind)
 {
 	struct source_pos pos = mark_pos(ev->start_mark);
-	const yaml_char_t *anchor = kind == YNODE_MAP ? ev->data.mapping_start.anchor
-						      : ev->data.sequence_start.anchor;
+	const yaml_char_t *anchor =
+	    kind == YNODE_MAP ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
 	if (b->depth + 1 > b->opt.max_depth)
 		return bfatal(b, "yaml.too-deep", pos, "nesting exceeds %zu levels",
-			      b->opt.max_depth);
+		              b->opt.max_depth);
 	bool in_key;
 	next_is_key(b, &in_key);
 	if (!in_key && count_nodes(b, 1, pos) < 0)
@@ -381,8 +383,8 @@ static void parse_error(struct builder *b, const yaml_parser_t *p)
 {
 	const char *problem = p->problem ? p->problem : "cannot parse the document";
 	if (p->error == YAML_READER_ERROR) {
-		bfatal(b, "yaml.syntax", (struct source_pos){0, 0}, "%s at byte offset %zu", problem,
-		       p->problem_offset);
+		bfatal(b, "yaml.syntax", (struct source_pos){0, 0}, "%s at byte offset %zu",
+		       problem, p->problem_offset);
 		return;
 	}
 	struct source_pos pos = mark_pos(p->problem_mark);
@@ -452,8 +454,8 @@ static void build(struct builder *b, const char *buf, size_t len)
 }
 
 int yaml_load_buffer(const char *name, const char *buf, size_t len,
-		     const struct yaml_load_options *opt, struct json_object **out,
-		     struct source_map **map, struct diag_list *d)
+                     const struct yaml_load_options *opt, struct json_object **out,
+                     struct source_map **map, struct diag_list *d)
 {
 	struct builder b = {.name = name, .opt = effective_options(opt), .d = d};
 	size_t errors_before = diag_error_count(d);
@@ -465,12 +467,13 @@ int yaml_load_buffer(const char *name, const char *buf, size_t len,
 		*map = NULL;
 	if (len > b.opt.max_file_bytes)
 		return diag_error(d, "yaml.file-too-large", &(struct diag_loc){name, 0, 0, NULL},
-				  "input of %zu bytes exceeds %zu bytes", len, b.opt.max_file_bytes);
+		                  "input of %zu bytes exceeds %zu bytes", len,
+		                  b.opt.max_file_bytes);
 	if (!yaml_utf8_valid(buf, len, &bad)) {
 		struct source_pos pos = yaml_utf8_pos(buf, bad);
 		return diag_error(d, "yaml.invalid-utf8",
-				  &(struct diag_loc){name, pos.line, pos.column, NULL},
-				  "invalid UTF-8 at byte offset %zu", bad);
+		                  &(struct diag_loc){name, pos.line, pos.column, NULL},
+		                  "invalid UTF-8 at byte offset %zu", bad);
 	}
 	ytree_init(&b.tree);
 	strbuf_init(&b.ptr);
@@ -539,8 +542,8 @@ static char *read_capped(int fd, size_t limit, size_t *len)
 	return NULL;
 }
 
-int yaml_load_file(const char *path, const struct yaml_load_options *opt,
-		   struct json_object **out, struct source_map **map, struct diag_list *d)
+int yaml_load_file(const char *path, const struct yaml_load_options *opt, struct json_object **out,
+                   struct source_map **map, struct diag_list *d)
 {
 	struct yaml_load_options o = effective_options(opt);
 	struct diag_loc loc = {path, 0, 0, NULL};
@@ -552,11 +555,13 @@ int yaml_load_file(const char *path, const struct yaml_load_options *opt,
 		*map = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return diag_error(d, "io.read", &loc, "cannot open '%s': %s", path, strerror(errno));
+		return diag_error(d, "io.read", &loc, "cannot open '%s': %s", path,
+		                  strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > o.max_file_bytes) {
 		close(fd);
-		return diag_error(d, "yaml.file-too-large", &loc, "file of %lld bytes exceeds %zu bytes",
-				  (long long)st.st_size, o.max_file_bytes);
+		return diag_error(d, "yaml.file-too-large", &loc,
+		                  "file of %lld bytes exceeds %zu bytes", (long long)st.st_size,
+		                  o.max_file_bytes);
 	}
 	char *buf = read_capped(fd, o.max_file_bytes, &len);
 	int err = errno;

@@ -29,11 +29,11 @@ struct yaml_load_options yaml_load_defaults(void);
  * source map (caller frees; positions of every value and key by JSON pointer).
  * On failure returns -1, appends every error found to d, and leaves *out and *map NULL. */
 int yaml_load_buffer(const char *name, const char *buf, size_t len,
-		     const struct yaml_load_options *opt, struct json_object **out,
-		     struct source_map **map, struct diag_list *d);
+                     const struct yaml_load_options *opt, struct json_object **out,
+                     struct source_map **map, struct diag_list *d);
 
 /* Reads path (refusing files over max_file_bytes before reading them whole) and loads it. */
-int yaml_load_file(const char *path, const struct yaml_load_options *opt,
-		   struct json_object **out, struct source_map **map, struct diag_list *d);
+int yaml_load_file(const char *path, const struct yaml_load_options *opt, struct json_object **out,
+                   struct source_map **map, struct diag_list *d);
 
 #endif

@@ -146,7 +146,7 @@ static int as_float(const char *s, size_t len, struct yaml_scalar_value *v)
 
 /* The core schema's implicit resolution of a plain scalar: null, bool, int, float, else string. */
 static int resolve_plain(const char *s, size_t len, struct yaml_scalar_value *v,
-			 const char **problem)
+                         const char **problem)
 {
 	if (is_null(s, len)) {
 		v->type = YAML_SCALAR_NULL;
@@ -166,7 +166,7 @@ static int resolve_plain(const char *s, size_t len, struct yaml_scalar_value *v,
 }
 
 int yaml_scalar_resolve(const char *text, size_t len, const char *tag, bool plain,
-			struct yaml_scalar_value *out, const char **problem)
+                        struct yaml_scalar_value *out, const char **problem)
 {
 	memset(out, 0, sizeof(*out));
 	out->type = YAML_SCALAR_STRING;
@@ -239,10 +239,11 @@ bool yaml_scalar_yaml11(const char *text, size_t len, struct strbuf *msg)
 	static const char *const bools[] = {"yes", "no", "on", "off", "y", "n", NULL};
 	for (size_t k = 0; bools[k]; k++) {
 		if (strcasecmp(text, bools[k]) == 0) {
-			strbuf_addf(msg,
-				    "'%s' is a boolean in YAML 1.1 and a string in YAML 1.2; quote it "
-				    "(\"%s\") or write true/false",
-				    text, text);
+			strbuf_addf(
+			    msg,
+			    "'%s' is a boolean in YAML 1.1 and a string in YAML 1.2; quote it "
+			    "(\"%s\") or write true/false",
+			    text, text);
 			return true;
 		}
 	}
@@ -252,23 +253,26 @@ bool yaml_scalar_yaml11(const char *text, size_t len, struct strbuf *msg)
 		while (digits[0] == '0' && digits[1] != '\0')
 			digits++;
 		if (all_of(text + sign, len - sign, "01234567"))
-			strbuf_addf(msg,
-				    "'%s' is an octal number in YAML 1.1 and the decimal %.*s%s in YAML "
-				    "1.2; write 0o%s or %.*s%s, or quote it",
-				    text, (int)sign, text, digits, text + sign + 1, (int)sign, text,
-				    digits);
+			strbuf_addf(
+			    msg,
+			    "'%s' is an octal number in YAML 1.1 and the decimal %.*s%s in YAML "
+			    "1.2; write 0o%s or %.*s%s, or quote it",
+			    text, (int)sign, text, digits, text + sign + 1, (int)sign, text,
+			    digits);
 		else
-			strbuf_addf(msg,
-				    "'%s' is not a number in YAML 1.1 and the decimal %.*s%s in YAML "
-				    "1.2; write %.*s%s, or quote it",
-				    text, (int)sign, text, digits, (int)sign, text, digits);
+			strbuf_addf(
+			    msg,
+			    "'%s' is not a number in YAML 1.1 and the decimal %.*s%s in YAML "
+			    "1.2; write %.*s%s, or quote it",
+			    text, (int)sign, text, digits, (int)sign, text, digits);
 		return true;
 	}
 	if (is_sexagesimal(text, len)) {
-		strbuf_addf(msg,
-			    "'%s' is a base-60 number in YAML 1.1 and a string in YAML 1.2; quote it "
-			    "(\"%s\")",
-			    text, text);
+		strbuf_addf(
+		    msg,
+		    "'%s' is a base-60 number in YAML 1.1 and a string in YAML 1.2; quote it "
+		    "(\"%s\")",
+		    text, text);
 		return true;
 	}
 	return false;

@@ -174,7 +174,7 @@ static bool merged_away(const struct merge_chain *into, const char *key, struct 
 /* Adds the pairs of m to obj in document order, expanding merge keys where they stand. into is
  * NULL for the mapping being built, else the chain of mappings m is merged into. */
 static void add_pairs(struct convert *c, const struct ynode *m, const struct merge_chain *into,
-		      struct json_object *obj)
+                      struct json_object *obj)
 {
 	struct merge_chain self = {m, into};
 	for (size_t i = 0; i < m->n; i++) {
@@ -228,7 +228,7 @@ static struct json_object *convert_node(struct convert *c, const struct ynode *n
 }
 
 int ytree_to_json(const struct ynode *root, struct source_map *map, const char *name,
-		  struct json_object **out, struct diag_list *d)
+                  struct json_object **out, struct diag_list *d)
 {
 	struct convert c = {map, {0}, false};
 	strbuf_init(&c.ptr);
@@ -239,7 +239,7 @@ int ytree_to_json(const struct ynode *root, struct source_map *map, const char *
 		json_object_put(*out);
 		*out = NULL;
 		return diag_error(d, "yaml.out-of-memory", &(struct diag_loc){name, 0, 0, NULL},
-				  "out of memory while building the document tree");
+		                  "out of memory while building the document tree");
 	}
 	return 0;
 }

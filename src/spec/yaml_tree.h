@@ -19,7 +19,7 @@ struct ynode {
 	struct source_pos pos; /* where the node (or the alias) is written */
 	bool complete;         /* its end event was seen; an alias to it before that is recursive */
 	bool merge;            /* a key that is a plain, untagged '<<' */
-	size_t size;   /* values in its subtree after alias expansion (merged ones counted in full) */
+	size_t size; /* values in its subtree after alias expansion (merged ones counted in full) */
 	size_t height; /* collection nesting of its subtree after alias expansion; 0 for scalars */
 	/* scalar: the text after escapes (owned, NUL-terminated) and, for values, its type */
 	char *text;
@@ -66,6 +66,6 @@ bool ynode_map_has_key(const struct ynode *map, const char *text);
  * (undefined aliases, bad merge values). Returns 0, or -1 with a diagnostic on allocation failure;
  * *out is the new tree (NULL for a null document). */
 int ytree_to_json(const struct ynode *root, struct source_map *map, const char *name,
-		  struct json_object **out, struct diag_list *d);
+                  struct json_object **out, struct diag_list *d);
 
 #endif
