@@ -88,6 +88,7 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(o, "orphans", i64(s->orphans));
 	add(o, "output_truncated", json_object_new_boolean(s->output_truncated));
 
+	add(o, "start_unix_ns", i64(s->start_unix_ns));
 	struct json_object *t = json_object_new_object();
 	add(t, "attach", i64(s->attach_ns));
 	add(t, "spawn", i64(s->spawn_ns));
@@ -254,6 +255,7 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->orphans = get_i64(&r, o, "orphans");
 	s->output_truncated = get_bool(&r, o, "output_truncated");
 
+	s->start_unix_ns = get_i64(&r, o, "start_unix_ns");
 	struct json_object *t = field(&r, o, "timings_ns", json_type_object);
 	if (t) {
 		s->attach_ns = get_i64(&r, t, "attach");

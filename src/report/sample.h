@@ -34,7 +34,8 @@ struct sample {
 	int64_t orphans;  /* processes left in the cgroup after the workload exited */
 	bool output_truncated;
 
-	/* phase timings (ARCHITECTURE §5) and rusage */
+	/* when it started (wall clock, for the trace), phase timings (ARCHITECTURE §5), rusage */
+	int64_t start_unix_ns;
 	int64_t attach_ns, spawn_ns, workload_ns, drain_ns, detach_ns, wall_ns;
 	int64_t user_us, sys_us, max_rss_kib;
 

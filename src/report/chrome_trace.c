@@ -1,0 +1,152 @@
+/* trace.json in Chrome Trace Event format (the JSON Object Format with "traceEvents"). */
+#include "report/chrome_trace.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PID 1
+#define CELL_LANE 0 /* tid of the lane that shows whole cells; arms are 1 + arm index */
+
+static struct json_object *event(const char *ph, const char *name, int tid, double ts_us)
+{
+	struct json_object *e = json_object_new_object();
+	json_object_object_add(e, "name", json_object_new_string(name));
+	json_object_object_add(e, "ph", json_object_new_string(ph));
+	json_object_object_add(e, "pid", json_object_new_int(PID));
+	json_object_object_add(e, "tid", json_object_new_int(tid));
+	json_object_object_add(e, "ts", json_object_new_double(ts_us));
+	return e;
+}
+
+static void complete(struct json_object *events, const char *name, const char *cat, int tid,
+		     double ts_us, double dur_us, struct json_object *args)
+{
+	struct json_object *e = event("X", name, tid, ts_us);
+	json_object_object_add(e, "cat", json_object_new_string(cat));
+	json_object_object_add(e, "dur", json_object_new_double(dur_us));
+	if (args)
+		json_object_object_add(e, "args", args);
+	json_object_array_add(events, e);
+}
+
+static void thread_name(struct json_object *events, int tid, const char *name, int sort)
+{
+	struct json_object *e = event("M", "thread_name", tid, 0);
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "name", json_object_new_string(name));
+	json_object_object_add(e, "args", args);
+	json_object_array_add(events, e);
+	e = event("M", "thread_sort_index", tid, 0);
+	args = json_object_new_object();
+	json_object_object_add(args, "sort_index", json_object_new_int(sort));
+	json_object_object_add(e, "args", args);
+	json_object_array_add(events, e);
+}
+
+static int arm_lane(const struct matrix *m, const char *arm)
+{
+	for (size_t i = 0; i < m->n_arms; i++)
+		if (strcmp(m->arms[i].name, arm) == 0)
+			return (int)i + 1;
+	return (int)m->n_arms + 1;
+}
+
+static double us(int64_t ns)
+{
+	return (double)ns / 1000.0;
+}
+
+static struct json_object *dispatch_args(const struct sample *s)
+{
+	struct json_object *a = json_object_new_object();
+	json_object_object_add(a, "index", json_object_new_int64((int64_t)s->index));
+	json_object_object_add(a, "cell", json_object_new_string(s->cell));
+	json_object_object_add(a, "arm", json_object_new_string(s->arm));
+	json_object_object_add(a, "round", json_object_new_int(s->round));
+	json_object_object_add(a, "valid", json_object_new_boolean(s->valid));
+	if (s->discard_reason)
+		json_object_object_add(a, "discard_reason",
+				       json_object_new_string(s->discard_reason));
+	json_object_object_add(a, "kernel_events", json_object_new_int64(s->kernel.observed));
+	json_object_object_add(a, "span_events", json_object_new_int64(s->span.observed));
+	json_object_object_add(a, "exit_code", json_object_new_int(s->exit_code));
+	return a;
+}
+
+/* One dispatch: the whole slice, its phases laid end to end inside it, and the counters. */
+static void add_dispatch(struct json_object *events, const struct matrix *m, const struct sample *s,
+			 int64_t t0)
+{
+	int tid = arm_lane(m, s->arm);
+	double start = us(s->start_unix_ns - t0);
+	double total = us(s->attach_ns + s->wall_ns + s->drain_ns + s->detach_ns);
+	char name[256];
+	snprintf(name, sizeof(name), "%s %s r%d", s->cell, plan_phase_name(s->phase), s->round);
+	complete(events, name, plan_phase_name(s->phase), tid, start, total, dispatch_args(s));
+	const struct {
+		const char *name;
+		int64_t ns;
+	} phases[] = {{"attach", s->attach_ns},
+		      {"workload", s->wall_ns},
+		      {"drain", s->drain_ns},
+		      {"detach", s->detach_ns}};
+	double t = start;
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		if (phases[i].ns > 0)
+			complete(events, phases[i].name, "phase", tid, t, us(phases[i].ns), NULL);
+		t += us(phases[i].ns);
+	}
+	struct json_object *c = event("C", "captured events", tid, start + total);
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "kernel", json_object_new_int64(s->kernel.observed));
+	json_object_object_add(args, "spans", json_object_new_int64(s->span.observed));
+	json_object_object_add(c, "args", args);
+	json_object_array_add(events, c);
+}
+
+struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
+				       size_t n)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *events = json_object_new_array();
+	struct json_object *pn = event("M", "process_name", CELL_LANE, 0);
+	struct json_object *args = json_object_new_object();
+	char title[128];
+	snprintf(title, sizeof(title), "tare run %s", m->name);
+	json_object_object_add(args, "name", json_object_new_string(title));
+	json_object_object_add(pn, "args", args);
+	json_object_array_add(events, pn);
+	thread_name(events, CELL_LANE, "cells", 0);
+	for (size_t i = 0; i < m->n_arms; i++)
+		thread_name(events, (int)i + 1, m->arms[i].name, (int)i + 1);
+
+	int64_t t0 = n ? samples[0].start_unix_ns : 0;
+	for (size_t i = 1; i < n; i++)
+		if (samples[i].start_unix_ns < t0)
+			t0 = samples[i].start_unix_ns;
+	/* the cell lane: one slice from a cell's first dispatch to the end of its last */
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		int64_t end = 0;
+		while (j < n && strcmp(samples[j].cell, samples[i].cell) == 0) {
+			const struct sample *s = &samples[j];
+			int64_t e = s->start_unix_ns + s->attach_ns + s->wall_ns + s->drain_ns +
+				    s->detach_ns;
+			end = e > end ? e : end;
+			j++;
+		}
+		complete(events, samples[i].cell, "cell", CELL_LANE, us(samples[i].start_unix_ns - t0),
+			 us(end - samples[i].start_unix_ns), NULL);
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		add_dispatch(events, m, &samples[i], t0);
+	json_object_object_add(root, "traceEvents", events);
+	json_object_object_add(root, "displayTimeUnit", json_object_new_string("ms"));
+	struct json_object *other = json_object_new_object();
+	json_object_object_add(other, "matrix", json_object_new_string(m->name));
+	json_object_object_add(other, "matrix_sha256", json_object_new_string(m->sha256));
+	json_object_object_add(root, "otherData", other);
+	return root;
+}
