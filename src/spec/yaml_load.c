@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -341,23 +342,34 @@ static void check_map(struct builder *b, struct ynode *m)
 		out_of_memory(b);
 		return;
 	}
-	for (size_t k = 1; k < m->norder; k++) {
-		const struct ynode *first = m->keys[m->order[k - 1]];
-		const struct ynode *again = m->keys[m->order[k]];
-		const char *text = ynode_key_text(again);
-		if (strcmp(ynode_key_text(first), text) != 0)
+	/* the sorted index puts repeats next to each other; report them in document order, each
+	 * naming the key's first definition */
+	size_t *first_of = malloc(m->n * sizeof(*first_of) + 1);
+	if (!first_of) {
+		out_of_memory(b);
+		return;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		first_of[i] = SIZE_MAX;
+	for (size_t k = 1, f = 0; k < m->norder; k++) {
+		if (strcmp(ynode_key_text(m->keys[m->order[f]]),
+		           ynode_key_text(m->keys[m->order[k]])) == 0)
+			first_of[m->order[k]] = m->order[f];
+		else
+			f = k;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		if (first_of[i] == SIZE_MAX)
 			continue;
-		/* several repeats of one key each name the first definition */
-		size_t f = k - 1;
-		while (f > 0 && strcmp(ynode_key_text(m->keys[m->order[f - 1]]), text) == 0)
-			f--;
-		first = m->keys[m->order[f]];
+		const struct ynode *first = m->keys[first_of[i]], *again = m->keys[i];
+		const char *text = ynode_key_text(again);
 		json_pointer_push_key(&b->ptr, text);
 		berror(b, "yaml.duplicate-key", again->pos, b->ptr.buf,
 		       "duplicate key '%s' (first defined at %d:%d)", text, first->pos.line,
 		       first->pos.column);
 		json_pointer_pop(&b->ptr, ptr_len);
 	}
+	free(first_of);
 }
 
 static void on_collection_end(struct builder *b)
