@@ -1,0 +1,385 @@
+/* summary.json (tare.summary.v1): per-arm statistics, paired deltas, slopes, boundary, provenance. */
+#include "report/summary.h"
+
+#include "stats/bootstrap.h"
+#include "stats/describe.h"
+#include "stats/paired.h"
+#include "stats/slope.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONF 0.95
+#define BOOTSTRAP_RESAMPLES 2000
+#define BOOTSTRAP_SEED 1
+
+static struct json_object *num(double v)
+{
+	/* JSON has no NaN: an undefined statistic is null */
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static struct json_object *interval(double lo, double hi)
+{
+	struct json_object *a = json_object_new_array();
+	json_object_array_add(a, num(lo));
+	json_object_array_add(a, num(hi));
+	return a;
+}
+
+static double ns_to_ms(int64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+/* Valid measured samples of one cell and arm, in round order. */
+static size_t arm_samples(const struct sample *s, size_t n, const char *cell, const char *arm,
+			  const struct sample **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].phase == PHASE_MEASURE && s[i].valid && strcmp(s[i].cell, cell) == 0 &&
+		    strcmp(s[i].arm, arm) == 0)
+			out[k++] = &s[i];
+	return k;
+}
+
+static const char *tail_band(const struct matrix_gates *g, double ratio)
+{
+	if (!isfinite(ratio))
+		return "n/a";
+	return ratio >= g->tail_fail ? "fail" : ratio >= g->tail_warn ? "warn" : "ok";
+}
+
+static struct json_object *describe_json(const double *v, size_t n)
+{
+	struct stats_describe d;
+	stats_describe(v, n, &d);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "min", num(d.min));
+	json_object_object_add(o, "median", num(d.median));
+	json_object_object_add(o, "mean", num(d.mean));
+	json_object_object_add(o, "stdev", num(d.stdev));
+	json_object_object_add(o, "mad", num(d.mad_scaled));
+	json_object_object_add(o, "p90", num(d.p90));
+	json_object_object_add(o, "p95", num(d.p95));
+	json_object_object_add(o, "p99", num(d.p99));
+	json_object_object_add(o, "max", num(d.max));
+	json_object_object_add(o, "p99_is_max", json_object_new_boolean(d.p99_is_max));
+	json_object_object_add(o, "tail_ratio", num(d.tail_ratio));
+	return o;
+}
+
+static double median_of(const double *v, size_t n)
+{
+	double m = NAN;
+	stats_median(v, n, &m);
+	return m;
+}
+
+static struct json_object *arm_json(const struct matrix *m, const struct sample *samples,
+				    size_t n_samples, const char *cell, const char *arm)
+{
+	const struct sample **ss = calloc(n_samples + 1, sizeof(*ss));
+	double *wall = calloc(n_samples + 1, sizeof(*wall)), *user = calloc(n_samples + 1, sizeof(*user)),
+	       *sys = calloc(n_samples + 1, sizeof(*sys)), *rss = calloc(n_samples + 1, sizeof(*rss));
+	if (!ss || !wall || !user || !sys || !rss)
+		abort();
+	size_t n = arm_samples(samples, n_samples, cell, arm, ss);
+	size_t discarded = 0;
+	for (size_t i = 0; i < n_samples; i++)
+		discarded += samples[i].phase == PHASE_MEASURE && !samples[i].valid &&
+			     strcmp(samples[i].cell, cell) == 0 && strcmp(samples[i].arm, arm) == 0;
+	double rss_max = NAN;
+	for (size_t i = 0; i < n; i++) {
+		wall[i] = ns_to_ms(ss[i]->wall_ns);
+		user[i] = (double)ss[i]->user_us / 1000.0;
+		sys[i] = (double)ss[i]->sys_us / 1000.0;
+		rss[i] = (double)ss[i]->max_rss_kib;
+		rss_max = i == 0 || rss[i] > rss_max ? rss[i] : rss_max;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "arm", json_object_new_string(arm));
+	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
+	json_object_object_add(o, "discarded", json_object_new_int64((int64_t)discarded));
+	struct json_object *w = describe_json(wall, n);
+	struct json_object *tr = NULL;
+	json_object_object_get_ex(w, "tail_ratio", &tr);
+	json_object_object_add(w, "tail_band",
+			       json_object_new_string(tail_band(&m->gates, tr ? json_object_get_double(tr)
+									   : NAN)));
+	struct stats_bootstrap b;
+	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
+	json_object_object_add(w, "median_ci", interval(b.lo, b.hi));
+	json_object_object_add(o, "wall_ms", w);
+	json_object_object_add(o, "cpu_user_ms_median", num(median_of(user, n)));
+	json_object_object_add(o, "cpu_sys_ms_median", num(median_of(sys, n)));
+	struct json_object *r = json_object_new_object();
+	json_object_object_add(r, "median", num(median_of(rss, n)));
+	json_object_object_add(r, "max", num(rss_max));
+	json_object_object_add(o, "max_rss_kib", r);
+	free(ss);
+	free(wall);
+	free(user);
+	free(sys);
+	free(rss);
+	return o;
+}
+
+static const char *delta_verdict_name(enum stats_delta_verdict v)
+{
+	return v == DELTA_HIGHER ? "higher" : v == DELTA_LOWER ? "lower" : "no_difference";
+}
+
+/* The wall time of a valid measured sample of (cell, arm) in a round, or NaN. */
+static double round_wall(const struct sample *s, size_t n, const char *cell, const char *arm,
+			 int round)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i].phase == PHASE_MEASURE && s[i].valid && s[i].round == round &&
+		    strcmp(s[i].cell, cell) == 0 && strcmp(s[i].arm, arm) == 0)
+			return ns_to_ms(s[i].wall_ns);
+	return NAN;
+}
+
+/* Pairs are rounds in which both arms gave a valid sample: a round is the unit of pairing. */
+static struct json_object *pair_json(const struct matrix_cell *c, const struct sample *samples,
+				     size_t n_samples, const char *base, const char *cand,
+				     struct stats_paired *out)
+{
+	double *a = calloc((size_t)c->repetitions + 1, sizeof(*a));
+	double *b = calloc((size_t)c->repetitions + 1, sizeof(*b));
+	if (!a || !b)
+		abort();
+	size_t n = 0;
+	for (int r = 1; r <= c->repetitions; r++) {
+		double x = round_wall(samples, n_samples, c->name, base, r);
+		double y = round_wall(samples, n_samples, c->name, cand, r);
+		if (isfinite(x) && isfinite(y)) {
+			a[n] = x;
+			b[n] = y;
+			n++;
+		}
+	}
+	stats_paired(a, b, n, CONF, out);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "baseline", json_object_new_string(base));
+	json_object_object_add(o, "candidate", json_object_new_string(cand));
+	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
+	json_object_object_add(o, "median_delta_ms", num(out->median_delta));
+	json_object_object_add(o, "hl_ms", num(out->hl.estimate));
+	json_object_object_add(o, "ci_ms", interval(out->hl.lo, out->hl.hi));
+	json_object_object_add(o, "conf", num(out->hl.conf));
+	json_object_object_add(o, "conf_achieved", num(out->hl.conf_achieved));
+	json_object_object_add(o, "ci_method",
+			       json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
+							      ? "exact Wilcoxon signed-rank"
+						      : out->hl.method == STATS_CI_NORMAL_WILCOXON
+							      ? "normal approximation of Wilcoxon signed-rank"
+							      : "none"));
+	json_object_object_add(o, "p_value", num(out->test.p_value));
+	json_object_object_add(o, "rel_pct", num(out->rel_pct));
+	json_object_object_add(o, "rel_ci_pct", interval(out->rel_lo, out->rel_hi));
+	json_object_object_add(o, "verdict",
+			       json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
+	char sentence[256];
+	stats_delta_format(out, "ms", 3, sentence, sizeof(sentence));
+	json_object_object_add(o, "sentence", json_object_new_string(sentence));
+	free(a);
+	free(b);
+	return o;
+}
+
+/* The axes a slope can be taken against, with the unit the slope is stated per. */
+static const struct {
+	const char *name;
+	double per;
+	const char *unit;
+} axes[] = {
+	{"kernel_events", 1000, "1k kernel events"},
+	{"span_events", 1000, "1k span events"},
+	{"concurrency", 1, "worker"},
+	{"payload_bytes", 1024, "KiB of payload"},
+};
+
+static int64_t axis_value(const struct matrix_cell *c, size_t axis)
+{
+	const struct matrix_param *p[] = {&c->kernel_events, &c->span_events, &c->concurrency,
+					  &c->payload_bytes};
+	return p[axis]->value;
+}
+
+/* Whether two cells agree on every axis but `axis`. */
+static bool same_other_axes(const struct matrix_cell *x, const struct matrix_cell *y, size_t axis)
+{
+	for (size_t k = 0; k < sizeof(axes) / sizeof(axes[0]); k++)
+		if (k != axis && axis_value(x, k) != axis_value(y, k))
+			return false;
+	return true;
+}
+
+/* For each axis: among the cells whose paired delta is known, the largest group that varies only
+ * that axis (at least 3 cells, at least 2 distinct values), and the slopes of the delta in it. A
+ * slope over cells that also vary another axis would mix two effects. */
+static struct json_object *slopes_json(const struct matrix *m, const size_t *cells, size_t n_cells,
+				       const double *delta, const char *pair)
+{
+	struct json_object *arr = json_object_new_array();
+	double *x = calloc(n_cells + 1, sizeof(*x)), *y = calloc(n_cells + 1, sizeof(*y));
+	size_t *best = calloc(n_cells + 1, sizeof(*best)), *grp = calloc(n_cells + 1, sizeof(*grp));
+	if (!x || !y || !best || !grp)
+		abort();
+	for (size_t axis = 0; axis < sizeof(axes) / sizeof(axes[0]); axis++) {
+		size_t nbest = 0;
+		for (size_t i = 0; i < n_cells; i++) {
+			if (!isfinite(delta[i]))
+				continue;
+			size_t ng = 0;
+			for (size_t j = 0; j < n_cells; j++)
+				if (isfinite(delta[j]) &&
+				    same_other_axes(&m->cells[cells[i]], &m->cells[cells[j]], axis))
+					grp[ng++] = j;
+			if (ng > nbest) {
+				memcpy(best, grp, ng * sizeof(*grp));
+				nbest = ng;
+			}
+		}
+		size_t distinct = 0;
+		for (size_t i = 0; i < nbest; i++) {
+			bool seen = false;
+			for (size_t j = 0; j < i; j++)
+				seen |= axis_value(&m->cells[cells[best[j]]], axis) ==
+					axis_value(&m->cells[cells[best[i]]], axis);
+			distinct += !seen;
+		}
+		if (nbest < 3 || distinct < 2)
+			continue;
+		struct json_object *names = json_object_new_array();
+		for (size_t i = 0; i < nbest; i++) {
+			x[i] = (double)axis_value(&m->cells[cells[best[i]]], axis) / axes[axis].per;
+			y[i] = delta[best[i]];
+			json_object_array_add(names,
+					       json_object_new_string(m->cells[cells[best[i]]].name));
+		}
+		struct stats_ols ols;
+		struct stats_theil_sen ts;
+		stats_ols(x, y, nbest, CONF, &ols);
+		stats_theil_sen(x, y, nbest, CONF, &ts);
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "axis", json_object_new_string(axes[axis].name));
+		json_object_object_add(o, "per", json_object_new_string(axes[axis].unit));
+		json_object_object_add(o, "pair", json_object_new_string(pair));
+		json_object_object_add(o, "cells", names);
+		struct json_object *lo = json_object_new_object();
+		json_object_object_add(lo, "slope_ms", num(ols.slope));
+		json_object_object_add(lo, "ci_ms", interval(ols.slope_lo, ols.slope_hi));
+		json_object_object_add(lo, "r2", num(ols.r2));
+		json_object_object_add(o, "least_squares", lo);
+		struct json_object *tso = json_object_new_object();
+		json_object_object_add(tso, "slope_ms", num(ts.slope));
+		json_object_object_add(tso, "ci_ms", interval(ts.slope_lo, ts.slope_hi));
+		json_object_object_add(o, "theil_sen", tso);
+		char sentence[256];
+		enum stats_delta_verdict v = stats_delta_verdict(ts.slope_lo, ts.slope_hi);
+		if (v == DELTA_NO_DIFFERENCE)
+			snprintf(sentence, sizeof(sentence),
+				 "no detectable trend per %s: %+.4f ms [%.4f, %.4f] (Theil–Sen)",
+				 axes[axis].unit, ts.slope, ts.slope_lo, ts.slope_hi);
+		else
+			snprintf(sentence, sizeof(sentence), "%+.4f ms per %s [%.4f, %.4f] (Theil–Sen)",
+				 ts.slope, axes[axis].unit, ts.slope_lo, ts.slope_hi);
+		json_object_object_add(o, "sentence", json_object_new_string(sentence));
+		json_object_array_add(arr, o);
+	}
+	free(x);
+	free(y);
+	free(best);
+	free(grp);
+	return arr;
+}
+
+static struct json_object *params_json(const struct matrix_cell *c)
+{
+	struct json_object *p = json_object_new_object();
+	json_object_object_add(p, "kernel_events", json_object_new_int64(c->kernel_events.value));
+	json_object_object_add(p, "span_events", json_object_new_int64(c->span_events.value));
+	json_object_object_add(p, "concurrency", json_object_new_int64(c->concurrency.value));
+	json_object_object_add(p, "payload_bytes", json_object_new_int64(c->payload_bytes.value));
+	json_object_object_add(p, "repetitions", json_object_new_int(c->repetitions));
+	return p;
+}
+
+struct json_object *summary_build(const struct matrix *m, const size_t *cells, size_t n_cells,
+				  const struct sample *samples, size_t n_samples,
+				  const struct verdict_set *v, struct json_object *provenance)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "schema", json_object_new_string("tare.summary.v1"));
+	struct json_object *mj = json_object_new_object();
+	json_object_object_add(mj, "name", json_object_new_string(m->name));
+	json_object_object_add(mj, "sha256", json_object_new_string(m->sha256));
+	json_object_object_add(o, "matrix", mj);
+	struct json_object *methods = json_object_new_object();
+	json_object_object_add(methods, "quantiles",
+			       json_object_new_string("Hyndman-Fan type 7 (linear interpolation); "
+						      "with n < 20, p99 is effectively the max"));
+	json_object_object_add(methods, "mad", json_object_new_string("median absolute deviation × 1.4826"));
+	json_object_object_add(methods, "paired_delta",
+			       json_object_new_string("Hodges-Lehmann estimate of per-round "
+						      "differences (candidate − baseline) with a 95% "
+						      "Wilcoxon signed-rank interval: exact for n ≤ 50, "
+						      "normal approximation above"));
+	json_object_object_add(methods, "median_ci",
+			       json_object_new_string("percentile bootstrap, 2000 resamples, seed 1"));
+	json_object_object_add(methods, "slopes",
+			       json_object_new_string("least squares with a t interval, and "
+						      "Theil-Sen with Sen's interval, of the HL delta "
+						      "over cells that vary only that axis"));
+	json_object_object_add(o, "methods", methods);
+
+	struct json_object *cj = json_object_new_array();
+	double *delta = calloc(n_cells + 1, sizeof(*delta));
+	if (!delta)
+		abort();
+	char pair_name[256] = "";
+	for (size_t i = 0; i < n_cells; i++) {
+		const struct matrix_cell *c = &m->cells[cells[i]];
+		struct json_object *co = json_object_new_object();
+		json_object_object_add(co, "cell", json_object_new_string(c->name));
+		json_object_object_add(co, "verdict",
+				       json_object_new_string(cell_verdict_name(v->cells[i].verdict)));
+		json_object_object_add(co, "sentence", json_object_new_string(v->cells[i].sentence));
+		json_object_object_add(co, "params", params_json(c));
+		struct json_object *arms = json_object_new_array();
+		for (size_t k = 0; k < c->n_compare; k++)
+			json_object_array_add(arms, arm_json(m, samples, n_samples, c->name,
+							     m->arms[c->compare[k]].name));
+		json_object_object_add(co, "arms", arms);
+		struct json_object *pairs = json_object_new_array();
+		delta[i] = NAN;
+		const char *base = m->arms[c->compare[0]].name;
+		for (size_t k = 1; k < c->n_compare; k++) {
+			const char *cand = m->arms[c->compare[k]].name;
+			struct stats_paired sp;
+			json_object_array_add(pairs,
+					      pair_json(c, samples, n_samples, base, cand, &sp));
+			/* slopes follow the first pair, and only across cells comparing the same */
+			char name[256];
+			snprintf(name, sizeof(name), "%s → %s", base, cand);
+			if (k == 1 && (!*pair_name || strcmp(pair_name, name) == 0)) {
+				snprintf(pair_name, sizeof(pair_name), "%s", name);
+				delta[i] = sp.hl.estimate;
+			}
+		}
+		json_object_object_add(co, "pairs", pairs);
+		json_object_array_add(cj, co);
+	}
+	json_object_object_add(o, "cells", cj);
+	json_object_object_add(o, "slopes", slopes_json(m, cells, n_cells, delta, pair_name));
+	free(delta);
+	json_object_object_add(o, "boundary", json_object_new_string(v->boundary));
+	json_object_object_add(o, "provenance", provenance ? json_object_get(provenance) : NULL);
+	return o;
+}
