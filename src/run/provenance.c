@@ -1,0 +1,120 @@
+/* Provenance: versions, digests, host class, governor and load, read from the running system. */
+#include "run/provenance.h"
+
+#include "run/capture.h"
+#include "spec/matrix.h"
+#include "util/sha256.h"
+
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* First line of a small file, newline removed, or "" (buf is returned). */
+static char *read_line(const char *path, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return buf;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void cpu_model(char *buf, size_t size)
+{
+	snprintf(buf, size, "unknown-cpu");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10) != 0)
+			continue;
+		char *colon = strchr(line, ':');
+		if (colon) {
+			colon += 2;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, size, "%s", colon);
+		}
+		break;
+	}
+	fclose(f);
+}
+
+char *provenance_host_class(void)
+{
+	struct utsname u;
+	uname(&u);
+	char model[256];
+	cpu_model(model, sizeof(model));
+	/* the class names what makes timings comparable: not the host name, not the patch level */
+	char release[65];
+	snprintf(release, sizeof(release), "%s", u.release);
+	char *dash = strchr(release, '-');
+	if (dash)
+		*dash = '\0';
+	for (char *p = model; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	char *s = NULL;
+	if (asprintf(&s, "%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
+		     sysconf(_SC_NPROCESSORS_ONLN)) < 0)
+		return NULL;
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+static struct json_object *loadavg(void)
+{
+	double l[3];
+	if (getloadavg(l, 3) != 3)
+		return NULL;
+	struct json_object *a = json_object_new_array();
+	for (int i = 0; i < 3; i++)
+		json_object_array_add(a, json_object_new_double(l[i]));
+	return a;
+}
+
+struct json_object *provenance_collect(const struct matrix *m)
+{
+	struct json_object *p = json_object_new_object();
+	json_object_object_add(p, "tare_version", json_object_new_string(TARE_VERSION));
+	json_object_object_add(p, "tare_commit", json_object_new_string(TARE_GIT_COMMIT));
+	json_object_object_add(p, "matrix_sha256", json_object_new_string(m->sha256));
+	size_t len = 0;
+	const void *obj = capture_object_bytes(&len);
+	char hex[65];
+	sha256_hex(obj, len, hex);
+	json_object_object_add(p, "bpf_object_sha256", json_object_new_string(hex));
+	char v[32];
+	snprintf(v, sizeof(v), "%u.%u", libbpf_major_version(), libbpf_minor_version());
+	json_object_object_add(p, "libbpf_version", json_object_new_string(v));
+	struct utsname u;
+	uname(&u);
+	json_object_object_add(p, "kernel_release", json_object_new_string(u.release));
+	char *host = provenance_host_class();
+	json_object_object_add(p, "host_class", json_object_new_string(host ? host : "unknown"));
+	free(host);
+	char buf[128];
+	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
+	json_object_object_add(p, "cpu_governor",
+			       json_object_new_string(*buf ? buf : "none (no cpufreq)"));
+	read_line("/sys/devices/system/cpu/smt/active", buf, sizeof(buf));
+	json_object_object_add(p, "smt_active",
+			       *buf ? json_object_new_boolean(strcmp(buf, "1") == 0) : NULL);
+	json_object_object_add(p, "load_start", loadavg());
+	return p;
+}
+
+void provenance_finish(struct json_object *p)
+{
+	json_object_object_add(p, "load_end", loadavg());
+}
