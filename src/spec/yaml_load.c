@@ -105,7 +105,7 @@ bfatal(struct builder *b, const char *code, struct source_pos pos, const char *f
 {
 	va_list ap;
 	va_start(ap, fmt);
-	verror(b, code, pos, b->ptr.buf, fmt, ap);
+	verror(b, code, pos, b->ptr.len ? b->ptr.buf : NULL, fmt, ap);
 	va_end(ap);
 	b->stop = true;
 	return -1;
