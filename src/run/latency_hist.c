@@ -8,7 +8,8 @@
 /* Octave 0 holds the exact values 0..SUB_COUNT-1; octave k >= 1 holds values with floor(log2) =
  * LATENCY_HIST_SUB_BITS + k - 1. */
 #define N_OCTAVES (LATENCY_HIST_MAX_LOG2 - LATENCY_HIST_SUB_BITS + 1)
-#define N_BUCKETS (N_OCTAVES * SUB_COUNT)
+/* plus one overflow bucket for values of 2^LATENCY_HIST_MAX_LOG2 and above */
+#define N_BUCKETS (N_OCTAVES * SUB_COUNT + 1)
 
 struct latency_hist {
 	uint64_t count;

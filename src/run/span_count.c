@@ -131,9 +131,38 @@ static int count_resource_spans(struct walk *w, struct json_object *rs)
 	return 0;
 }
 
+/* The offset of the first byte that strict JSON (RFC 8259) forbids but json-c's strict tokener
+ * lets through (NaN and Infinity, single-quoted keys, raw control characters inside strings), or
+ * -1. Everything else is left to the tokener. */
+static long lexical_problem(const char *s, size_t n)
+{
+	bool in_string = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			else if (c < 0x20)
+				return (long)i;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '\'' || c == 'N' || c == 'I') {
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 int span_count_line(const char *path, int lineno, const char *text, size_t len,
                     struct span_counts *out, struct diag_list *d)
 {
+	long bad = lexical_problem(text, len);
+	if (bad >= 0)
+		return diag_error(d, "trace.unparsable",
+		                  &(struct diag_loc){path, lineno, (int)bad + 1, NULL},
+		                  "trace line is not JSON: unexpected character");
 	if (len > INT32_MAX)
 		return diag_error(d, "trace.too-long", &(struct diag_loc){path, lineno, 0, NULL},
 		                  "trace line too long to parse");
@@ -144,6 +173,13 @@ int span_count_line(const char *path, int lineno, const char *text, size_t len,
 	struct json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error err = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
+	if (!root && err == json_tokener_continue) {
+		/* a bare literal or number at the very end ("null", "5") is complete only once the
+		 * tokener sees the end of input, which it reads as a NUL byte */
+		root = json_tokener_parse_ex(tok, "", 1);
+		err = json_tokener_get_error(tok);
+		end = len;
+	}
 	int rc = 0;
 	struct span_counts line = {.lines = 1};
 	struct walk w = {.path = path, .lineno = lineno, .d = d, .out = &line};
