@@ -7,6 +7,7 @@
 #include "gate/verdict.h"
 #include "plan/plan.h"
 #include "report/run_dir.h"
+#include "run/provenance.h"
 #include "run/runner.h"
 #include "spec/matrix.h"
 #include "util/atomic_file.h"
@@ -412,13 +413,15 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	if (!ctx->json)
 		fprintf(stderr, "tare: running %s (%zu dispatches) into %s\n", st.matrix->name,
 			st.plan->n_dispatches, st.out);
+	struct json_object *prov = provenance_collect(st.matrix);
 	rc = run_dispatches(ctx, &a, &st, r, &d);
 	runner_free(r);
 	r = NULL;
-	if (rc)
-		goto done;
-	rc = run_outputs_write(ctx, st.out, st.matrix, st.plan, st.samples, st.n_samples, a.golden,
-			       &d);
+	provenance_finish(prov);
+	if (!rc)
+		rc = run_outputs_write(ctx, st.out, st.matrix, st.plan, st.samples, st.n_samples,
+				       prov, a.golden, &d);
+	json_object_put(prov);
 done:
 	runner_free(r);
 	if (d.len)
