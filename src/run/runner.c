@@ -1,0 +1,427 @@
+/* The runner: one dispatch for real — cgroup leaf, capture window, spawn, drain, independent
+ * counts, gates — recorded as a sample (ARCHITECTURE §5). */
+#include "run/runner.h"
+
+#include "gate/dispatch_gate.h"
+#include "run/argv_subst.h"
+#include "run/capture.h"
+#include "run/cgroup.h"
+#include "run/kernel_count.h"
+#include "run/span_count.h"
+#include "run/spawn.h"
+#include "util/atomic_file.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a drain may wait for records still being committed after the workload exited. */
+#define DRAIN_MAX_WAIT_MS 5000
+
+struct runner {
+	const struct matrix *m;
+	struct runner_opts o;
+	char *out;            /* absolute run directory */
+	char self_exe[PATH_MAX];
+	struct capture *cap;  /* NULL when no arm of the plan captures */
+	char *cg_parent;      /* this run's cgroup parent */
+};
+
+bool runner_privileged(void)
+{
+	if (geteuid() == 0)
+		return true;
+	/* CapEff in /proc/self/status, so that no capability library is needed */
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return false;
+	char line[256];
+	unsigned long long eff = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	const unsigned long long need = 1ULL << 21 /* CAP_SYS_ADMIN */ | 1ULL << 38 /* CAP_PERFMON */ |
+					1ULL << 39 /* CAP_BPF */;
+	return (eff & need) == need;
+}
+
+static bool plan_captures(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_dispatches; i++)
+		if (p->matrix->arms[p->dispatches[i].arm].capture == ARM_CAPTURE_EBPF)
+			return true;
+	return false;
+}
+
+struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d)
+{
+	struct runner *r = calloc(1, sizeof(*r));
+	if (!r)
+		abort();
+	r->m = p->matrix;
+	r->o = *o;
+	char abs[PATH_MAX];
+	if (!realpath(o->out_dir, abs)) {
+		diag_error(d, "io.out", &(struct diag_loc){o->out_dir, 0, 0, NULL},
+			   "cannot resolve the run directory: %s", strerror(errno));
+		goto fail;
+	}
+	r->out = strdup(abs);
+	ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof(r->self_exe) - 1);
+	if (n < 0) {
+		diag_error(d, "env.self", NULL, "cannot find tare's own binary: %s", strerror(errno));
+		goto fail;
+	}
+	r->self_exe[n] = '\0';
+	char *root = NULL;
+	if (cgroup_hierarchy_find(&root, d) < 0)
+		goto fail;
+	int rc = cgroup_parent_create(root, &r->cg_parent, d);
+	free(root);
+	if (rc < 0)
+		goto fail;
+	if (plan_captures(p)) {
+		struct capture_opts co = {
+			.ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : r->m->ringbuf_bytes,
+		};
+		r->cap = capture_open(&co, d);
+		if (!r->cap)
+			goto fail;
+	}
+	return r;
+fail:
+	runner_free(r);
+	return NULL;
+}
+
+void runner_free(struct runner *r)
+{
+	if (!r)
+		return;
+	capture_free(r->cap);
+	if (r->cg_parent) {
+		struct diag_list ignored;
+		diag_list_init(&ignored);
+		cgroup_parent_remove(r->cg_parent, &ignored);
+		diag_list_release(&ignored);
+	}
+	free(r->cg_parent);
+	free(r->out);
+	free(r);
+}
+
+static int64_t realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static char *path_join(const char *dir, const char *file)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		abort();
+	return p;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* The work directory holds the workload's files (thousands for a large cell): removed once the
+ * counts are taken. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Moves file (if it exists) from the work directory to dir/name, creating dir. */
+static void keep_file(const char *work, const char *file, const char *dir, const char *name,
+		      struct diag_list *d)
+{
+	char *from = path_join(work, file);
+	if (access(from, F_OK) == 0 && mkdir_p(dir, d) == 0) {
+		char *to = path_join(dir, name);
+		if (rename(from, to) < 0)
+			diag_warning(d, "io.keep", &(struct diag_loc){to, 0, 0, NULL},
+				     "cannot keep %s: %s", file, strerror(errno));
+		free(to);
+	}
+	free(from);
+}
+
+/* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. */
+static struct json_object *read_self_report(const char *stdout_path)
+{
+	FILE *f = fopen(stdout_path, "r");
+	if (!f)
+		return NULL;
+	char *line = NULL, *last = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if (n > 1) {
+			free(last);
+			last = strdup(line);
+		}
+	}
+	free(line);
+	fclose(f);
+	struct json_object *o = last ? json_tokener_parse(last) : NULL;
+	free(last);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+static bool report_int(struct json_object *report, const char *section, const char *key,
+		       int64_t *out)
+{
+	struct json_object *s = NULL, *v = NULL;
+	if (!json_object_object_get_ex(report, section, &s) ||
+	    !json_object_object_get_ex(s, key, &v) || !json_object_is_type(v, json_type_int))
+		return false;
+	*out = json_object_get_int64(v);
+	return true;
+}
+
+/* Compares what the workload says it did with what tare observed independently: recorded, and
+ * flagged when they disagree, but never trusted over the independent counts. */
+static int self_report_agrees(const struct sample *s)
+{
+	int verdict = -1;
+	int64_t v;
+	if (s->has_capture && s->kernel.agreement != AGREE_NOT_APPLICABLE &&
+	    report_int(s->self_report, "kernel_events", "done", &v))
+		verdict = v == s->kernel_events_matched;
+	if (s->has_span_counts && report_int(s->self_report, "span_events", "retained", &v))
+		verdict = (verdict != 0) && v == s->spans_retained;
+	return verdict;
+}
+
+static void copy_plan_fields(const struct plan *p, const struct plan_dispatch *pd, struct sample *s)
+{
+	const struct matrix_cell *c = &p->matrix->cells[pd->cell];
+	const struct matrix_arm *arm = &p->matrix->arms[pd->arm];
+	s->index = pd->index;
+	s->cell = strdup(c->name);
+	s->phase = pd->phase;
+	s->round = pd->round;
+	s->slot = pd->slot;
+	s->arm = strdup(arm->name);
+	s->capture = arm->capture == ARM_CAPTURE_EBPF;
+	s->spans = arm->spans;
+	s->kernel_target = c->kernel_events.value;
+	s->span_target = c->span_events.value;
+	s->concurrency = c->concurrency.value;
+	s->payload_bytes = c->payload_bytes.value;
+	s->span_event_limit = c->span_event_limit;
+	s->timeout_ms = c->timeout_ms;
+}
+
+/* Resolves argv/env for this dispatch; the built-in workload is tare's own binary. */
+static int resolve_command(const struct runner *r, const struct plan_dispatch *pd,
+			   const char *work, const char *trace_out, char ***argv, char ***env,
+			   struct diag_list *d)
+{
+	struct argv_subst_vars vars = {work, trace_out};
+	if (argv_subst_argv(pd->argv, pd->argc, &vars, argv, d) < 0)
+		return -1;
+	if (argv_subst_env(pd->env, pd->env_len, &vars, env, d) < 0)
+		return -1;
+	if (r->m->workload.builtin) {
+		free((*argv)[0]);
+		(*argv)[0] = strdup(r->self_exe);
+	}
+	return 0;
+}
+
+/* Fills the outcome of the process and its timings from the spawn result. */
+static void record_spawn(struct sample *s, const struct spawn_result *sr)
+{
+	s->exit_code = sr->exit_code;
+	s->term_signal = sr->term_signal;
+	s->timed_out = sr->timed_out;
+	s->exec_error = sr->exec_error ? strdup(sr->exec_error) : NULL;
+	s->orphans = sr->orphans;
+	s->output_truncated = sr->output_truncated;
+	s->spawn_ns = sr->spawn_ns;
+	s->workload_ns = sr->workload_ns;
+	s->wall_ns = sr->wall_ns;
+	s->user_us = sr->user_us;
+	s->sys_us = sr->sys_us;
+	s->max_rss_kib = sr->max_rss_kb;
+}
+
+/* ok false: the counting itself failed (match limit, memory), so there is no observation. */
+static void record_capture(struct sample *s, const struct capture_counts *cc,
+			   const struct kernel_count_totals *kt, bool ok,
+			   const struct matrix_gates *g)
+{
+	s->has_capture = true;
+	s->emitted = cc->emitted;
+	s->received = cc->received;
+	s->dropped = cc->dropped;
+	s->filtered_in = cc->filtered_in;
+	s->capture_clean = cc->clean;
+	s->attach_ns = (int64_t)cc->attach_ns;
+	s->drain_ns = (int64_t)cc->drain_ns;
+	s->detach_ns = (int64_t)cc->detach_ns;
+	s->kernel_events_matched = (int64_t)kt->matched_events;
+	s->kernel_unique_paths = (int64_t)kt->matched_unique;
+	int64_t observed = g->kernel_count == KERNEL_COUNT_UNIQUE_PATHS ? s->kernel_unique_paths
+									 : s->kernel_events_matched;
+	s->kernel = fidelity_kernel(g, true, s->kernel_target, ok, observed);
+}
+
+static void record_spans(struct sample *s, const char *trace_out, const struct matrix_gates *g)
+{
+	struct span_counts sc;
+	struct diag_list ignored; /* an unreadable trace is the layer's "failed", said in the sample */
+	diag_list_init(&ignored);
+	bool ok = span_count_file(trace_out, &sc, &ignored) == 0 && sc.spans > 0;
+	diag_list_release(&ignored);
+	s->has_span_counts = ok;
+	s->spans_retained = ok ? (int64_t)sc.events_retained : 0;
+	s->spans_dropped = ok ? (int64_t)sc.events_dropped : 0;
+	s->span = fidelity_spans(g, true, s->span_target, s->span_event_limit, ok, s->spans_retained,
+				 s->spans_dropped);
+}
+
+int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
+		    struct sample *s, struct diag_list *d)
+{
+	const struct matrix_arm *arm = &r->m->arms[pd->arm];
+	const struct matrix_gates *g = &r->m->gates;
+	bool captures = arm->capture == ARM_CAPTURE_EBPF;
+	sample_init(s);
+	copy_plan_fields(p, pd, s);
+	s->kernel = fidelity_kernel(g, false, s->kernel_target, false, 0);
+	s->span = fidelity_spans(g, false, s->span_target, s->span_event_limit, false, 0, 0);
+
+	char *work = path_join(r->out, pd->work_dir);
+	char *trace_out = arm->spans ? path_join(work, "spans.jsonl") : NULL;
+	char *out_path = path_join(work, "stdout.txt"), *err_path = path_join(work, "stderr.txt");
+	char *kernel_path = path_join(work, "kernel.ndjson");
+	char **argv = NULL, **env = NULL;
+	struct cgroup_leaf leaf = {NULL, 0, -1};
+	struct kernel_count *kc = NULL;
+	FILE *kernel_log = NULL;
+	struct spawn_result sr;
+	spawn_result_init(&sr);
+	int rc = -1;
+
+	if (mkdir_p(work, d) < 0 || resolve_command(r, pd, work, trace_out, &argv, &env, d) < 0)
+		goto cleanup;
+	for (size_t i = 0; argv[i]; i++)
+		s->argc++;
+	s->argv = calloc(s->argc + 1, sizeof(*s->argv));
+	for (size_t i = 0; i < s->argc; i++)
+		s->argv[i] = strdup(argv[i]);
+	char leaf_name[32];
+	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
+	if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
+		goto cleanup;
+	if (captures) {
+		if (r->o.keep_captures && !(kernel_log = fopen(kernel_path, "we")))
+			diag_warning(d, "io.keep", &(struct diag_loc){kernel_path, 0, 0, NULL},
+				     "cannot write the capture: %s", strerror(errno));
+		kc = kernel_count_new(r->m->workload.kernel_match, kernel_log, d);
+		if (!kc)
+			goto cleanup;
+	}
+	s->start_unix_ns = realtime_ns();
+	if (captures && capture_attach(r->cap, leaf.id, kernel_count_add, kc, d) < 0)
+		goto cleanup;
+	struct spawn_request req = {
+		.argv = argv,
+		.env = env,
+		.cwd = work,
+		.stdout_path = out_path,
+		.stderr_path = err_path,
+		.timeout_ms = s->timeout_ms,
+		.grace_ms = r->o.grace_ms,
+		.leaf = &leaf,
+		.interrupted = r->o.interrupted,
+	};
+	int spawn_rc = spawn_run(&req, &sr, d);
+	struct capture_counts cc = {0};
+	int drain_rc = 0;
+	if (captures) {
+		drain_rc = capture_drain(r->cap, DRAIN_MAX_WAIT_MS, &cc, d);
+		capture_detach(r->cap, &cc);
+	}
+	if (spawn_rc < 0 || drain_rc < 0)
+		goto cleanup;
+	if (sr.interrupted) {
+		rc = 1;
+		goto cleanup;
+	}
+	record_spawn(s, &sr);
+	if (captures) {
+		struct kernel_count_totals kt;
+		bool counted = kernel_count_finish(kc, &kt, d) == 0;
+		record_capture(s, &cc, &kt, counted, g);
+	}
+	if (arm->spans)
+		record_spans(s, trace_out, g);
+	s->self_report = read_self_report(out_path);
+	s->self_report_agrees = s->self_report ? self_report_agrees(s) : -1;
+	gate_dispatch(g, s);
+	rc = 0;
+cleanup:
+	if (leaf.path)
+		cgroup_leaf_remove(&leaf, d);
+	kernel_count_free(kc);
+	if (kernel_log)
+		fclose(kernel_log);
+	if (rc == 0) {
+		char id[32];
+		snprintf(id, sizeof(id), "%06zu", pd->index);
+		/* an invalid sample keeps its output, so a failure can be diagnosed */
+		if (!s->valid || r->o.keep_captures) {
+			char *logs = path_join(r->out, "logs");
+			char name[48];
+			snprintf(name, sizeof(name), "%s.stdout", id);
+			keep_file(work, "stdout.txt", logs, name, d);
+			snprintf(name, sizeof(name), "%s.stderr", id);
+			keep_file(work, "stderr.txt", logs, name, d);
+			free(logs);
+		}
+		if (r->o.keep_captures) {
+			char *dir = path_join(r->out, "captures");
+			char *cdir = path_join(dir, id);
+			keep_file(work, "kernel.ndjson", cdir, "kernel.ndjson", d);
+			keep_file(work, "spans.jsonl", cdir, "spans.jsonl", d);
+			free(cdir);
+			free(dir);
+		}
+	}
+	remove_tree(work);
+	spawn_result_release(&sr);
+	argv_subst_free(argv);
+	argv_subst_free(env);
+	free(work);
+	free(trace_out);
+	free(out_path);
+	free(err_path);
+	free(kernel_path);
+	if (rc != 0)
+		sample_release(s);
+	return rc;
+}
