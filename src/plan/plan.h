@@ -15,15 +15,16 @@ enum plan_phase { PHASE_CALIBRATE, PHASE_WARMUP, PHASE_MEASURE };
 
 /* One dispatch: one arm of one cell run once. */
 struct plan_dispatch {
-	size_t index;   /* 0-based over the whole plan */
-	size_t cell;    /* index into matrix.cells */
+	size_t index; /* 0-based over the whole plan */
+	size_t cell;  /* index into matrix.cells */
 	enum plan_phase phase;
-	int round;      /* 1-based within its phase */
-	int slot;       /* 0-based position within its round */
-	size_t arm;     /* index into matrix.arms */
-	/* Resolved argv and env. Every placeholder is substituted except {work_dir} and {trace_out},
-	 * which name paths inside the run directory and are substituted when the dispatch runs. For the
-	 * built-in workload argv[0] is "tare" and the runner execs its own binary. */
+	int round;  /* 1-based within its phase */
+	int slot;   /* 0-based position within its round */
+	size_t arm; /* index into matrix.arms */
+	/* Resolved argv and env. Every placeholder is substituted except {work_dir} and
+	 * {trace_out}, which name paths inside the run directory and are substituted when the
+	 * dispatch runs. For the built-in workload argv[0] is "tare" and the runner execs its own
+	 * binary. */
 	char **argv;
 	size_t argc;
 	struct matrix_env *env;
@@ -31,13 +32,14 @@ struct plan_dispatch {
 	char *work_dir; /* relative to the run directory: "work/000042" */
 };
 
-/* Which cells to expand. All fields optional (zero value: every cell). */
+/* Which cells to expand (plan_expand takes NULL for every cell). max_tier -1 disables the tier
+ * filter (0 means tier 0 only); shard_index 0 disables sharding. */
 struct plan_select {
 	const char *const *cell_globs; /* fnmatch patterns; a cell is kept if any matches */
 	size_t n_cell_globs;
-	int max_tier;     /* -1: no tier filter; else cells with tier <= max_tier */
-	int shard_index;  /* 1-based; 0: no sharding */
-	int shard_count;  /* with shard_index: keep every shard_count-th selected cell */
+	int max_tier;    /* -1: no tier filter; else cells with tier <= max_tier */
+	int shard_index; /* 1-based; 0: no sharding */
+	int shard_count; /* with shard_index: keep every shard_count-th selected cell */
 };
 
 struct plan {
@@ -46,13 +48,20 @@ struct plan {
 	size_t n_cells;
 	struct plan_dispatch *dispatches;
 	size_t n_dispatches;
+	/* The selection it was expanded with (owned copies), recorded in the plan document. */
+	char **cell_globs;
+	size_t n_cell_globs;
+	int max_tier;
+	int shard_index;
+	int shard_count;
 };
 
-/* Expands the selected cells. Deterministic: the same matrix and selection give the same plan.
- * Returns a new plan (plan_free) or NULL with errors in d (a selection that matches no cell is an
- * error; so is a bad shard). */
+/* Expands the selected cells (sel may be NULL: every cell). Deterministic: the same matrix and
+ * selection give the same plan. Returns a new plan (plan_free) or NULL with errors in d (a glob
+ * that matches no cell is an error; so is a tier that leaves no cell and a shard outside 1..N; an
+ * empty shard is not). */
 struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel,
-			 struct diag_list *d);
+                         struct diag_list *d);
 void plan_free(struct plan *p);
 
 const char *plan_phase_name(enum plan_phase p);

@@ -1,0 +1,163 @@
+/* Expansion: selected cells × phases × rounds × arms, in the order ARCHITECTURE §4 fixes. */
+#include "plan/plan.h"
+
+#include "plan/order.h"
+#include "plan/select.h"
+#include "plan/workload_argv.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *plan_phase_name(enum plan_phase p)
+{
+	switch (p) {
+	case PHASE_CALIBRATE:
+		return "calibrate";
+	case PHASE_WARMUP:
+		return "warmup";
+	case PHASE_MEASURE:
+		return "measure";
+	}
+	return "measure";
+}
+
+/* Rounds of each phase for one cell: calibrate has one when the matrix asks for pre-flight. */
+static size_t cell_rounds(const struct matrix *m, const struct matrix_cell *c)
+{
+	size_t rounds = m->gates.preflight ? 1 : 0;
+	rounds += c->warmups > 0 ? (size_t)c->warmups : 0;
+	rounds += c->repetitions > 0 ? (size_t)c->repetitions : 0;
+	return rounds;
+}
+
+static int count_dispatches(const struct matrix *m, const struct plan *p, size_t *total,
+                            struct diag_list *d)
+{
+	*total = 0;
+	for (size_t i = 0; i < p->n_cells; i++) {
+		const struct matrix_cell *c = &m->cells[p->cells[i]];
+		if (c->n_compare == 0 || c->n_compare > PLAN_MAX_ARMS)
+			return diag_error(d, "plan.compare", NULL,
+			                  "cell '%s' compares %zu arms (want 1 to %d)", c->name,
+			                  c->n_compare, PLAN_MAX_ARMS);
+		size_t n = cell_rounds(m, c) * c->n_compare;
+		if (n > SIZE_MAX / sizeof(struct plan_dispatch) - *total)
+			return diag_error(d, "plan.too-large", NULL, "the plan is too large");
+		*total += n;
+	}
+	return 0;
+}
+
+/* Appends the k dispatches of one round, arms in the order the cell's order gives. */
+static int add_round(struct plan *p, size_t cell, enum plan_phase phase, int round,
+                     const size_t *order, struct diag_list *d)
+{
+	const struct matrix_cell *c = &p->matrix->cells[cell];
+	for (size_t slot = 0; slot < c->n_compare; slot++) {
+		struct plan_dispatch *pd = &p->dispatches[p->n_dispatches];
+		pd->index = p->n_dispatches;
+		pd->cell = cell;
+		pd->phase = phase;
+		pd->round = round;
+		pd->slot = (int)slot;
+		pd->arm = c->compare[order[slot]];
+		if (asprintf(&pd->work_dir, "work/%06zu", pd->index) < 0) {
+			pd->work_dir = NULL;
+			return diag_error(d, "internal.oom", NULL,
+			                  "out of memory expanding the plan");
+		}
+		/* counted before resolving, so that plan_free releases a half-filled dispatch */
+		p->n_dispatches++;
+		if (plan_workload_resolve(p->matrix, pd, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int expand_cell(struct plan *p, size_t cell, struct diag_list *d)
+{
+	const struct matrix_cell *c = &p->matrix->cells[cell];
+	size_t order[PLAN_MAX_ARMS];
+	if (p->matrix->gates.preflight) {
+		/* calibration is not timed, so carry-over does not matter: declared order */
+		plan_round_order(ORDER_FIXED, c->n_compare, 1, c->seed, c->name, order);
+		if (add_round(p, cell, PHASE_CALIBRATE, 1, order, d) < 0)
+			return -1;
+	}
+	static const enum plan_phase timed[] = {PHASE_WARMUP, PHASE_MEASURE};
+	for (size_t t = 0; t < 2; t++) {
+		int rounds = timed[t] == PHASE_WARMUP ? c->warmups : c->repetitions;
+		for (int r = 1; r <= rounds; r++) {
+			plan_round_order(c->order, c->n_compare, r, c->seed, c->name, order);
+			if (add_round(p, cell, timed[t], r, order, d) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int record_selection(struct plan *p, const struct plan_select *sel, struct diag_list *d)
+{
+	p->max_tier = -1;
+	if (!sel)
+		return 0;
+	p->max_tier = sel->max_tier;
+	p->shard_index = sel->shard_index;
+	p->shard_count = sel->shard_count;
+	if (sel->n_cell_globs == 0)
+		return 0;
+	p->cell_globs = calloc(sel->n_cell_globs, sizeof(char *));
+	if (!p->cell_globs)
+		return diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
+	for (size_t i = 0; i < sel->n_cell_globs; i++) {
+		p->cell_globs[i] = strdup(sel->cell_globs[i]);
+		if (!p->cell_globs[i])
+			return diag_error(d, "internal.oom", NULL,
+			                  "out of memory expanding the plan");
+		p->n_cell_globs++;
+	}
+	return 0;
+}
+
+struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel, struct diag_list *d)
+{
+	struct plan *p = calloc(1, sizeof(*p));
+	if (!p) {
+		diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
+		return NULL;
+	}
+	p->matrix = m;
+	size_t total = 0;
+	if (record_selection(p, sel, d) < 0 ||
+	    plan_select_cells(m, sel, &p->cells, &p->n_cells, d) < 0 ||
+	    count_dispatches(m, p, &total, d) < 0)
+		goto fail;
+	p->dispatches = calloc(total ? total : 1, sizeof(*p->dispatches));
+	if (!p->dispatches) {
+		diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
+		goto fail;
+	}
+	for (size_t i = 0; i < p->n_cells; i++)
+		if (expand_cell(p, p->cells[i], d) < 0)
+			goto fail;
+	return p;
+fail:
+	plan_free(p);
+	return NULL;
+}
+
+void plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_dispatches; i++)
+		plan_dispatch_release(&p->dispatches[i]);
+	free(p->dispatches);
+	free(p->cells);
+	for (size_t i = 0; i < p->n_cell_globs; i++)
+		free(p->cell_globs[i]);
+	free(p->cell_globs);
+	free(p);
+}

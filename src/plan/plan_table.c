@@ -1,0 +1,120 @@
+/* The plan as a human table (`tare expand`'s default output). */
+#include "plan/plan_table.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void plan_format_duration(uint64_t ms, struct strbuf *out)
+{
+	if (ms < 1000) {
+		strbuf_addf(out, ms ? "%" PRIu64 "ms" : "0s", ms);
+		return;
+	}
+	uint64_t s = ms / 1000 + (ms % 1000 != 0);
+	uint64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+	s %= 60;
+	if (d)
+		strbuf_addf(out, "%" PRIu64 "d %" PRIu64 "h %" PRIu64 "m %" PRIu64 "s", d, h, m, s);
+	else if (h)
+		strbuf_addf(out, "%" PRIu64 "h %" PRIu64 "m %" PRIu64 "s", h, m, s);
+	else if (m)
+		strbuf_addf(out, "%" PRIu64 "m %" PRIu64 "s", m, s);
+	else
+		strbuf_addf(out, "%" PRIu64 "s", s);
+}
+
+static void param(struct strbuf *out, const char *name, const struct matrix_param *mp)
+{
+	strbuf_addf(out, " %s=%" PRId64, name, mp->value);
+	if (mp->label)
+		strbuf_addf(out, " (%s)", mp->label);
+}
+
+static void cell_heading(struct strbuf *out, const struct matrix_cell *c)
+{
+	strbuf_addf(out, "cell %s:", c->name);
+	param(out, "kernel_events", &c->kernel_events);
+	param(out, "span_events", &c->span_events);
+	param(out, "concurrency", &c->concurrency);
+	param(out, "payload_bytes", &c->payload_bytes);
+	strbuf_addf(out, " span_event_limit=%" PRId64 "\n", c->span_event_limit);
+	strbuf_addf(out, "  order %s, tier %d, seed %" PRIu64 ", timeout ",
+	            plan_order_name(c->order), c->tier, c->seed);
+	plan_format_duration(c->timeout_ms > 0 ? (uint64_t)c->timeout_ms : 0, out);
+	strbuf_addstr(out, "\n");
+}
+
+static int digits(size_t n)
+{
+	int w = 1;
+	while (n >= 10) {
+		n /= 10;
+		w++;
+	}
+	return w;
+}
+
+/* The rows of one cell: dispatches [first, end). Column widths fit the widest value in the cell. */
+static void cell_rows(struct strbuf *out, const struct plan *p, size_t first, size_t end)
+{
+	const struct matrix *m = p->matrix;
+	int w_index = (int)strlen("index"), w_arm = (int)strlen("arm"),
+	    w_round = (int)strlen("round");
+	for (size_t i = first; i < end; i++) {
+		const struct plan_dispatch *pd = &p->dispatches[i];
+		int wa = (int)strlen(m->arms[pd->arm].name);
+		w_arm = wa > w_arm ? wa : w_arm;
+		w_index = digits(pd->index) > w_index ? digits(pd->index) : w_index;
+		w_round = digits((size_t)pd->round) > w_round ? digits((size_t)pd->round) : w_round;
+	}
+	strbuf_addf(out, "  %*s  %-9s  %*s  %4s  %-*s  %-7s  %s\n", w_index, "index", "phase",
+	            w_round, "round", "slot", w_arm, "arm", "capture", "spans");
+	for (size_t i = first; i < end; i++) {
+		const struct plan_dispatch *pd = &p->dispatches[i];
+		const struct matrix_arm *a = &m->arms[pd->arm];
+		strbuf_addf(out, "  %*zu  %-9s  %*d  %4d  %-*s  %-7s  %s\n", w_index, pd->index,
+		            plan_phase_name(pd->phase), w_round, pd->round, pd->slot, w_arm,
+		            a->name, arm_capture_name(a->capture), a->spans ? "yes" : "no");
+	}
+}
+
+static void total_line(struct strbuf *out, const struct plan *p)
+{
+	size_t by[3] = {0, 0, 0};
+	uint64_t worst = 0;
+	for (size_t i = 0; i < p->n_dispatches; i++) {
+		const struct plan_dispatch *pd = &p->dispatches[i];
+		int64_t t = p->matrix->cells[pd->cell].timeout_ms;
+		by[pd->phase]++;
+		if (t > 0)
+			worst = UINT64_MAX - worst < (uint64_t)t ? UINT64_MAX : worst + (uint64_t)t;
+	}
+	strbuf_addf(out,
+	            "%zu cell%s, %zu dispatch%s (%zu calibrate, %zu warmup, %zu measure); at most ",
+	            p->n_cells, p->n_cells == 1 ? "" : "s", p->n_dispatches,
+	            p->n_dispatches == 1 ? "" : "es", by[PHASE_CALIBRATE], by[PHASE_WARMUP],
+	            by[PHASE_MEASURE]);
+	plan_format_duration(worst, out);
+	strbuf_addstr(out, " if every dispatch ran to its timeout\n");
+}
+
+void plan_table_write(const struct plan *p, struct strbuf *out)
+{
+	const struct matrix *m = p->matrix;
+	strbuf_addf(out, "matrix %s (sha256 %.12s)\n", m->name, m->sha256);
+	/* dispatches come cell by cell in the order of p->cells; walking the cells (not the
+	 * dispatches) keeps the heading of a cell that has no rounds at all */
+	size_t i = 0;
+	for (size_t c = 0; c < p->n_cells; c++) {
+		size_t end = i;
+		while (end < p->n_dispatches && p->dispatches[end].cell == p->cells[c])
+			end++;
+		strbuf_addstr(out, "\n");
+		cell_heading(out, &m->cells[p->cells[c]]);
+		if (end > i)
+			cell_rows(out, p, i, end);
+		i = end;
+	}
+	strbuf_addstr(out, "\n");
+	total_line(out, p);
+}
