@@ -1,6 +1,9 @@
-/* JSON Schema 2020-12 validator on json-c and pcre2 (the keyword subset of docs/schema-validator.md). */
+/* JSON Schema 2020-12 validator on json-c and pcre2 (the keyword subset of
+ * docs/schema-validator.md). */
 #ifndef TARE_SPEC_SCHEMA_H
 #define TARE_SPEC_SCHEMA_H
+
+#include <stddef.h>
 
 #include "spec/source_map.h"
 #include "util/diag.h"
@@ -24,6 +27,11 @@ void schema_free(struct schema *s);
  * 'warmups'?)", "expected an integer, got a string", "must be >= 1, got 0".
  * Returns 0 when valid, -1 when not. No global state: one schema may validate from many threads. */
 int schema_validate(const struct schema *s, struct json_object *instance,
-		    const struct source_map *map, struct diag_list *d);
+                    const struct source_map *map, struct diag_list *d);
+
+/* The keywords schema_new ignored because this validator does not know them (the spec says to
+ * ignore unknown keywords; "unevaluatedProperties" or "$dynamicRef" would be ignored the same
+ * way). *names borrows the schema's array, each name listed once. Returns the count. */
+size_t schema_unknown_keywords(const struct schema *s, const char *const **names);
 
 #endif
