@@ -205,6 +205,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	memcpy(n->text, text, len);
 	n->text[len] = '\0';
 	n->len = len;
+	n->size = 1;
 	n->complete = true;
 	n->merge = is_key && plain &&
 	           (tag ? strcmp(tag, YAML_TAG_PREFIX "merge") == 0 : strcmp(n->text, "<<") == 0);
@@ -257,6 +258,7 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 		struct ynode *n = ytree_node(&b->tree, YNODE_SCALAR, pos);
 		if (!n || !(n->text = strdup("")))
 			return out_of_memory(b);
+		n->size = 1;
 		n->complete = true;
 		return attach(b, n);
 	}
@@ -378,7 +380,7 @@ static void on_collection_end(struct builder *b)
 	struct ynode *n = f->coll;
 	size_t size = 1, height = 0;
 	for (size_t i = 0; i < n->n; i++) {
-		size_t s = n->items[i]->size ? n->items[i]->size : 1;
+		size_t s = n->items[i]->size;
 		size = size > SIZE_MAX - s ? SIZE_MAX : size + s;
 		if (n->items[i]->height > height)
 			height = n->items[i]->height;

@@ -10,7 +10,8 @@
 
 struct json_object;
 
-/* Limits that keep hostile input cheap (documented in docs/matrix-format.md). */
+/* Limits that keep hostile input cheap (documented in docs/yaml-loader.md). A zero limit means
+ * its default, so that a zeroed struct is safe. */
 struct yaml_load_options {
 	size_t max_file_bytes;   /* whole input */
 	size_t max_depth;        /* nesting of sequences/mappings, aliases included */
@@ -24,9 +25,11 @@ struct yaml_load_options {
 /* 1 MiB, depth 64, 1,000,000 nodes, 64 KiB scalars, reject_yaml11 on. */
 struct yaml_load_options yaml_load_defaults(void);
 
-/* Loads exactly one document. name is the file name diagnostics print.
- * On success returns 0, *out is a new tree (caller puts it) and, when map is not NULL, *map a new
- * source map (caller frees; positions of every value and key by JSON pointer).
+/* Loads exactly one document. name is the file name diagnostics print; opt may be NULL (defaults).
+ * On success returns 0, *out is a new tree (caller puts it; NULL when the document is a null) and,
+ * when map is not NULL, *map a new source map (caller frees; positions of every value and key by
+ * JSON pointer; an aliased subtree maps its root to the alias, its descendants to the anchor's
+ * definition). Aliases are expanded into deep copies, merge keys applied.
  * On failure returns -1, appends every error found to d, and leaves *out and *map NULL. */
 int yaml_load_buffer(const char *name, const char *buf, size_t len,
                      const struct yaml_load_options *opt, struct json_object **out,
