@@ -15,6 +15,9 @@
 static const struct command *const commands[] = {
     &cmd_validate,
     &cmd_expand,
+    &cmd_run,
+    &cmd_verdict,
+    &cmd_workload,
     NULL,
 };
 

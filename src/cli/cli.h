@@ -56,5 +56,8 @@ const struct command *const *cli_commands(void);
 /* Every command, defined in its own file under src/cli/. */
 extern const struct command cmd_validate;
 extern const struct command cmd_expand;
+extern const struct command cmd_run;
+extern const struct command cmd_verdict;
+extern const struct command cmd_workload;
 
 #endif
