@@ -62,8 +62,8 @@ void types_describe(struct strbuf *sb, unsigned mask)
 		unsigned bit;
 		const char *name;
 	} names[] = {
-	    {T_OBJECT, "an object"},   {T_ARRAY, "an array"},  {T_STRING, "a string"},
-	    {T_INTEGER, "an integer"}, {T_NUMBER, "a number"}, {T_BOOLEAN, "a boolean"},
+	    {T_INTEGER, "an integer"}, {T_NUMBER, "a number"},  {T_STRING, "a string"},
+	    {T_BOOLEAN, "a boolean"},  {T_OBJECT, "an object"}, {T_ARRAY, "an array"},
 	    {T_NULL, "null"},
 	};
 	if (mask & T_NUMBER)
