@@ -23,222 +23,213 @@
 static const struct skip {
 	const char *id;
 	const char *reason;
-} skips[] =
-    {
-        {"2LFX",
-         "libyaml rejects this valid input: found unknown directive name"}, /* Spec Example 6.13.
-                                                                               Reserved Directives
-                                                                               [1.3]
+} skips[] = {
+    {"2LFX",
+     "libyaml rejects this valid input: found unknown directive name"}, /* Spec Example 6.13.
+                                                                           Reserved Directives
+                                                                           [1.3]
+                                                                         */
+    {"2SXE", "libyaml rejects this valid input: mapping values are not allowed in this "
+             "context"}, /* Anchors
+                            With
+                            Colon
+                            in Name
+                          */
+    {"4MUZ/00",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
+                                                                               colon on line
+                                                                               after key */
+    {"4MUZ/01",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
+                                                                               colon on line
+                                                                               after key */
+    {"4MUZ/02",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
+                                                                               colon on line
+                                                                               after key */
+    {"58MP",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Flow mapping
+                                                                                 edge cases */
+    {"5MUD",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Colon and
+                                                                               adjacent value on
+                                                                               next line */
+    {"5T43",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Colon at the
+                                                                                 beginning of
+                                                                                 adjacent flow
+                                                                                 scalar */
+    {"652Z",
+     "libyaml reads the plain scalar '?foo' in a flow mapping as an explicit key"}, /* Question
+                                                                                       mark at
+                                                                                       start of
+                                                                                       flow key
+                                                                                     */
+    {"6BCT", "libyaml rejects this valid input: found character that cannot start any "
+             "token"}, /* Spec
+                          Example 6.3.
+                          Separation
+                          Spaces */
+    {"6CA3", "libyaml rejects this valid input: found character that cannot start any "
+             "token"}, /* Tab
+                          indented
+                          top flow
+                        */
+    {"6LVF",
+     "libyaml rejects this valid input: found unknown directive name"}, /* Spec Example 6.13.
+                                                                           Reserved Directives
+                                                                         */
+    {"7Z25",
+     "libyaml rejects this valid input: did not find expected <document start>"}, /* Bare
+                                                                                     document
+                                                                                     after
+                                                                                     document
+                                                                                     end marker
+                                                                                   */
+    {"8XYN", "libyaml rejects this valid input: did not find expected alphabetic or numeric "
+             "character"}, /* Anchor with unicode character */
+    {"96NN/00", "libyaml rejects this valid input: found a tab character where an indentation "
+                "space is expected"}, /* Leading tab content in literals */
+    {"96NN/01", "libyaml rejects this valid input: found a tab character where an indentation "
+                "space is expected"},               /* Leading tab content in literals */
+    {"9C9N", "libyaml accepts this invalid input"}, /* Wrong indented flow sequence */
+    {"9JBA", "libyaml accepts this invalid input"}, /* Invalid comment after end of flow sequence */
+    {"9SA2",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Multiline double
+                                                                               quoted flow
+                                                                               mapping key */
+    {"A2M4", "libyaml rejects this valid input: found character that cannot start any "
+             "token"}, /* Spec
+                          Example 6.2.
+                          Indentation
+                          Indicators
+                        */
+    {"BEC7",
+     "libyaml rejects this valid input: found incompatible YAML document"}, /* Spec
+                                                                               Example 6.14.
+                                                                               “YAML” directive
                                                                              */
-        {"2SXE", "libyaml rejects this valid input: mapping values are not allowed in this "
-                 "context"}, /* Anchors
-                                With
-                                Colon
-                                in Name
-                              */
-        {"4MUZ/00",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
-                                                                                   colon on line
-                                                                                   after key */
-        {"4MUZ/01",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
-                                                                                   colon on line
-                                                                                   after key */
-        {"4MUZ/02",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow mapping
-                                                                                   colon on line
-                                                                                   after key */
-        {"58MP",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Flow mapping
-                                                                                     edge cases */
-        {"5MUD",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Colon and
-                                                                                   adjacent value on
-                                                                                   next line */
-        {"5T43",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Colon at the
-                                                                                     beginning of
-                                                                                     adjacent flow
+    {"CVW2", "libyaml accepts this invalid input"}, /* Invalid comment after comma */
+    {"DBG4",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Spec
+                                                                                 Example 7.10.
+                                                                                 Plain
+                                                                                 Characters */
+    {"DK3J",
+     "libyaml rejects this valid input: did not find expected <document start>"}, /* Zero
+                                                                                     indented
+                                                                                     block
+                                                                                     scalar with
+                                                                                     line that
+                                                                                     looks like
+                                                                                     a comment
+                                                                                   */
+    {"DK95/00", "libyaml rejects this valid input: found character that cannot start any "
+                "token"},                              /* Tabs that
+                                                          look like
+                                                          indentation
+                                                        */
+    {"DK95/01", "libyaml accepts this invalid input"}, /* Tabs that look like indentation */
+    {"DK95/03", "libyaml rejects this valid input: found character that cannot start any "
+                "token"}, /* Tabs that
+                             look like
+                             indentation
+                           */
+    {"DK95/04", "libyaml rejects this valid input: found a tab character that violates "
+                "indentation"}, /* Tabs that look like indentation */
+    {"FP8R",
+     "libyaml rejects this valid input: did not find expected <document start>"}, /* Zero
+                                                                                     indented
+                                                                                     block
                                                                                      scalar */
-        {"652Z",
-         "libyaml reads the plain scalar '?foo' in a flow mapping as an explicit key"}, /* Question
-                                                                                           mark at
-                                                                                           start of
-                                                                                           flow key
-                                                                                         */
-        {
-            "6BCT", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"}, /* Spec
-                                 Example 6.3.
-                                 Separation
-                                 Spaces */
-        {
-            "6CA3", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"}, /* Tab
-                                 indented
-                                 top flow
-                               */
-        {"6LVF",
-         "libyaml rejects this valid input: found unknown directive name"}, /* Spec Example 6.13.
-                                                                               Reserved Directives
+    {"G5U8", "libyaml accepts this invalid input"}, /* Plain dashes in flow sequence */
+    {"HM87/00",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Scalars in flow
+                                                                                 start with
+                                                                                 syntax char */
+    {"HM87/01",
+     "libyaml reads the plain scalar '?x' in a flow sequence as an explicit key"}, /* Scalars in
+                                                                                      flow start
+                                                                                      with
+                                                                                      syntax
+                                                                                      char */
+    {"HWV9",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Document-end
+                                                                                 marker */
+    {"JEF9/02", "libyaml drops a kept (|+) block scalar's last line when it holds only spaces and "
+                "no line break"}, /* Trailing whitespace in streams */
+    {"K3WX",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Colon and
+                                                                               adjacent value
+                                                                               after comment on
+                                                                               next line */
+    {"L24T/01", "libyaml drops a block scalar's last line when it holds only spaces and no line "
+                "break"}, /* Trailing line of spaces */
+    {"M7A3",
+     "libyaml rejects this valid input: did not find expected <document start>"}, /* Spec
+                                                                                     Example 9.3.
+                                                                                     Bare
+                                                                                     Documents
+                                                                                   */
+    {"MUS6/00", "libyaml accepts this invalid input"}, /* Directive variants */
+    {"MUS6/05",
+     "libyaml rejects this valid input: found unknown directive name"}, /* Directive variants */
+    {"MUS6/06",
+     "libyaml rejects this valid input: found unknown directive name"}, /* Directive variants */
+    {"NJ66",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Multiline plain
+                                                                               flow mapping key
                                                                              */
-        {"7Z25",
-         "libyaml rejects this valid input: did not find expected <document start>"}, /* Bare
-                                                                                         document
-                                                                                         after
-                                                                                         document
-                                                                                         end marker
-                                                                                       */
-        {"8XYN", "libyaml rejects this valid input: did not find expected alphabetic or numeric "
-                 "character"}, /* Anchor with unicode character */
-        {"96NN/00", "libyaml rejects this valid input: found a tab character where an indentation "
-                    "space is expected"}, /* Leading tab content in literals */
-        {"96NN/01", "libyaml rejects this valid input: found a tab character where an indentation "
-                    "space is expected"},               /* Leading tab content in literals */
-        {"9C9N", "libyaml accepts this invalid input"}, /* Wrong indented flow sequence */
-        {"9JBA",
-         "libyaml accepts this invalid input"}, /* Invalid comment after end of flow sequence */
-        {"9SA2",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Multiline double
-                                                                                   quoted flow
-                                                                                   mapping key */
-        {
-            "A2M4", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"}, /* Spec
-                                 Example 6.2.
-                                 Indentation
-                                 Indicators
-                               */
-        {"BEC7",
-         "libyaml rejects this valid input: found incompatible YAML document"}, /* Spec
-                                                                                   Example 6.14.
-                                                                                   “YAML” directive
-                                                                                 */
-        {"CVW2", "libyaml accepts this invalid input"}, /* Invalid comment after comma */
-        {"DBG4",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Spec
-                                                                                     Example 7.10.
-                                                                                     Plain
-                                                                                     Characters */
-        {"DK3J",
-         "libyaml rejects this valid input: did not find expected <document start>"}, /* Zero
-                                                                                         indented
-                                                                                         block
-                                                                                         scalar with
-                                                                                         line that
-                                                                                         looks like
-                                                                                         a comment
-                                                                                       */
-        {"DK95/00", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"},                              /* Tabs that
-                                                              look like
-                                                              indentation
-                                                            */
-        {"DK95/01", "libyaml accepts this invalid input"}, /* Tabs that look like indentation */
-        {"DK95/03", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"}, /* Tabs that
-                                 look like
-                                 indentation
-                               */
-        {"DK95/04", "libyaml rejects this valid input: found a tab character that violates "
-                    "indentation"}, /* Tabs that look like indentation */
-        {"FP8R",
-         "libyaml rejects this valid input: did not find expected <document start>"}, /* Zero
-                                                                                         indented
-                                                                                         block
-                                                                                         scalar */
-        {"G5U8", "libyaml accepts this invalid input"}, /* Plain dashes in flow sequence */
-        {"HM87/00",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Scalars in flow
-                                                                                     start with
-                                                                                     syntax char */
-        {"HM87/01",
-         "libyaml reads the plain scalar '?x' in a flow sequence as an explicit key"}, /* Scalars in
-                                                                                          flow start
-                                                                                          with
-                                                                                          syntax
-                                                                                          char */
-        {"HWV9",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Document-end
-                                                                                     marker */
-        {"JEF9/02",
-         "libyaml drops a kept (|+) block scalar's last line when it holds only spaces and "
-         "no line break"}, /* Trailing whitespace in streams */
-        {"K3WX",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Colon and
-                                                                                   adjacent value
-                                                                                   after comment on
-                                                                                   next line */
-        {"L24T/01",
-         "libyaml drops a block scalar's last line when it holds only spaces and no line "
-         "break"}, /* Trailing line of spaces */
-        {"M7A3",
-         "libyaml rejects this valid input: did not find expected <document start>"}, /* Spec
-                                                                                         Example 9.3.
-                                                                                         Bare
-                                                                                         Documents
-                                                                                       */
-        {"MUS6/00", "libyaml accepts this invalid input"}, /* Directive variants */
-        {"MUS6/05",
-         "libyaml rejects this valid input: found unknown directive name"}, /* Directive variants */
-        {"MUS6/06",
-         "libyaml rejects this valid input: found unknown directive name"}, /* Directive variants */
-        {"NJ66",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Multiline plain
-                                                                                   flow mapping key
-                                                                                 */
-        {
-            "Q5MG", "libyaml rejects this valid input: found character that cannot start any "
-                    "token"},                           /* Tab at
-                                                           beginning
-                                                           of line
-                                                           followed
-                                                           by a flow
-                                                           mapping */
-        {"QB6E", "libyaml accepts this invalid input"}, /* Wrong indented multiline quoted scalar */
-        {"QT73",
-         "libyaml rejects this valid input: did not find expected node content"}, /* Comment and
-                                                                                     document-end
-                                                                                     marker */
-        {"R4YG",
-         "libyaml rejects this valid input: found a tab character where an indentation space "
-         "is expected"}, /* Spec Example 8.2. Block Indentation Indicator */
-        {"S98Z", "libyaml accepts this invalid input"}, /* Block scalar with more spaces than first
-                                                           content line */
-        {"SU5Z", "libyaml accepts this invalid input"}, /* Comment without whitespace after
-                                                           doublequoted scalar */
-        {"UT92",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Spec Example 9.4.
-                                                                                   Explicit
-                                                                                   Documents */
-        {"VJP3/01",
-         "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow collections
-                                                                                   over many lines
-                                                                                 */
-        {"W4TN",
-         "libyaml rejects this valid input: could not find expected directive name"}, /* Spec
-                                                                                         Example 9.5.
-                                                                                         Directives
-                                                                                         Documents
-                                                                                       */
-        {"W5VH", "libyaml rejects this valid input: did not find expected alphabetic or numeric "
-                 "character"},                          /* Allowed characters in alias */
-        {"X4QW", "libyaml accepts this invalid input"}, /* Comment without whitespace after block
-                                                           scalar indicator */
-        {"Y2GN",
-         "libyaml ends an anchor name at ':' (YAML 1.2 allows ':' inside anchors)"}, /* Anchor with
-                                                                                        colon in the
-                                                                                        middle */
-        {"Y79Y/001", "libyaml rejects this valid input: found a tab character where an indentation "
-                     "space is expected"},                  /* Tabs in various contexts */
-        {"Y79Y/003", "libyaml accepts this invalid input"}, /* Tabs in various contexts */
-        {"Y79Y/010", "libyaml rejects this valid input: found character that cannot start any "
-                     "token"},                          /* Tabs in
-                                                           various
-                                                           contexts
-                                                         */
-        {"YJV2", "libyaml accepts this invalid input"}, /* Dash in flow sequence */
-        {NULL, NULL},
+    {"Q5MG", "libyaml rejects this valid input: found character that cannot start any "
+             "token"},                              /* Tab at
+                                                       beginning
+                                                       of line
+                                                       followed
+                                                       by a flow
+                                                       mapping */
+    {"QB6E", "libyaml accepts this invalid input"}, /* Wrong indented multiline quoted scalar */
+    {"QT73",
+     "libyaml rejects this valid input: did not find expected node content"}, /* Comment and
+                                                                                 document-end
+                                                                                 marker */
+    {"R4YG", "libyaml rejects this valid input: found a tab character where an indentation space "
+             "is expected"}, /* Spec Example 8.2. Block Indentation Indicator */
+    {"S98Z", "libyaml accepts this invalid input"}, /* Block scalar with more spaces than first
+                                                       content line */
+    {"SU5Z", "libyaml accepts this invalid input"}, /* Comment without whitespace after
+                                                       doublequoted scalar */
+    {"UT92",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Spec Example 9.4.
+                                                                               Explicit
+                                                                               Documents */
+    {"VJP3/01",
+     "libyaml rejects this valid input: did not find expected ',' or '}'"}, /* Flow collections
+                                                                               over many lines
+                                                                             */
+    {"W4TN",
+     "libyaml rejects this valid input: could not find expected directive name"}, /* Spec
+                                                                                     Example 9.5.
+                                                                                     Directives
+                                                                                     Documents
+                                                                                   */
+    {"W5VH", "libyaml rejects this valid input: did not find expected alphabetic or numeric "
+             "character"},                          /* Allowed characters in alias */
+    {"X4QW", "libyaml accepts this invalid input"}, /* Comment without whitespace after block
+                                                       scalar indicator */
+    {"Y2GN",
+     "libyaml ends an anchor name at ':' (YAML 1.2 allows ':' inside anchors)"}, /* Anchor with
+                                                                                    colon in the
+                                                                                    middle */
+    {"Y79Y/001", "libyaml rejects this valid input: found a tab character where an indentation "
+                 "space is expected"},                  /* Tabs in various contexts */
+    {"Y79Y/003", "libyaml accepts this invalid input"}, /* Tabs in various contexts */
+    {"Y79Y/010", "libyaml rejects this valid input: found character that cannot start any "
+                 "token"},                          /* Tabs in
+                                                       various
+                                                       contexts
+                                                     */
+    {"YJV2", "libyaml accepts this invalid input"}, /* Dash in flow sequence */
+    {NULL, NULL},
 };
 
 static const char *skip_reason(const char *id)
@@ -281,12 +272,18 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* out = a "/" b; false when it does not fit (the caller then treats the case as unreadable). */
+static bool join(char *out, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(out, size, "%s/%s", a, b);
+	return n >= 0 && (size_t)n < size;
+}
+
 static bool exists(const char *dir, const char *file)
 {
 	char path[4096];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return stat(path, &st) == 0;
+	return join(path, sizeof(path), dir, file) && stat(path, &st) == 0;
 }
 
 /* Parses the concatenated JSON values of in.json; returns how many there are, the first in
@@ -391,10 +388,9 @@ static void run_case(const char *dir, const char *id, struct counts *c)
 {
 	char path[4096];
 	size_t len = 0, json_len = 0;
-	snprintf(path, sizeof(path), "%s/in.yaml", dir);
-	char *yaml = read_file(path, &len);
-	snprintf(path, sizeof(path), "%s/in.json", dir);
-	char *json_text = read_file(path, &json_len);
+	char *yaml = join(path, sizeof(path), dir, "in.yaml") ? read_file(path, &len) : NULL;
+	char *json_text =
+	    join(path, sizeof(path), dir, "in.json") ? read_file(path, &json_len) : NULL;
 	bool must_fail = exists(dir, "error");
 
 	struct yaml_load_options opt = yaml_load_defaults();
@@ -510,9 +506,9 @@ int main(void)
 	}
 	for (size_t i = 0; i < n; i++) {
 		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s/%s", SUITE, ids[i]);
 		struct stat st;
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (!join(dir, sizeof(dir), SUITE, ids[i]) || stat(dir, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if (exists(dir, "in.yaml")) {
 			run_case(dir, ids[i], &c);
@@ -521,10 +517,9 @@ int main(void)
 		size_t m;
 		char **subs = list_dir(dir, &m);
 		for (size_t k = 0; k < m; k++) {
-			char sub[8192], id[512];
-			snprintf(sub, sizeof(sub), "%s/%s", dir, subs[k]);
-			snprintf(id, sizeof(id), "%s/%s", ids[i], subs[k]);
-			if (exists(sub, "in.yaml"))
+			char sub[4096], id[256];
+			if (join(sub, sizeof(sub), dir, subs[k]) &&
+			    join(id, sizeof(id), ids[i], subs[k]) && exists(sub, "in.yaml"))
 				run_case(sub, id, &c);
 		}
 		free_names(subs, m);
