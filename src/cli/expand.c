@@ -115,10 +115,10 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct e
 		a->format = FORMAT_JSON;
 	return 0;
 usage_bad_value:
-	*rc = cli_usage_error(ctx, "expand", "bad value '%s' for '%s'%s", optarg, argv[optind - 1],
-	                      c == 't'   ? " (want a tier: 0, 1 or 2)"
-	                      : c == 's' ? " (want I/N, e.g. 2/4)"
-	                                 : " (want table, json or ndjson)");
+	*rc = cli_usage_error(ctx, "expand", "bad value '%s' for %s", optarg,
+	                      c == 't'   ? "--tier (want a tier: 0, 1 or 2)"
+	                      : c == 's' ? "--shard (want I/N, e.g. 2/4)"
+	                                 : "--format (want table, json or ndjson)");
 	return -1;
 }
 

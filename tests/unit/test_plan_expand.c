@@ -15,10 +15,7 @@
 #include "plan/plan_table.h"
 #include "util/strbuf.h"
 
-#if __has_include("spec/schema.c")
-#define HAVE_SCHEMA_VALIDATOR 1
 #include "spec/schema.h"
-#endif
 
 enum { ARM_BARE, ARM_EBPF, ARM_DUAL };
 
@@ -437,7 +434,6 @@ static void test_dispatch_json(void **state)
 
 static void test_schema_valid(void **state)
 {
-#ifdef HAVE_SCHEMA_VALIDATOR
 	struct fixture *f = *state;
 	struct diag_list d;
 	diag_list_init(&d);
@@ -468,11 +464,6 @@ static void test_schema_valid(void **state)
 	}
 	schema_free(s);
 	diag_list_release(&d);
-#else
-	(void)state;
-	/* the JSON Schema validator (src/spec/schema.c) is not in the tree yet */
-	skip();
-#endif
 }
 
 static void test_duration_format(void **state)
