@@ -1,0 +1,497 @@
+/* Loads the capture programs once, and per dispatch attaches them to one cgroup, consumes the
+ * ring buffer on a thread, drains it to an exact count and detaches (ARCHITECTURE §5). */
+#include "run/capture.h"
+
+#include "bpf/capture.h"
+#include "capture.skel.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(CAPTURE_EVENT_PATH_MAX == CAPTURE_PATH_MAX, "path limits differ");
+_Static_assert((int)CAPTURE_EVENT_OPEN == CAPTURE_REC_OPEN &&
+                   (int)CAPTURE_EVENT_FORK == CAPTURE_REC_FORK &&
+                   (int)CAPTURE_EVENT_EXEC == CAPTURE_REC_EXEC &&
+                   (int)CAPTURE_EVENT_EXIT == CAPTURE_REC_EXIT,
+               "event types differ from the BPF record types");
+
+/* The kernel accepts larger rings, but a capture that needs more than this is mis-sized. */
+#define MAX_RINGBUF_BYTES (UINT64_C(1) << 30)
+
+struct capture {
+	struct capture_bpf *skel;
+	struct ring_buffer *rb;
+	int poll_ms;
+	int ncpus;
+	uint64_t *percpu; /* ncpus values: the buffer per-CPU counter reads go through */
+	bool attached;
+	bool thread_running;
+	pthread_t thread;
+	atomic_bool stop;
+	int thread_err;  /* negative errno from ring_buffer__poll; read after the join */
+	bool discarding; /* consuming leftovers of an earlier window: neither count nor deliver */
+	capture_event_fn fn;
+	void *fn_ctx;
+	/* written by whichever thread consumes; atomic so capture_read_counts may look meanwhile */
+	_Atomic uint64_t received;
+	uint64_t requested_cgroup_id;
+	uint64_t attach_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct capture *c = ctx;
+	if (c->discarding)
+		return 0;
+	atomic_fetch_add_explicit(&c->received, 1, memory_order_relaxed);
+	const struct capture_record *r = data;
+	/* a record that does not hold together is counted (it was emitted) but not delivered */
+	if (size < sizeof(*r) || r->path_len > size - sizeof(*r) ||
+	    (r->path_len > 0 && r->path[r->path_len - 1] != '\0'))
+		return 0;
+	struct capture_event ev = {
+	    .ts_ns = r->ts_ns,
+	    .type = r->type,
+	    .pid = r->pid,
+	    .tgid = r->tgid,
+	    .flags = r->flags,
+	    .openat2 = (r->rec_flags & CAPTURE_F_OPENAT2) != 0,
+	    .truncated = (r->rec_flags & CAPTURE_F_TRUNCATED) != 0,
+	    .fault = (r->rec_flags & CAPTURE_F_FAULT) != 0,
+	    .aux = r->aux,
+	    .path = r->path_len ? r->path : "",
+	    .path_len = r->path_len ? strlen(r->path) : 0,
+	};
+	if (c->fn)
+		c->fn(c->fn_ctx, &ev);
+	return 0;
+}
+
+int capture_check_ringbuf_bytes(uint64_t bytes, struct diag_list *d)
+{
+	long page_l = sysconf(_SC_PAGESIZE);
+	uint64_t page = page_l > 0 ? (uint64_t)page_l : 4096;
+	/* the page size is a power of two, so a power of two at least that large is a multiple */
+	if (bytes >= page && bytes <= MAX_RINGBUF_BYTES && (bytes & (bytes - 1)) == 0)
+		return 0;
+	if (bytes > MAX_RINGBUF_BYTES)
+		return diag_error(
+		    d, "capture.ringbuf-size", NULL,
+		    "ring buffer size %llu bytes is larger than the limit of %llu bytes",
+		    (unsigned long long)bytes, (unsigned long long)MAX_RINGBUF_BYTES);
+	uint64_t next = page;
+	while (next < bytes)
+		next <<= 1;
+	return diag_error(d, "capture.ringbuf-size", NULL,
+	                  "ring buffer size %llu bytes is not a power of two multiple of the page "
+	                  "size (%llu bytes); use %llu",
+	                  (unsigned long long)bytes, (unsigned long long)page,
+	                  (unsigned long long)next);
+}
+
+/* Why a load failed, and what to do about it. */
+static const char *load_advice(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return "run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN";
+	case ENOENT:
+	case ESRCH:
+	case ENOTSUP:
+	case EINVAL:
+		return "the kernel needs BTF (/sys/kernel/btf/vmlinux) and BPF ring buffers (5.8 "
+		       "or "
+		       "later); see 'tare doctor'";
+	case ENOMEM:
+		return "the ring buffer may be too large for the memory limit; try a smaller "
+		       "capture.ringbuf_size";
+	default:
+		return "see 'tare doctor'";
+	}
+}
+
+struct capture *capture_open(const struct capture_opts *opts, struct diag_list *d)
+{
+	uint64_t bytes =
+	    opts && opts->ringbuf_bytes ? opts->ringbuf_bytes : CAPTURE_DEFAULT_RINGBUF_BYTES;
+	if (capture_check_ringbuf_bytes(bytes, d))
+		return NULL;
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c) {
+		diag_error(d, "capture.nomem", NULL, "out of memory");
+		return NULL;
+	}
+	c->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : CAPTURE_DEFAULT_POLL_MS;
+	atomic_init(&c->stop, false);
+	atomic_init(&c->received, 0);
+
+	c->skel = capture_bpf__open();
+	if (!c->skel) {
+		int err = errno;
+		diag_error(d, "capture.open", NULL, "cannot open the capture object: %s",
+		           strerror(err));
+		goto fail;
+	}
+	int err = bpf_map__set_max_entries(c->skel->maps.events, (uint32_t)bytes);
+	if (err) {
+		diag_error(d, "capture.open", NULL, "cannot size the ring buffer to %llu bytes: %s",
+		           (unsigned long long)bytes, strerror(-err));
+		goto fail;
+	}
+	/* a quarter full: the consumer's timer normally gets there first; this keeps a burst
+	 * from filling the ring between two timer ticks */
+	c->skel->rodata->wakeup_threshold = bytes / 4;
+	err = capture_bpf__load(c->skel);
+	if (err) {
+		diag_error(d, "capture.load", NULL, "loading the capture programs failed: %s; %s",
+		           strerror(-err), load_advice(-err));
+		goto fail;
+	}
+	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record, c, NULL);
+	if (!c->rb) {
+		err = errno;
+		diag_error(d, "capture.ringbuf", NULL, "cannot map the ring buffer: %s",
+		           strerror(err));
+		goto fail;
+	}
+	c->ncpus = libbpf_num_possible_cpus();
+	if (c->ncpus <= 0) {
+		diag_error(d, "capture.cpus", NULL, "cannot count the possible cpus: %s",
+		           strerror(-c->ncpus));
+		goto fail;
+	}
+	c->percpu = calloc((size_t)c->ncpus, sizeof(uint64_t));
+	if (!c->percpu) {
+		diag_error(d, "capture.nomem", NULL, "out of memory");
+		goto fail;
+	}
+	return c;
+fail:
+	capture_free(c);
+	return NULL;
+}
+
+static int counter_sum(struct capture *c, uint32_t idx, uint64_t *sum, struct diag_list *d)
+{
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.counters), &idx, c->percpu))
+		return diag_error(d, "capture.counters", NULL,
+		                  "cannot read the capture counters: %s", strerror(errno));
+	*sum = 0;
+	for (int i = 0; i < c->ncpus; i++)
+		*sum += c->percpu[i];
+	return 0;
+}
+
+static int counters_zero(struct capture *c, struct diag_list *d)
+{
+	memset(c->percpu, 0, (size_t)c->ncpus * sizeof(uint64_t));
+	for (uint32_t idx = 0; idx < CAPTURE_CNT_N; idx++)
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.counters), &idx, c->percpu,
+		                        BPF_ANY))
+			return diag_error(d, "capture.counters", NULL,
+			                  "cannot reset the capture counters: %s", strerror(errno));
+	return 0;
+}
+
+int capture_read_counts(struct capture *c, struct capture_counts *out, struct diag_list *d)
+{
+	if (counter_sum(c, CAPTURE_CNT_EMITTED, &out->emitted, d) ||
+	    counter_sum(c, CAPTURE_CNT_DROPPED, &out->dropped, d) ||
+	    counter_sum(c, CAPTURE_CNT_FILTERED_IN, &out->filtered_in, d))
+		return -1;
+	out->received = atomic_load_explicit(&c->received, memory_order_relaxed);
+	/* read back through the map's memory, which is what the programs compare against */
+	out->filter_cgroup_id = c->skel->bss->filter_cgroup_id;
+	out->requested_cgroup_id = c->requested_cgroup_id;
+	out->clean = out->dropped == 0 && out->received == out->emitted &&
+	             out->filter_cgroup_id == out->requested_cgroup_id;
+	return 0;
+}
+
+static void *consume_loop(void *arg)
+{
+	struct capture *c = arg;
+	while (!atomic_load(&c->stop)) {
+		int n = ring_buffer__poll(c->rb, c->poll_ms);
+		if (n < 0 && n != -EINTR) {
+			c->thread_err = n;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void stop_thread(struct capture *c)
+{
+	if (!c->thread_running)
+		return;
+	atomic_store(&c->stop, true);
+	pthread_join(c->thread, NULL);
+	c->thread_running = false;
+}
+
+int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, void *ctx,
+                   struct diag_list *d)
+{
+	if (c->attached)
+		return diag_error(d, "capture.state", NULL, "the capture is already attached");
+	uint64_t t0 = now_ns();
+	/* records a timed-out drain left behind belong to an earlier window */
+	c->discarding = true;
+	ring_buffer__consume(c->rb);
+	c->discarding = false;
+	if (counters_zero(c, d))
+		return -1;
+	atomic_store(&c->received, 0);
+	c->thread_err = 0;
+	c->fn = fn;
+	c->fn_ctx = ctx;
+	c->requested_cgroup_id = cgroup_id;
+	c->skel->bss->filter_cgroup_id = cgroup_id;
+	int err = capture_bpf__attach(c->skel);
+	if (err) {
+		capture_bpf__detach(c->skel);
+		return diag_error(d, "capture.attach", NULL,
+		                  "attaching the capture programs failed: %s; %s", strerror(-err),
+		                  load_advice(-err));
+	}
+	atomic_store(&c->stop, false);
+	err = pthread_create(&c->thread, NULL, consume_loop, c);
+	if (err) {
+		capture_bpf__detach(c->skel);
+		return diag_error(d, "capture.thread", NULL, "cannot start the consumer thread: %s",
+		                  strerror(err));
+	}
+	c->thread_running = true;
+	c->attached = true;
+	c->attach_ns = now_ns() - t0;
+	return 0;
+}
+
+int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts *out,
+                  struct diag_list *d)
+{
+	uint64_t t0 = now_ns();
+	memset(out, 0, sizeof(*out));
+	stop_thread(c);
+	if (c->thread_err)
+		return diag_error(d, "capture.ringbuf", NULL, "reading the ring buffer failed: %s",
+		                  strerror(-c->thread_err));
+	uint64_t deadline = t0 + (uint64_t)(max_wait_ms > 0 ? max_wait_ms : 0) * 1000000u;
+	for (;;) {
+		int n = ring_buffer__consume(c->rb);
+		if (n < 0)
+			return diag_error(d, "capture.ringbuf", NULL,
+			                  "reading the ring buffer failed: %s", strerror(-n));
+		if (capture_read_counts(c, out, d))
+			return -1;
+		if (out->received >= out->emitted)
+			break;
+		if (now_ns() >= deadline) {
+			out->drain_timed_out = true;
+			break;
+		}
+		/* records reserved but not yet committed are the only reason to be here: a forced
+		 * wake-up or 1 ms, whichever comes first */
+		ring_buffer__poll(c->rb, 1);
+	}
+	out->clean = out->clean && !out->drain_timed_out;
+	out->attach_ns = c->attach_ns;
+	out->drain_ns = now_ns() - t0;
+	return 0;
+}
+
+void capture_detach(struct capture *c, struct capture_counts *out)
+{
+	if (!c)
+		return;
+	uint64_t t0 = now_ns();
+	capture_bpf__detach(c->skel);
+	stop_thread(c);
+	c->attached = false;
+	if (out)
+		out->detach_ns = now_ns() - t0;
+}
+
+void capture_free(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->skel)
+		capture_detach(c, NULL);
+	ring_buffer__free(c->rb);
+	capture_bpf__destroy(c->skel);
+	free(c->percpu);
+	free(c);
+}
+
+const void *capture_object_bytes(size_t *len)
+{
+	return capture_bpf__elf_bytes(len);
+}
+
+/* mountinfo escapes blanks and backslashes in paths as \ooo */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+int capture_cgroup2_mount(char *buf, size_t size, struct diag_list *d)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return diag_error(d, "capture.cgroup", NULL,
+		                  "cannot read '/proc/self/mountinfo': %s", strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	while (getline(&line, &cap, f) >= 0) {
+		/* "id parent maj:min root mountpoint opts [optional...] - fstype source superopts"
+		 */
+		char *sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		char *save = NULL, *field = strtok_r(line, " ", &save);
+		for (int i = 1; field && i < 5; i++)
+			field = strtok_r(NULL, " ", &save);
+		if (!field)
+			continue;
+		unescape_octal(field);
+		if (strlen(field) + 1 > size)
+			continue;
+		memcpy(buf, field, strlen(field) + 1);
+		rc = 0;
+		break;
+	}
+	free(line);
+	fclose(f);
+	if (rc)
+		return diag_error(
+		    d, "capture.cgroup2", NULL,
+		    "no cgroup2 file system is mounted; mount one (mount -t cgroup2 none "
+		    "/sys/fs/cgroup/unified) or boot with systemd's unified hierarchy");
+	return 0;
+}
+
+/* The "0::/path" line of /proc/self/cgroup, path only; NULL when there is none. */
+static char *self_cgroup2_path(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return NULL;
+	char *line = NULL, *path = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (!path && (n = getline(&line, &cap, f)) >= 0) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		if (n > 0 && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		path = strdup(line + 3);
+	}
+	free(line);
+	fclose(f);
+	return path;
+}
+
+int capture_self_cgroup_id(uint64_t *id, struct diag_list *d)
+{
+	char mount[4096];
+	if (capture_cgroup2_mount(mount, sizeof(mount), d))
+		return -1;
+	char *rel = self_cgroup2_path();
+	if (!rel)
+		return diag_error(d, "capture.cgroup", NULL,
+		                  "'/proc/self/cgroup' has no cgroup v2 line (\"0::\")");
+	char *path = NULL;
+	struct stat st;
+	int rc = 0;
+	if (asprintf(&path, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel) < 0) {
+		path = NULL;
+		rc = diag_error(d, "capture.nomem", NULL, "out of memory");
+	} else if (stat(path, &st) != 0) {
+		rc = diag_error(d, "capture.cgroup", NULL, "cannot stat cgroup '%s': %s", path,
+		                strerror(errno));
+	} else {
+		/* on 64-bit kernels a cgroup2 directory's inode number is its kernfs id, which is
+		 * what bpf_get_current_cgroup_id returns */
+		*id = (uint64_t)st.st_ino;
+	}
+	free(path);
+	free(rel);
+	return rc;
+}
+
+struct probe_ctx {
+	uint32_t tgid;
+	const char *marker;
+	bool seen;
+};
+
+static void probe_event(void *ctx, const struct capture_event *ev)
+{
+	struct probe_ctx *p = ctx;
+	if (ev->type == CAPTURE_EVENT_OPEN && ev->tgid == p->tgid &&
+	    strcmp(ev->path, p->marker) == 0)
+		p->seen = true;
+}
+
+int capture_probe(struct diag_list *d)
+{
+	struct capture *c = capture_open(&(struct capture_opts){.ringbuf_bytes = 1u << 20}, d);
+	if (!c)
+		return -1;
+	uint64_t id = 0;
+	int rc = capture_self_cgroup_id(&id, d);
+	char marker[64];
+	snprintf(marker, sizeof(marker), "/nonexistent/tare-doctor-probe-%ld", (long)getpid());
+	struct probe_ctx p = {.tgid = (uint32_t)getpid(), .marker = marker, .seen = false};
+	struct capture_counts counts = {0};
+	if (rc == 0)
+		rc = capture_attach(c, id, probe_event, &p, d);
+	if (rc == 0) {
+		/* the path does not exist: the syscall entry is what is captured, not its result */
+		int fd = open(marker, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		rc = capture_drain(c, 1000, &counts, d);
+		capture_detach(c, &counts);
+	}
+	if (rc == 0 && !p.seen)
+		rc = diag_error(
+		    d, "capture.probe", NULL,
+		    "the probe's own open of '%s' did not come back through the ring "
+		    "buffer (cgroup id %llu, emitted %llu, received %llu, dropped %llu)",
+		    marker, (unsigned long long)id, (unsigned long long)counts.emitted,
+		    (unsigned long long)counts.received, (unsigned long long)counts.dropped);
+	capture_free(c);
+	return rc;
+}
