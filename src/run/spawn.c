@@ -1,0 +1,465 @@
+/* Spawning one workload: clone3 into its cgroup leaf, exec without a shell, wait on a pidfd with
+ * timeout, grace and interruption, reap with rusage, kill what it left behind. */
+#include "run/spawn.h"
+
+#include "util/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* how long the leaf may take to empty after cgroup.kill before tare reports it */
+#define LEAF_KILL_WAIT_MS 5000
+
+/* What the child reports through the close-on-exec pipe when it cannot reach the program. */
+enum child_stage { STAGE_CGROUP = 1, STAGE_PGID, STAGE_CHDIR, STAGE_FDS, STAGE_RLIMIT, STAGE_EXEC };
+struct child_report {
+	int stage;
+	int err;
+};
+
+/* Everything the child needs, prepared before clone: after it the child only makes
+ * async-signal-safe calls (the parent may have other threads, so no malloc, no stdio). */
+struct child_plan {
+	const char *path; /* what execve gets */
+	char *const *argv;
+	char **envp;
+	const char *cwd;
+	int in_fd, out_fd, err_fd;
+	int procs_fd; /* cgroup.procs of the leaf on the fork path, else -1 */
+	int report_fd;
+	uint64_t cap;
+};
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void spawn_result_init(struct spawn_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void spawn_result_release(struct spawn_result *r)
+{
+	free(r->exec_error);
+	spawn_result_init(r);
+}
+
+static size_t name_len(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	return eq ? (size_t)(eq - entry) : strlen(entry);
+}
+
+/* The child's environment: the caller's, minus names the dispatch sets, plus the dispatch's
+ * entries. Borrowed strings in a new array (caller frees the array only). */
+static char **merge_env(char *const *extra)
+{
+	size_t n_env = 0, n_extra = 0;
+	while (environ && environ[n_env])
+		n_env++;
+	while (extra && extra[n_extra])
+		n_extra++;
+	char **envp = calloc(n_env + n_extra + 1, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n_env; i++) {
+		size_t len = name_len(environ[i]);
+		int overridden = 0;
+		for (size_t j = 0; j < n_extra && !overridden; j++)
+			overridden =
+			    name_len(extra[j]) == len && strncmp(extra[j], environ[i], len) == 0;
+		if (!overridden)
+			envp[k++] = environ[i];
+	}
+	for (size_t j = 0; j < n_extra; j++)
+		envp[k++] = extra[j];
+	return envp;
+}
+
+/* Resolves argv[0] in the parent, because the child changes directory before exec: a relative
+ * path is made absolute against the caller's directory, a bare name is searched in the child's
+ * PATH. Returns a new string, or NULL when a bare name is not found. */
+static char *resolve_program(const char *name, char **envp)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	if (name[0] == '/') {
+		strbuf_addstr(&sb, name);
+		return strbuf_detach(&sb);
+	}
+	if (strchr(name, '/')) {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+		strbuf_addf(&sb, "%s/%s", cwd, name);
+		return strbuf_detach(&sb);
+	}
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	for (char **e = envp; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		strbuf_reset(&sb);
+		/* an empty PATH element means the current directory, as in execvp */
+		if (len == 0)
+			strbuf_addstr(&sb, ".");
+		else
+			strbuf_add(&sb, path, len);
+		strbuf_addf(&sb, "/%s", name);
+		if (access(sb.buf, X_OK) == 0)
+			return strbuf_detach(&sb);
+		path += len;
+		if (*path == ':')
+			path++;
+	}
+	strbuf_release(&sb);
+	return NULL;
+}
+
+static void child_fail(const struct child_plan *c, int stage)
+{
+	struct child_report rep = {stage, errno};
+	ssize_t n = write(c->report_fd, &rep, sizeof(rep));
+	(void)n;
+	_exit(SPAWN_EXIT_EXEC_FAILED);
+}
+
+static int move_fd(int fd, int target)
+{
+	if (fd == target) /* keep it across exec: it was opened close-on-exec */
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, target) < 0 ? -1 : 0;
+}
+
+__attribute__((noreturn)) static void child_exec(const struct child_plan *c)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* dispositions the caller ignores would survive exec; the workload starts from defaults,
+	 * except SIGXFSZ: ignored so that writing past the output cap fails with EFBIG instead of
+	 * killing the workload */
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	sigaction(SIGXFSZ, &ign, NULL);
+
+	if (c->procs_fd >= 0 && write(c->procs_fd, "0", 1) != 1)
+		child_fail(c, STAGE_CGROUP);
+	if (setpgid(0, 0) < 0)
+		child_fail(c, STAGE_PGID);
+	if (c->cwd && chdir(c->cwd) < 0)
+		child_fail(c, STAGE_CHDIR);
+	if (move_fd(c->in_fd, 0) < 0 || move_fd(c->out_fd, 1) < 0 || move_fd(c->err_fd, 2) < 0)
+		child_fail(c, STAGE_FDS);
+	struct rlimit rl = {(rlim_t)c->cap, (rlim_t)c->cap};
+	if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+		child_fail(c, STAGE_RLIMIT);
+	execve(c->path, c->argv, c->envp);
+	child_fail(c, STAGE_EXEC);
+	_exit(SPAWN_EXIT_EXEC_FAILED); /* not reached: child_fail exits */
+}
+
+static char *stage_message(const struct spawn_request *req, int stage, int err)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	switch (stage) {
+	case STAGE_CGROUP:
+		strbuf_addf(&sb, "cannot join cgroup '%s': %s", req->leaf->path, strerror(err));
+		break;
+	case STAGE_PGID:
+		strbuf_addf(&sb, "cannot create a process group: %s", strerror(err));
+		break;
+	case STAGE_CHDIR:
+		strbuf_addf(&sb, "cannot change to directory '%s': %s", req->cwd, strerror(err));
+		break;
+	case STAGE_FDS:
+		strbuf_addf(&sb, "cannot redirect standard streams: %s", strerror(err));
+		break;
+	case STAGE_RLIMIT:
+		strbuf_addf(&sb, "cannot set the output cap: %s", strerror(err));
+		break;
+	default:
+		strbuf_addf(&sb, "cannot execute '%s': %s", req->argv[0], strerror(err));
+		break;
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Starts the child. clone3(CLONE_INTO_CGROUP) puts it into the leaf atomically, so not one
+ * instruction of it runs outside the leaf; CLONE_PIDFD gives a pidfd that cannot refer to a
+ * reused pid. Returns the pid (and *pidfd), or -1 with errno. */
+static pid_t start_child(const struct spawn_request *req, struct child_plan *c, int *pidfd)
+{
+	*pidfd = -1;
+	if (!req->no_clone3) {
+		struct clone_args args;
+		memset(&args, 0, sizeof(args));
+		args.flags = CLONE_PIDFD;
+		args.pidfd = (uint64_t)(uintptr_t)pidfd;
+		args.exit_signal = SIGCHLD;
+		if (req->leaf) {
+			args.flags |= CLONE_INTO_CGROUP;
+			args.cgroup = (uint64_t)req->leaf->dir_fd;
+		}
+		long pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid == 0)
+			child_exec(c);
+		if (pid > 0)
+			return (pid_t)pid;
+		if (errno != ENOSYS && errno != E2BIG)
+			return -1;
+	}
+	/* the fork path: the child moves itself into the leaf before exec ("0" means the writer) */
+	if (req->leaf) {
+		c->procs_fd = openat(req->leaf->dir_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (c->procs_fd < 0)
+			return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		child_exec(c);
+	if (pid < 0)
+		return -1;
+	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0) {
+		int err = errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		errno = err;
+		return -1;
+	}
+	return pid;
+}
+
+enum wait_end { END_EXIT, END_TIMEOUT, END_INTERRUPT };
+
+/* Waits for the pidfd to become readable (the child exited) until deadline_ns, waking every
+ * SPAWN_POLL_SLICE_MS to look at the interruption flag. */
+static enum wait_end wait_exit(int pidfd, int64_t deadline_ns, volatile sig_atomic_t *interrupted)
+{
+	for (;;) {
+		if (interrupted && *interrupted)
+			return END_INTERRUPT;
+		int64_t left = deadline_ns - mono_ns();
+		if (left <= 0)
+			return END_TIMEOUT;
+		int64_t slice = (int64_t)SPAWN_POLL_SLICE_MS * 1000000;
+		if (left < slice)
+			slice = left;
+		struct timespec ts = {(time_t)(slice / 1000000000), (long)(slice % 1000000000)};
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+		int r = ppoll(&pfd, 1, &ts, NULL);
+		if (r > 0)
+			return END_EXIT;
+		if (r < 0 && errno != EINTR)
+			return END_EXIT; /* the pidfd is unusable; wait4 below blocks instead */
+	}
+}
+
+/* Signals the child's process group and the child itself (in case it left the group). */
+static void signal_group(pid_t pid, int pidfd, int sig)
+{
+	kill(-pid, sig);
+	syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* Timeout or interruption: SIGTERM and a grace period (timeout only), then SIGKILL to the group
+ * and the whole leaf, so that nothing the workload started survives. */
+static void stop_child(const struct spawn_request *req, pid_t pid, int pidfd, enum wait_end why)
+{
+	int64_t grace = req->grace_ms == 0 ? SPAWN_DEFAULT_GRACE_MS : req->grace_ms;
+	int exited = 0;
+	if (why == END_TIMEOUT && grace > 0) {
+		signal_group(pid, pidfd, SIGTERM);
+		exited =
+		    wait_exit(pidfd, mono_ns() + grace * 1000000, req->interrupted) == END_EXIT;
+	}
+	if (!exited)
+		signal_group(pid, pidfd, SIGKILL);
+	if (req->leaf)
+		cgroup_leaf_kill(req->leaf, LEAF_KILL_WAIT_MS);
+}
+
+static void fill_status(struct spawn_result *res, int status, const struct rusage *ru)
+{
+	if (WIFSIGNALED(status)) {
+		res->term_signal = WTERMSIG(status);
+		res->exit_code = 128 + res->term_signal;
+	} else {
+		res->exit_code = WEXITSTATUS(status);
+	}
+	res->user_us = (int64_t)ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec;
+	res->sys_us = (int64_t)ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec;
+	res->max_rss_kb = ru->ru_maxrss; /* kilobytes on Linux */
+}
+
+static uint64_t file_size(int fd, uint64_t cap, bool *truncated)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((uint64_t)st.st_size >= cap)
+		*truncated = true;
+	return (uint64_t)st.st_size;
+}
+
+static int open_output(const char *path, struct diag_list *d)
+{
+	int fd = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		diag_error(d, "spawn.output", NULL, "cannot open output file '%s': %s",
+		           path ? path : "/dev/null", strerror(errno));
+	return fd;
+}
+
+/* Reads the child's report: 0 bytes when exec succeeded (the pipe closed on exec). */
+static int read_report(int fd, struct child_report *rep)
+{
+	ssize_t n;
+	do
+		n = read(fd, rep, sizeof(*rep));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(*rep) ? 1 : 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Waits, stops on timeout or interruption, reaps and accounts. The child has exec'd. */
+static int supervise(const struct spawn_request *req, struct spawn_result *res, pid_t pid,
+                     int pidfd, int64_t t0, struct diag_list *d)
+{
+	int64_t deadline = req->timeout_ms > 0 ? t0 + req->timeout_ms * 1000000 : INT64_MAX;
+	enum wait_end end = wait_exit(pidfd, deadline, req->interrupted);
+	if (end != END_EXIT)
+		stop_child(req, pid, pidfd, end);
+	int status = 0;
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	res->wall_ns = mono_ns() - t0;
+	fill_status(res, status, &ru);
+	res->timed_out = end == END_TIMEOUT;
+	res->interrupted = end == END_INTERRUPT;
+	if (res->timed_out)
+		res->exit_code = SPAWN_EXIT_TIMEOUT;
+	if (!req->leaf)
+		return 0;
+	/* what is still in the leaf now was started by the workload and outlived it */
+	if (end == END_EXIT)
+		res->orphans = (int64_t)cgroup_leaf_count_procs(req->leaf);
+	if (cgroup_leaf_populated(req->leaf) && cgroup_leaf_kill(req->leaf, LEAF_KILL_WAIT_MS) < 0)
+		return diag_error(d, "cgroup.kill", NULL,
+		                  "cannot empty cgroup '%s': %zu processes survive SIGKILL",
+		                  req->leaf->path, cgroup_leaf_count_procs(req->leaf));
+	return 0;
+}
+
+int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct diag_list *d)
+{
+	struct child_plan c = {
+	    .in_fd = -1, .out_fd = -1, .err_fd = -1, .procs_fd = -1, .report_fd = -1};
+	int report_r = -1, pidfd = -1, rc = -1;
+	char *path = NULL;
+	spawn_result_init(res);
+	c.argv = req->argv;
+	c.cwd = req->cwd;
+	c.cap = req->output_cap ? req->output_cap : SPAWN_DEFAULT_OUTPUT_CAP;
+	c.envp = merge_env(req->env);
+	if (!c.envp) {
+		diag_error(d, "internal.oom", NULL, "out of memory building the environment");
+		goto cleanup;
+	}
+	path = resolve_program(req->argv[0], c.envp);
+	if (!path) {
+		/* not found in PATH: the same outcome as a failed exec, without a process */
+		res->exec_failed = true;
+		res->exec_errno = ENOENT;
+		res->exit_code = SPAWN_EXIT_EXEC_FAILED;
+		res->exec_error = stage_message(req, STAGE_EXEC, ENOENT);
+		rc = 0;
+		goto cleanup;
+	}
+	c.path = path;
+	c.in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (c.in_fd < 0) {
+		diag_error(d, "spawn.output", NULL, "cannot open '/dev/null': %s", strerror(errno));
+		goto cleanup;
+	}
+	if ((c.out_fd = open_output(req->stdout_path, d)) < 0 ||
+	    (c.err_fd = open_output(req->stderr_path, d)) < 0)
+		goto cleanup;
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		diag_error(d, "spawn.pipe", NULL, "cannot create a pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	report_r = pipefd[0];
+	c.report_fd = pipefd[1];
+
+	int64_t t0 = mono_ns();
+	pid_t pid = start_child(req, &c, &pidfd);
+	if (pid < 0) {
+		diag_error(d, "spawn.clone", NULL, "cannot start '%s': %s", req->argv[0],
+		           strerror(errno));
+		goto cleanup;
+	}
+	close_fd(&c.report_fd); /* so that the read below sees EOF once the child has exec'd */
+	struct child_report rep;
+	int failed = read_report(report_r, &rep);
+	int64_t t_exec = mono_ns();
+	res->spawn_ns = t_exec - t0;
+	if (failed) {
+		res->exec_failed = true;
+		res->exec_errno = rep.err;
+		res->exec_error = stage_message(req, rep.stage, rep.err);
+	}
+	rc = supervise(req, res, pid, pidfd, t0, d);
+	res->workload_ns = res->wall_ns - res->spawn_ns;
+	if (failed)
+		res->exit_code = SPAWN_EXIT_EXEC_FAILED;
+	res->stdout_bytes = file_size(c.out_fd, c.cap, &res->output_truncated);
+	res->stderr_bytes = file_size(c.err_fd, c.cap, &res->output_truncated);
+
+cleanup:
+	close_fd(&pidfd);
+	close_fd(&report_r);
+	close_fd(&c.report_fd);
+	close_fd(&c.procs_fd);
+	close_fd(&c.in_fd);
+	close_fd(&c.out_fd);
+	close_fd(&c.err_fd);
+	free(c.envp);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,576 @@
+/* Unit tests for spawning workloads: real processes for exit codes, signals, exec failures,
+ * timeouts with and without SIGTERM, output floods, env, cwd, cgroup membership, processes that
+ * fork away, rusage, interruption and descriptor hygiene. Cgroup tests need root and cgroup2 and
+ * skip (saying why) without them. /bin/sh appears here only as a test fixture; tare never uses it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "run/cgroup.h"
+#include "run/spawn.h"
+#include "util/diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MS 1000000LL
+
+static char *root, *parent; /* cgroup2 mount and this test's run parent; NULL without cgroup2 */
+static const char *skip_reason;
+static char tmpdir[] = "/tmp/tare-spawn-XXXXXX";
+static char out_path[PATH_MAX], err_path[PATH_MAX];
+
+static void need_cgroup(void)
+{
+	if (skip_reason) {
+		printf("skipped: %s\n", skip_reason);
+		skip();
+	}
+}
+
+/* Reads a whole file into a new string. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *buf = calloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void base_request(struct spawn_request *req, char *const *argv)
+{
+	memset(req, 0, sizeof(*req));
+	req->argv = argv;
+	req->stdout_path = out_path;
+	req->stderr_path = err_path;
+	req->timeout_ms = 10000; /* a safety net: no test should get near it */
+}
+
+/* Runs req, expecting spawn_run itself to succeed. */
+static void run_ok(const struct spawn_request *req, struct spawn_result *res)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	int rc = spawn_run(req, res, &d);
+	diag_print_text(stderr, &d);
+	assert_int_equal(rc, 0);
+	assert_int_equal(d.len, 0);
+	diag_list_release(&d);
+}
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *t[] = {"/bin/true", NULL};
+	base_request(&req, t);
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	assert_int_equal(res.term_signal, 0);
+	assert_false(res.timed_out || res.interrupted || res.exec_failed);
+	assert_null(res.exec_error);
+	assert_true(res.spawn_ns > 0 && res.wall_ns >= res.spawn_ns);
+	assert_int_equal(res.workload_ns, res.wall_ns - res.spawn_ns);
+	assert_true(res.wall_ns < 2000 * MS);
+	spawn_result_release(&res);
+
+	char *three[] = {"/bin/sh", "-c", "echo out; echo err >&2; exit 3", NULL};
+	base_request(&req, three);
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 3);
+	assert_int_equal(res.stdout_bytes, 4);
+	assert_int_equal(res.stderr_bytes, 4);
+	assert_false(res.output_truncated);
+	char *s = slurp(err_path);
+	assert_string_equal(s, "err\n");
+	free(s);
+	spawn_result_release(&res);
+
+	/* a bare name is found in PATH; stdin is /dev/null, so cat ends at once */
+	char *cat[] = {"cat", NULL};
+	base_request(&req, cat);
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	assert_int_equal(res.stdout_bytes, 0);
+	spawn_result_release(&res);
+}
+
+static void test_killed_by_signal(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *segv[] = {"/bin/sh", "-c", "kill -SEGV $$", NULL};
+	base_request(&req, segv);
+	run_ok(&req, &res);
+	assert_int_equal(res.term_signal, SIGSEGV);
+	assert_int_equal(res.exit_code, 128 + SIGSEGV);
+	assert_false(res.timed_out);
+	spawn_result_release(&res);
+}
+
+static void test_exec_failures(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *missing[] = {"./no-such-binary", "arg", NULL};
+	base_request(&req, missing);
+	run_ok(&req, &res);
+	assert_true(res.exec_failed);
+	assert_int_equal(res.exec_errno, ENOENT);
+	assert_int_equal(res.exit_code, 127);
+	assert_string_equal(res.exec_error,
+	                    "cannot execute './no-such-binary': No such file or directory");
+	spawn_result_release(&res);
+
+	char *bare[] = {"no-such-program-tare", NULL};
+	base_request(&req, bare);
+	run_ok(&req, &res);
+	assert_true(res.exec_failed);
+	assert_int_equal(res.exit_code, 127);
+	assert_string_equal(res.exec_error,
+	                    "cannot execute 'no-such-program-tare': No such file or directory");
+	spawn_result_release(&res);
+
+	char *notexec[] = {"/etc/passwd", NULL};
+	base_request(&req, notexec);
+	run_ok(&req, &res);
+	assert_true(res.exec_failed);
+	assert_int_equal(res.exec_errno, EACCES);
+	assert_string_equal(res.exec_error, "cannot execute '/etc/passwd': Permission denied");
+	spawn_result_release(&res);
+
+	char *t[] = {"/bin/true", NULL};
+	base_request(&req, t);
+	req.cwd = "/nonexistent-dir";
+	run_ok(&req, &res);
+	assert_true(res.exec_failed);
+	assert_int_equal(res.exit_code, 127);
+	assert_string_equal(res.exec_error,
+	                    "cannot change to directory '/nonexistent-dir': No such file or "
+	                    "directory");
+	spawn_result_release(&res);
+
+	/* tare's own failure (an output file it cannot create) is a diag, not a result */
+	struct diag_list d;
+	diag_list_init(&d);
+	base_request(&req, t);
+	req.stdout_path = "/nonexistent-dir/out";
+	assert_int_equal(spawn_run(&req, &res, &d), -1);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].code, "spawn.output");
+	assert_string_equal(d.items[0].message, "cannot open output file '/nonexistent-dir/out': "
+	                                        "No such file or directory");
+	spawn_result_release(&res);
+	diag_list_release(&d);
+}
+
+static void test_timeout(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *hang[] = {"/bin/sleep", "10", NULL};
+	base_request(&req, hang);
+	req.timeout_ms = 200;
+	run_ok(&req, &res);
+	assert_true(res.timed_out);
+	assert_int_equal(res.exit_code, 124);
+	assert_int_equal(res.term_signal, SIGTERM); /* it obeyed SIGTERM: no grace needed */
+	assert_true(res.wall_ns >= 200 * MS);
+	assert_true(res.wall_ns < 600 * MS);
+	spawn_result_release(&res);
+}
+
+static void test_timeout_ignoring_sigterm(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	/* the trap's SIG_IGN is inherited by sleep, so the whole group ignores SIGTERM */
+	char *stubborn[] = {"/bin/sh", "-c", "trap '' TERM; /bin/sleep 10; exit 0", NULL};
+	base_request(&req, stubborn);
+	req.timeout_ms = 150;
+	req.grace_ms = 250;
+	run_ok(&req, &res);
+	assert_true(res.timed_out);
+	assert_int_equal(res.exit_code, 124);
+	assert_int_equal(res.term_signal, SIGKILL);
+	assert_true(res.wall_ns >= 400 * MS);
+	assert_true(res.wall_ns < 1000 * MS);
+	spawn_result_release(&res);
+}
+
+static void test_output_flood(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *yes[] = {"/usr/bin/yes", NULL};
+	base_request(&req, yes);
+	req.output_cap = 64 << 10;
+	run_ok(&req, &res);
+	/* SIGXFSZ ignored: yes sees EFBIG, reports it and exits 1 rather than being killed */
+	assert_false(res.timed_out);
+	assert_int_equal(res.term_signal, 0);
+	assert_int_equal(res.exit_code, 1);
+	assert_true(res.output_truncated);
+	assert_int_equal(res.stdout_bytes, 64 << 10);
+	struct stat st;
+	assert_int_equal(stat(out_path, &st), 0);
+	assert_int_equal(st.st_size, 64 << 10);
+	char *err = slurp(err_path);
+	assert_non_null(strstr(err, "File too large"));
+	free(err);
+	spawn_result_release(&res);
+}
+
+static void test_env_and_cwd(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	setenv("TARE_TEST_INHERITED", "kept", 1);
+	setenv("TARE_TEST_OVERRIDDEN", "old", 1);
+	char *env[] = {"TARE_TEST_NEW=a b;$(c)", "TARE_TEST_OVERRIDDEN=new", NULL};
+	char *printenv[] = {"/usr/bin/env", NULL};
+	base_request(&req, printenv);
+	req.env = env;
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	char *s = slurp(out_path);
+	assert_non_null(strstr(s, "\nTARE_TEST_NEW=a b;$(c)\n"));
+	assert_non_null(strstr(s, "\nTARE_TEST_OVERRIDDEN=new\n"));
+	assert_null(strstr(s, "TARE_TEST_OVERRIDDEN=old"));
+	assert_non_null(strstr(s, "TARE_TEST_INHERITED=kept\n"));
+	free(s);
+	spawn_result_release(&res);
+	unsetenv("TARE_TEST_INHERITED");
+	unsetenv("TARE_TEST_OVERRIDDEN");
+
+	/* cwd is the child's; a relative program path is the caller's ("bin/pwd" from "/usr") */
+	char here[PATH_MAX];
+	assert_non_null(getcwd(here, sizeof(here)));
+	assert_int_equal(chdir("/usr"), 0);
+	char *pwd[] = {"bin/pwd", NULL};
+	base_request(&req, pwd);
+	req.cwd = tmpdir;
+	run_ok(&req, &res);
+	assert_int_equal(chdir(here), 0);
+	assert_int_equal(res.exit_code, 0);
+	s = slurp(out_path);
+	char want[PATH_MAX + 2];
+	snprintf(want, sizeof(want), "%s\n", tmpdir);
+	assert_string_equal(s, want);
+	free(s);
+	spawn_result_release(&res);
+}
+
+static void test_rusage(void **state)
+{
+	(void)state;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *burn[] = {"/bin/sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done", NULL};
+	base_request(&req, burn);
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	assert_true(res.user_us + res.sys_us > 20000);
+	assert_true(res.max_rss_kb > 0);
+	/* CPU time cannot exceed wall time for a single-threaded shell (with rusage granularity) */
+	assert_true((res.user_us + res.sys_us) * 1000 <= res.wall_ns + 10 * MS);
+	spawn_result_release(&res);
+}
+
+struct interrupter {
+	volatile sig_atomic_t *flag;
+	int64_t after_ms;
+};
+
+static void *interrupt_later(void *arg)
+{
+	struct interrupter *it = arg;
+	struct timespec ts = {0, (long)(it->after_ms * MS)};
+	nanosleep(&ts, NULL);
+	*it->flag = 1;
+	return NULL;
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The flag a SIGINT handler would set, set from another thread: the spawn ends within a poll
+ * slice, the workload (which ignores SIGTERM) is killed, and nothing is left in the leaf. */
+static void check_interruption(const struct cgroup_leaf *leaf)
+{
+	static volatile sig_atomic_t flag;
+	flag = 0;
+	struct interrupter it = {&flag, 100};
+	pthread_t th;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *stubborn[] = {"/bin/sh", "-c", "trap '' TERM INT; /bin/sleep 10 & /bin/sleep 10",
+	                    NULL};
+	base_request(&req, stubborn);
+	req.timeout_ms = 0;
+	req.interrupted = &flag;
+	req.leaf = leaf;
+	assert_int_equal(pthread_create(&th, NULL, interrupt_later, &it), 0);
+	int64_t t0 = mono_ns();
+	run_ok(&req, &res);
+	int64_t took = mono_ns() - t0;
+	pthread_join(th, NULL);
+	assert_true(res.interrupted);
+	assert_false(res.timed_out);
+	assert_int_equal(res.term_signal, SIGKILL);
+	assert_true(took >= 100 * MS);
+	assert_true(took < 100 * MS + SPAWN_POLL_SLICE_MS * MS + 200 * MS);
+	if (leaf)
+		assert_false(cgroup_leaf_populated(leaf));
+	spawn_result_release(&res);
+}
+
+static void test_interruption(void **state)
+{
+	(void)state;
+	check_interruption(NULL);
+}
+
+static void test_interruption_in_leaf(void **state)
+{
+	(void)state;
+	need_cgroup();
+	struct diag_list d;
+	struct cgroup_leaf leaf;
+	diag_list_init(&d);
+	assert_int_equal(cgroup_leaf_create(parent, "intr", &leaf, &d), 0);
+	check_interruption(&leaf);
+	assert_int_equal(cgroup_leaf_remove(&leaf, &d), 0);
+	diag_list_release(&d);
+}
+
+/* The child prints /proc/self/cgroup: it ran in the leaf from its first instruction on. */
+static void check_in_leaf(bool no_clone3)
+{
+	need_cgroup();
+	struct diag_list d;
+	struct cgroup_leaf leaf;
+	struct spawn_request req;
+	struct spawn_result res;
+	diag_list_init(&d);
+	assert_int_equal(cgroup_leaf_create(parent, no_clone3 ? "fork" : "clone3", &leaf, &d), 0);
+	char *cat[] = {"/bin/cat", "/proc/self/cgroup", NULL};
+	base_request(&req, cat);
+	req.leaf = &leaf;
+	req.no_clone3 = no_clone3;
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	assert_int_equal(res.orphans, 0);
+	char *s = slurp(out_path);
+	char want[PATH_MAX + 8];
+	snprintf(want, sizeof(want), "0::%s\n", leaf.path + strlen(root));
+	assert_non_null(strstr(s, want));
+	free(s);
+	spawn_result_release(&res);
+	assert_int_equal(cgroup_leaf_remove(&leaf, &d), 0);
+	diag_list_release(&d);
+}
+
+static void test_in_leaf_clone3(void **state)
+{
+	(void)state;
+	check_in_leaf(false);
+}
+
+static void test_in_leaf_fork(void **state)
+{
+	(void)state;
+	check_in_leaf(true);
+}
+
+/* A workload that double-forks a daemon and exits: the daemon is counted and killed, and the
+ * leaf is empty and removable right after. */
+static void test_orphans(void **state)
+{
+	(void)state;
+	need_cgroup();
+	struct diag_list d;
+	struct cgroup_leaf leaf;
+	struct spawn_request req;
+	struct spawn_result res;
+	diag_list_init(&d);
+	assert_int_equal(cgroup_leaf_create(parent, "orphans", &leaf, &d), 0);
+	char *daemon[] = {"/bin/sh", "-c",
+	                  "(trap '' TERM; setsid /bin/sleep 30 & /bin/sleep 30 &); exit 0", NULL};
+	base_request(&req, daemon);
+	req.leaf = &leaf;
+	run_ok(&req, &res);
+	assert_int_equal(res.exit_code, 0);
+	assert_false(res.timed_out);
+	assert_true(res.orphans >= 1);
+	assert_true(res.wall_ns < 2000 * MS);
+	assert_false(cgroup_leaf_populated(&leaf));
+	assert_int_equal(cgroup_leaf_count_procs(&leaf), 0);
+	char *path = strdup(leaf.path);
+	assert_int_equal(cgroup_leaf_remove(&leaf, &d), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), -1);
+	free(path);
+	spawn_result_release(&res);
+	diag_list_release(&d);
+}
+
+/* A timed-out workload whose daemon left the process group: cgroup.kill reaches it. */
+static void test_timeout_in_leaf(void **state)
+{
+	(void)state;
+	need_cgroup();
+	struct diag_list d;
+	struct cgroup_leaf leaf;
+	struct spawn_request req;
+	struct spawn_result res;
+	diag_list_init(&d);
+	assert_int_equal(cgroup_leaf_create(parent, "timeout", &leaf, &d), 0);
+	char *daemon[] = {"/bin/sh", "-c", "setsid /bin/sleep 30 & /bin/sleep 30", NULL};
+	base_request(&req, daemon);
+	req.leaf = &leaf;
+	req.timeout_ms = 150;
+	run_ok(&req, &res);
+	assert_true(res.timed_out);
+	assert_int_equal(res.exit_code, 124);
+	assert_int_equal(res.orphans, 0); /* counted only when the workload exited by itself */
+	assert_false(cgroup_leaf_populated(&leaf));
+	assert_int_equal(cgroup_leaf_remove(&leaf, &d), 0);
+	spawn_result_release(&res);
+	diag_list_release(&d);
+}
+
+static size_t count_fds(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	assert_non_null(dir);
+	size_t n = 0;
+	while (readdir(dir))
+		n++;
+	closedir(dir);
+	return n;
+}
+
+/* Every path (success, exec failure, timeout, tare's own failure, cgroup) closes what it opened. */
+static void test_no_fd_leaks(void **state)
+{
+	(void)state;
+	size_t before = count_fds();
+	struct spawn_request req;
+	struct spawn_result res;
+	struct diag_list d;
+	diag_list_init(&d);
+	char *t[] = {"/bin/true", NULL};
+	char *missing[] = {"/no/such", NULL};
+	char *hang[] = {"/bin/sleep", "10", NULL};
+	base_request(&req, t);
+	run_ok(&req, &res);
+	spawn_result_release(&res);
+	base_request(&req, missing);
+	run_ok(&req, &res);
+	spawn_result_release(&res);
+	base_request(&req, hang);
+	req.timeout_ms = 50;
+	run_ok(&req, &res);
+	spawn_result_release(&res);
+	base_request(&req, t);
+	req.stderr_path = "/nonexistent-dir/err";
+	assert_int_equal(spawn_run(&req, &res, &d), -1);
+	spawn_result_release(&res);
+	if (!skip_reason) {
+		struct cgroup_leaf leaf;
+		assert_int_equal(cgroup_leaf_create(parent, "fds", &leaf, &d), 0);
+		base_request(&req, t);
+		req.leaf = &leaf;
+		run_ok(&req, &res);
+		spawn_result_release(&res);
+		req.no_clone3 = true;
+		run_ok(&req, &res);
+		spawn_result_release(&res);
+		assert_int_equal(cgroup_leaf_remove(&leaf, &d), 0);
+	}
+	diag_list_release(&d);
+	assert_int_equal(count_fds(), before);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(out_path, sizeof(out_path), "%s/stdout", tmpdir);
+	snprintf(err_path, sizeof(err_path), "%s/stderr", tmpdir);
+	if (geteuid() != 0)
+		skip_reason = "needs root to create cgroups";
+	else if (cgroup_hierarchy_find(&root, &d) < 0)
+		skip_reason = "no cgroup v2 hierarchy mounted";
+	else if (cgroup_parent_create(root, &parent, &d) < 0)
+		skip_reason = "cannot create a cgroup below the cgroup2 root";
+	diag_list_release(&d);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	int rc = parent ? cgroup_parent_remove(parent, &d) : 0;
+	diag_print_text(stderr, &d);
+	diag_list_release(&d);
+	free(parent);
+	free(root);
+	unlink(out_path);
+	unlink(err_path);
+	rmdir(tmpdir);
+	return rc;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_exit_codes),
+	    cmocka_unit_test(test_killed_by_signal),
+	    cmocka_unit_test(test_exec_failures),
+	    cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_timeout_ignoring_sigterm),
+	    cmocka_unit_test(test_output_flood),
+	    cmocka_unit_test(test_env_and_cwd),
+	    cmocka_unit_test(test_rusage),
+	    cmocka_unit_test(test_interruption),
+	    cmocka_unit_test(test_interruption_in_leaf),
+	    cmocka_unit_test(test_in_leaf_clone3),
+	    cmocka_unit_test(test_in_leaf_fork),
+	    cmocka_unit_test(test_orphans),
+	    cmocka_unit_test(test_timeout_in_leaf),
+	    cmocka_unit_test(test_no_fd_leaks),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
