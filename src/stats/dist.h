@@ -24,7 +24,8 @@ double stats_t_cdf(double t, double df);
 /* Student t quantile: the t with stats_t_cdf(t, df) = p. Closed forms for df = 1 and 2; otherwise
  * a safeguarded Newton iteration on the CDF (bracketed by bisection), converged to the precision
  * of the incomplete beta function. p = 0 or 1 gives ∓INFINITY; df ≤ 0 or p outside [0, 1] gives
- * NaN. */
+ * NaN. Accurate to about 1e-13 relative while |t| < 1e154 (where t² still fits a double):
+ * only p below about 1e-46 with df < 1 reaches beyond, and then the result is clamped there. */
 double stats_t_quantile(double p, double df);
 
 #endif
