@@ -25,7 +25,8 @@ double stats_t_cdf(double t, double df);
  * a safeguarded Newton iteration on the CDF (bracketed by bisection), converged to the precision
  * of the incomplete beta function. p = 0 or 1 gives ∓INFINITY; df ≤ 0 or p outside [0, 1] gives
  * NaN. Accurate to about 1e-13 relative while |t| < 1e154 (where t² still fits a double):
- * only p below about 1e-46 with df < 1 reaches beyond, and then the result is clamped there. */
+ * beyond it (p below about 10^(−154·df), so only df < 2 and absurdly small p) the result is
+ * clamped near ∓1.3e154. */
 double stats_t_quantile(double p, double df);
 
 #endif
