@@ -69,7 +69,7 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct r
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+c:t:o:g:r:kb:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:o:g:r:kb:q", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'c':
@@ -186,6 +186,7 @@ static char *path_in(const char *dir, const char *file)
 /* Everything one run holds while it executes. */
 struct run_state {
 	struct matrix *matrix;
+	char *matrix_path; /* the file a fresh run copies into its directory */
 	struct plan *plan;
 	char *out;
 	struct sample *samples; /* every recorded sample, resumed ones first */
@@ -205,6 +206,7 @@ static void state_release(struct run_state *st)
 	free(st->log_path);
 	plan_free(st->plan);
 	matrix_free(st->matrix);
+	free(st->matrix_path);
 	free(st->out);
 }
 
@@ -250,6 +252,15 @@ static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, stru
 				"with 'tare run --resume %s'",
 				st->out, st->out);
 	}
+	st->matrix_path = path;
+	return 0;
+}
+
+/* Creates the run directory with a copy of the matrix and the plan (after the privilege check,
+ * so that a run that cannot start leaves nothing behind). */
+static int create_run_dir(struct run_state *st, struct diag_list *d)
+{
+	const char *path = st->matrix_path;
 	char *mcopy = path_in(st->out, RUN_MATRIX_FILE), *plan = path_in(st->out, RUN_PLAN_FILE);
 	struct json_object *pj = plan_to_json(st->plan);
 	int rc = mkdir_p(st->out, d) < 0 || copy_file(path, mcopy, d) < 0 ||
@@ -259,7 +270,6 @@ static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, stru
 	json_object_put(pj);
 	free(mcopy);
 	free(plan);
-	free(path);
 	return rc;
 }
 
@@ -331,8 +341,8 @@ static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a,
 		const struct matrix_cell *cell = &st->matrix->cells[pd->cell];
 		if (pd->phase != PHASE_CALIBRATE && cell_blocked(st, cell->name)) {
 			if (blocked_cell != cell->name)
-				progress_note(&prog, "cell %s: calibration failed; its timed dispatches "
-						     "are skipped (on_fail: skip-cell)",
+				progress_note(&prog, "cell %s: calibration not clean; its timed "
+						     "dispatches are skipped (on_fail: skip-cell)",
 					      cell->name);
 			blocked_cell = cell->name;
 			prog.done++;
@@ -391,6 +401,8 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 			      "checks the machine)");
 		goto done;
 	}
+	if (!a.resume && (rc = create_run_dir(&st, &d)) != 0)
+		goto done;
 	st.log_path = path_in(st.out, RUN_SAMPLES_FILE);
 	st.log = jsonl_open_append(st.log_path, &d);
 	if (!st.log) {

@@ -156,7 +156,7 @@ static int validate_main(int argc, char **argv, const struct cli_ctx *ctx)
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
 		if (c == 's')
 			schema = optarg;
 		else
