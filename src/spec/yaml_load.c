@@ -452,7 +452,9 @@ static void build(struct builder *b, const char *buf, size_t len)
 		return;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	/* no yaml_parser_set_encoding: libyaml's detection drops a UTF-8 byte order mark without
+	 * counting it as a column, and the input already passed the UTF-8 check, so a UTF-16 mark
+	 * (0xFF 0xFE or 0xFE 0xFF, never valid UTF-8) cannot reach it */
 	bool done = false;
 	while (!done && !b->stop) {
 		yaml_event_t ev;

@@ -366,6 +366,19 @@ static void test_invalid_utf8(void **state)
 	assert_int_equal(e->column, 10);
 	unload(&l);
 
+	/* a UTF-8 byte order mark is allowed and takes no column; a UTF-16 one is not UTF-8 */
+	load(&l, "\xef\xbb\xbf"
+	         "a: 1\nb: x\n");
+	assert_int_equal(l.rc, 0);
+	assert_pos(&l, "/a", 1, 4, 1, 1);
+	unload(&l);
+	load(&l, "\xff\xfe"
+	         "a\0:\0 \0"
+	         "1\0");
+	assert_string_equal(only_error(&l, "yaml.invalid-utf8")->message,
+	                    "invalid UTF-8 at byte offset 0");
+	unload(&l);
+
 	/* overlong forms and surrogates are not UTF-8 either */
 	load(&l, "a: \xc0\xaf\n");
 	assert_string_equal(only_error(&l, "yaml.invalid-utf8")->message,
