@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# End to end: a ring buffer too small for the cell counts its drops, marks the samples invalid and
+# the cell uncalibrated; nothing crashes.
+. "$(dirname "$0")/lib.sh"
+require_bpf
+sed "s|@FIXTURE@|$PWD/tests/e2e/fixtures/misbehave.sh|" tests/e2e/matrices/small-ringbuf.yaml >"$tmp/rb.yaml"
+"$tare" run "$tmp/rb.yaml" --out "$tmp/run" --quiet 2>"$tmp/err"
+check test $? = 0
+r=$tmp/run
+check py "$r" "len(S) == 2 and all(s['capture_counters']['dropped'] > 0 and not s['capture_counters']['clean'] for s in S)"
+check py "$r" "all(not s['valid'] and 'dropped' in s['discard_reason'] for s in S)"
+check py "$r" "V['cells'][0]['verdict'] == 'uncalibrated'"
+# the override on the command line is honoured: a 16MiB ring loses nothing
+"$tare" run "$tmp/rb.yaml" --out "$tmp/run2" --quiet --ringbuf-size 16MiB 2>>"$tmp/err"
+check test $? = 1  # now the cell is healthy, which is not what it expects
+check py "$tmp/run2" "all(s['capture_counters']['dropped'] == 0 and s['valid'] for s in S)"
+finish
