@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,41 @@ struct capture {
 	uint64_t requested_cgroup_id;
 	uint64_t attach_ns;
 };
+
+/* libbpf reports through one process-wide print hook. Its warnings (a verifier log, a missing
+ * kernel feature) are collected here, per thread, and attached to the diagnostic of the failed
+ * step instead of being printed over tare's own output. */
+static _Thread_local char libbpf_log[4096];
+static _Thread_local size_t libbpf_log_len;
+
+static int collect_libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || libbpf_log_len + 1 >= sizeof(libbpf_log))
+		return 0;
+	int n =
+	    vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, ap);
+	if (n > 0)
+		libbpf_log_len += (size_t)n;
+	if (libbpf_log_len >= sizeof(libbpf_log))
+		libbpf_log_len = sizeof(libbpf_log) - 1;
+	return n;
+}
+
+static void libbpf_log_reset(void)
+{
+	libbpf_set_print(collect_libbpf_log);
+	libbpf_log_len = 0;
+	libbpf_log[0] = '\0';
+}
+
+/* Adds what libbpf said, if anything, as a note to the error just appended. */
+static void libbpf_log_note(struct diag_list *d)
+{
+	while (libbpf_log_len > 0 && libbpf_log[libbpf_log_len - 1] == '\n')
+		libbpf_log[--libbpf_log_len] = '\0';
+	if (libbpf_log_len > 0)
+		diag_note(d, NULL, "libbpf said:\n%s", libbpf_log);
+}
 
 static uint64_t now_ns(void)
 {
@@ -143,11 +179,13 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 	atomic_init(&c->stop, false);
 	atomic_init(&c->received, 0);
 
+	libbpf_log_reset();
 	c->skel = capture_bpf__open();
 	if (!c->skel) {
 		int err = errno;
 		diag_error(d, "capture.open", NULL, "cannot open the capture object: %s",
 		           strerror(err));
+		libbpf_log_note(d);
 		goto fail;
 	}
 	int err = bpf_map__set_max_entries(c->skel->maps.events, (uint32_t)bytes);
@@ -163,6 +201,7 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 	if (err) {
 		diag_error(d, "capture.load", NULL, "loading the capture programs failed: %s; %s",
 		           strerror(-err), load_advice(-err));
+		libbpf_log_note(d);
 		goto fail;
 	}
 	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record, c, NULL);
@@ -266,12 +305,15 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 	c->fn_ctx = ctx;
 	c->requested_cgroup_id = cgroup_id;
 	c->skel->bss->filter_cgroup_id = cgroup_id;
+	libbpf_log_reset();
 	int err = capture_bpf__attach(c->skel);
 	if (err) {
 		capture_bpf__detach(c->skel);
-		return diag_error(d, "capture.attach", NULL,
-		                  "attaching the capture programs failed: %s; %s", strerror(-err),
-		                  load_advice(-err));
+		diag_error(d, "capture.attach", NULL,
+		           "attaching the capture programs failed: %s; %s", strerror(-err),
+		           load_advice(-err));
+		libbpf_log_note(d);
+		return -1;
 	}
 	atomic_store(&c->stop, false);
 	err = pthread_create(&c->thread, NULL, consume_loop, c);

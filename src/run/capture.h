@@ -68,7 +68,9 @@ struct capture;
 
 /* Opens and loads the capture programs (once per run); nothing is attached yet. Returns NULL
  * and appends an error saying what to do when the machine cannot (no privileges, no BTF, bad
- * ring size). The caller owns the result: capture_free. */
+ * ring size), followed by a note with what libbpf said. Installs a libbpf print hook that
+ * collects libbpf's warnings for those notes rather than printing them (libbpf has one hook per
+ * process). The caller owns the result: capture_free. */
 struct capture *capture_open(const struct capture_opts *opts, struct diag_list *d);
 
 /* Starts a capture window for the tasks of cgroup v2 id cgroup_id: discards anything left in

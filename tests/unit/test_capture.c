@@ -79,7 +79,7 @@ static int setup(void **state)
 	snprintf(e.procs, sizeof(e.procs), "%s/cgroup.procs", e.cgroup);
 	struct stat st;
 	if (mkdir(e.cgroup, 0755) != 0 || stat(e.cgroup, &st) != 0) {
-		snprintf(e.reason, sizeof(e.reason), "cannot create cgroup '%s': %s", e.cgroup,
+		snprintf(e.reason, sizeof(e.reason), "cannot create cgroup '%.400s': %s", e.cgroup,
 		         strerror(errno));
 		e.skip_reason = e.reason;
 		return 0;

@@ -1,0 +1,359 @@
+/* `tare doctor`: can this machine run captures, and will its timings be steady? One line per
+ * check with what was found and what to do about it. */
+#include "cli/cli.h"
+
+#include "run/capture.h"
+#include "util/diag.h"
+
+#include <errno.h>
+#include <glob.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+enum status { ST_OK, ST_INFO, ST_WARN, ST_FAIL };
+
+static const char *const status_text[] = {"OK", "INFO", "WARN", "FAIL"};
+static const char *const status_json[] = {"ok", "info", "warn", "fail"};
+
+struct check {
+	const char *name;
+	enum status status;
+	char detail[512];
+	char advice[256]; /* "" when there is nothing to do */
+};
+
+#define N_CHECKS 9
+
+static void set(struct check *c, enum status st, const char *advice, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void set(struct check *c, enum status st, const char *advice, const char *fmt, ...)
+{
+	c->status = st;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+	snprintf(c->advice, sizeof(c->advice), "%s", advice ? advice : "");
+}
+
+/* The first line of a file, without its newline; NULL when unreadable. Caller frees. */
+static char *read_line(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+	fclose(f);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	if (n > 0 && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	return line;
+}
+
+/* Linux capability numbers (linux/capability.h). */
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_PERFMON_BIT   38
+#define CAP_BPF_BIT       39
+
+static void check_privileges(struct check *c)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long eff = 0;
+	bool found = false;
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+				found = true;
+				break;
+			}
+		fclose(f);
+	}
+	const char *who = geteuid() == 0 ? "running as root" : "not running as root";
+	if (!found) {
+		set(c, geteuid() == 0 ? ST_WARN : ST_FAIL, "run as root",
+		    "%s; effective capabilities unknown (no CapEff in /proc/self/status)", who);
+		return;
+	}
+	static const struct {
+		int bit;
+		const char *name;
+	} need[] = {{CAP_BPF_BIT, "CAP_BPF"},
+	            {CAP_PERFMON_BIT, "CAP_PERFMON"},
+	            {CAP_SYS_ADMIN_BIT, "CAP_SYS_ADMIN"}};
+	char missing[128] = "";
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!(eff >> need[i].bit & 1))
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+			         "%s%s", missing[0] ? ", " : "", need[i].name);
+	if (missing[0])
+		set(c, ST_FAIL,
+		    "run 'tare run' as root, or grant CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN "
+		    "(setcap or a capable container)",
+		    "%s; missing %s", who, missing);
+	else
+		set(c, ST_OK, NULL, "%s; CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN effective", who);
+}
+
+static void check_kernel(struct check *c)
+{
+	struct utsname u;
+	if (uname(&u) != 0) {
+		set(c, ST_WARN, NULL, "cannot read the kernel release: %s", strerror(errno));
+		return;
+	}
+	int major = 0, minor = 0;
+	sscanf(u.release, "%d.%d", &major, &minor);
+	/* BPF ring buffers and bpf_ringbuf_query arrived in 5.8 */
+	if (major < 5 || (major == 5 && minor < 8))
+		set(c, ST_FAIL, "use Linux 5.8 or later",
+		    "%s %s is older than 5.8 (no BPF ring buffer)", u.sysname, u.release);
+	else
+		set(c, ST_OK, NULL, "%s %s %s", u.sysname, u.release, u.machine);
+}
+
+static void check_btf(struct check *c)
+{
+	struct stat st;
+	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
+		set(c, ST_OK, NULL, "/sys/kernel/btf/vmlinux present (%lld bytes)",
+		    (long long)st.st_size);
+	else
+		set(c, ST_FAIL, "use a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		    "no /sys/kernel/btf/vmlinux: the capture programs attach BTF tracepoints and "
+		    "relocate with CO-RE");
+}
+
+/* The mount point of the first mount of fstype, or "" */
+static void find_mount(const char *fstype, char *out, size_t size)
+{
+	out[0] = '\0';
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	size_t tlen = strlen(fstype);
+	while (getline(&line, &cap, f) >= 0) {
+		char *sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, fstype, tlen) != 0 || sep[3 + tlen] != ' ')
+			continue;
+		char mnt[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1) {
+			snprintf(out, size, "%s", mnt);
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+static void check_tracefs(struct check *c)
+{
+	char mnt[4096];
+	find_mount("tracefs", mnt, sizeof(mnt));
+	if (mnt[0])
+		set(c, ST_OK, NULL,
+		    "mounted at %s (tare does not need it: it attaches raw BTF tracepoints)", mnt);
+	else
+		set(c, ST_INFO, NULL,
+		    "not mounted; tare does not need it: it attaches raw BTF tracepoints "
+		    "(sys_enter, sched_process_*), not tracefs ones");
+}
+
+static void check_bpf(struct check *c)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	if (capture_probe(&d) == 0)
+		set(c, ST_OK, NULL,
+		    "capture programs loaded and attached; a probe open came back through the ring "
+		    "buffer");
+	else
+		/* capture's message already says what to do */
+		set(c, ST_FAIL, NULL, "%s",
+		    d.len ? d.items[0].message : "the capture probe failed");
+	diag_list_release(&d);
+}
+
+static void check_cgroup2(struct check *c)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	char mnt[4096];
+	if (capture_cgroup2_mount(mnt, sizeof(mnt), &d)) {
+		set(c, ST_FAIL, "mount cgroup2 (mount -t cgroup2 none /sys/fs/cgroup/unified)",
+		    "no cgroup2 mount: workloads are captured by their cgroup v2 id");
+		diag_list_release(&d);
+		return;
+	}
+	diag_list_release(&d);
+	const char *layout = strcmp(mnt, "/sys/fs/cgroup") == 0 ? "pure cgroup v2"
+	                     : strcmp(mnt, "/sys/fs/cgroup/unified") == 0
+	                         ? "hybrid: cgroup v1 controllers beside cgroup2"
+	                         : "cgroup2";
+	char leaf[4200];
+	snprintf(leaf, sizeof(leaf), "%s/tare-doctor-%ld", mnt, (long)getpid());
+	if (mkdir(leaf, 0755) != 0) {
+		set(c, ST_FAIL, "run as root, or delegate a writable cgroup v2 subtree",
+		    "%s at %s, but cannot create a cgroup there: %s", layout, mnt, strerror(errno));
+		return;
+	}
+	if (rmdir(leaf) != 0)
+		set(c, ST_WARN, "remove it by hand (rmdir)",
+		    "%s at %s; cannot remove test cgroup %s: %s", layout, mnt, leaf,
+		    strerror(errno));
+	else
+		set(c, ST_OK, NULL, "%s at %s; a test cgroup was created and removed", layout, mnt);
+}
+
+static void check_governor(struct check *c)
+{
+	glob_t g;
+	if (glob("/sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor", 0, NULL, &g) != 0) {
+		set(c, ST_INFO, NULL,
+		    "no cpufreq scaling governor exposed (typical of a virtual machine): the "
+		    "frequency is not under this machine's control");
+		return;
+	}
+	size_t other = 0;
+	char first_other[64] = "";
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *gov = read_line(g.gl_pathv[i]);
+		if (gov && strcmp(gov, "performance") != 0) {
+			if (!other++)
+				snprintf(first_other, sizeof(first_other), "%s", gov);
+		}
+		free(gov);
+	}
+	if (other)
+		set(c, ST_WARN,
+		    "set the 'performance' governor (cpupower frequency-set -g performance)",
+		    "%zu of %zu cpus not on 'performance' (e.g. '%s'): timings drift with the "
+		    "clock",
+		    other, (size_t)g.gl_pathc, first_other);
+	else
+		set(c, ST_OK, NULL, "all %zu cpus on 'performance'", (size_t)g.gl_pathc);
+	globfree(&g);
+}
+
+static void check_smt(struct check *c)
+{
+	char *active = read_line("/sys/devices/system/cpu/smt/active");
+	if (!active)
+		set(c, ST_INFO, NULL, "the kernel does not report SMT state");
+	else if (strcmp(active, "1") == 0)
+		set(c, ST_WARN,
+		    "for steadier timings turn SMT off (echo off > "
+		    "/sys/devices/system/cpu/smt/control)",
+		    "SMT active: sibling threads share a core and disturb each other's timings");
+	else
+		set(c, ST_OK, NULL, "SMT not active");
+	free(active);
+}
+
+static void check_load(struct check *c)
+{
+	char *line = read_line("/proc/loadavg");
+	double load1 = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (!line || sscanf(line, "%lf", &load1) != 1 || cpus <= 0) {
+		set(c, ST_INFO, NULL, "cannot read the load average");
+	} else if (load1 > 0.5 * (double)cpus) {
+		set(c, ST_WARN, "run on a quiet machine: other work adds noise to every timing",
+		    "load average %.2f on %ld cpus (above half of them)", load1, cpus);
+	} else {
+		set(c, ST_OK, NULL, "load average %.2f on %ld cpus", load1, cpus);
+	}
+	free(line);
+}
+
+static void print_text(const struct check *checks, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct check *c = &checks[i];
+		printf("%-4s  %s: %s", status_text[c->status], c->name, c->detail);
+		if (c->advice[0])
+			printf("; %s", c->advice);
+		putchar('\n');
+	}
+}
+
+static void print_json(const struct check *checks, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct check *c = &checks[i];
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "check", json_object_new_string(c->name));
+		json_object_object_add(o, "status", json_object_new_string(status_json[c->status]));
+		json_object_object_add(o, "detail", json_object_new_string(c->detail));
+		json_object_object_add(o, "advice",
+		                       c->advice[0] ? json_object_new_string(c->advice) : NULL);
+		json_object_array_add(arr, o);
+	}
+	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
+	                                             JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+}
+
+static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_usage_error(ctx, "doctor", "unexpected argument '%s'", argv[1]);
+	struct check checks[N_CHECKS] = {
+	    {.name = "privileges"}, {.name = "kernel"}, {.name = "btf"},
+	    {.name = "tracefs"},    {.name = "bpf"},    {.name = "cgroup2"},
+	    {.name = "governor"},   {.name = "smt"},    {.name = "load"},
+	};
+	check_privileges(&checks[0]);
+	check_kernel(&checks[1]);
+	check_btf(&checks[2]);
+	check_tracefs(&checks[3]);
+	check_bpf(&checks[4]);
+	check_cgroup2(&checks[5]);
+	check_governor(&checks[6]);
+	check_smt(&checks[7]);
+	check_load(&checks[8]);
+	if (ctx->json)
+		print_json(checks, N_CHECKS);
+	else
+		print_text(checks, N_CHECKS);
+	fflush(stdout);
+	/* only the checks of what a capture run needs can FAIL; timing-noise checks WARN */
+	for (size_t i = 0; i < N_CHECKS; i++)
+		if (checks[i].status == ST_FAIL)
+			return TARE_EXIT_ENV;
+	return TARE_EXIT_OK;
+}
+
+const struct command cmd_doctor = {
+    .name = "doctor",
+    .run = doctor_main,
+    .summary = "can this machine run captures? privileges, BTF, BPF, cgroup v2, timing noise",
+    .usage = "tare doctor [--json]",
+    .help = "Runs each check and prints one line per check:\n"
+            "  STATUS  CHECK: FINDING; WHAT TO DO\n"
+            "STATUS is OK, INFO (nothing to do), WARN (timings will be noisier) or FAIL (a\n"
+            "capture run cannot work). Checks: privileges (root, or CAP_BPF, CAP_PERFMON and\n"
+            "CAP_SYS_ADMIN), kernel (5.8 or later), btf (/sys/kernel/btf/vmlinux), tracefs (not\n"
+            "needed: tare attaches raw tracepoints), bpf (loads the capture programs and sends\n"
+            "one event through the ring buffer), cgroup2 (pure or hybrid mount, a test cgroup\n"
+            "created and removed), governor, smt and load.\n"
+            "--json prints an array of {check, status, detail, advice}.\n"
+            "Exit 4 when any check FAILs, else 0.\n",
+    .needs_root = false,
+};
