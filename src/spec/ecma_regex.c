@@ -311,5 +311,7 @@ int ecma_regex_search(const struct ecma_regex *re, const char *subject, size_t l
 	pcre2_match_data_free(md);
 	if (rc >= 0)
 		return 1;
-	return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21 ? -2 : -1;
 }

@@ -26,9 +26,9 @@ struct ecma_regex *ecma_regex_new(const char *pattern, char *err, size_t errlen)
 void ecma_regex_free(struct ecma_regex *re);
 
 /* Searches subject (UTF-8, len bytes) for a match anywhere, as ECMA's RegExp.prototype.test does.
- * Returns 1 on a match, 0 on none, and -1 when the match was abandoned: the subject is not valid
- * UTF-8 or the pattern exceeded the backtracking limits that keep hostile patterns such as
- * '(a+)+$' from running for ever. */
+ * Returns 1 on a match, 0 on none, -1 when the match was abandoned because it exceeded the
+ * backtracking limits that keep hostile patterns such as '^(a|a)*$' from running for ever, and -2
+ * when the subject is not valid UTF-8. */
 int ecma_regex_search(const struct ecma_regex *re, const char *subject, size_t len);
 
 #endif

@@ -307,11 +307,11 @@ static int check_string(struct vctx *c, const struct snode *n, struct json_objec
 				          "%s does not match the pattern '%s'", v.buf,
 				          n->pattern_src);
 			else
-				rc =
-				    fail(c, d, "pattern", false,
-				         "%s cannot be checked against the pattern '%s': the match "
-				         "exceeds the backtracking limit or the text is not UTF-8",
-				         v.buf, n->pattern_src);
+				rc = fail(c, d, "pattern", false,
+				          "%s cannot be checked against the pattern '%s': %s",
+				          v.buf, n->pattern_src,
+				          m == -2 ? "the text is not valid UTF-8"
+				                  : "the match exceeds the backtracking limit");
 			strbuf_release(&v);
 		}
 	}
@@ -446,9 +446,10 @@ static int check_member(struct vctx *c, const struct snode *n, const char *key,
 		int m = ecma_regex_search(n->pattern_props[i].re, key, strlen(key));
 		if (m < 0)
 			rc = fail(c, d, "patternProperties", true,
-			          "key '%s' cannot be checked against the pattern '%s': the match "
-			          "exceeds the backtracking limit",
-			          key, n->pattern_props[i].source);
+			          "key '%s' cannot be checked against the pattern '%s': %s", key,
+			          n->pattern_props[i].source,
+			          m == -2 ? "the key is not valid UTF-8"
+			                  : "the match exceeds the backtracking limit");
 		if (m != 1)
 			continue;
 		matched = true;

@@ -258,6 +258,21 @@ static void test_hostile_pattern_is_bounded(void **state)
 	diag_list_release(&d);
 }
 
+static void test_invalid_utf8_is_an_error(void **state)
+{
+	(void)state;
+	struct schema *s = compile("{\"pattern\": \"a\"}");
+	struct json_object *inst = json_object_new_string("a\xff");
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_int_equal(schema_validate(s, inst, NULL, &d), -1);
+	assert_int_equal(d.len, 1);
+	assert_non_null(strstr(d.items[0].message, "the text is not valid UTF-8"));
+	diag_list_release(&d);
+	json_object_put(inst);
+	schema_free(s);
+}
+
 static void test_objects(void **state)
 {
 	(void)state;
@@ -606,6 +621,7 @@ int main(void)
 	    cmocka_unit_test(test_strings),
 	    cmocka_unit_test(test_ecma_regex),
 	    cmocka_unit_test(test_hostile_pattern_is_bounded),
+	    cmocka_unit_test(test_invalid_utf8_is_an_error),
 	    cmocka_unit_test(test_objects),
 	    cmocka_unit_test(test_arrays),
 	    cmocka_unit_test(test_combinators),
