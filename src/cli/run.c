@@ -273,6 +273,19 @@ static int create_run_dir(struct run_state *st, struct diag_list *d)
 	return rc;
 }
 
+/* Whether a re-expanded plan is the one a run started with: the same matrix bytes and the same
+ * dispatches (the matrix path differs: a resumed run reads its own copy). */
+static bool same_plan(struct json_object *a, struct json_object *b)
+{
+	struct json_object *ma, *mb, *sa, *sb, *da, *db;
+	return json_object_object_get_ex(a, "matrix", &ma) &&
+	       json_object_object_get_ex(b, "matrix", &mb) &&
+	       json_object_object_get_ex(ma, "sha256", &sa) &&
+	       json_object_object_get_ex(mb, "sha256", &sb) && json_object_equal(sa, sb) &&
+	       json_object_object_get_ex(a, "dispatches", &da) &&
+	       json_object_object_get_ex(b, "dispatches", &db) && json_object_equal(da, db);
+}
+
 /* A resumed run: the run directory's own matrix copy and plan, and the samples recorded so far
  * (a last line cut short by the interruption is cut off the file). */
 static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, struct run_state *st,
@@ -295,7 +308,7 @@ static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, str
 	free(names);
 	int rc = 0;
 	struct json_object *pj = st->plan ? plan_to_json(st->plan) : NULL;
-	if (!pj || !json_object_equal(pj, run.plan)) {
+	if (!pj || !same_plan(pj, run.plan)) {
 		rc = cli_fail(ctx, TARE_EXIT_INVALID, "run.resume",
 			      "the plan in '%s' does not match its matrix copy; it cannot be resumed",
 			      a->resume);
