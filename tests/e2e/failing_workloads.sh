@@ -15,7 +15,7 @@ check py "$r" "all(s['timed_out'] and s['exit_code'] == 124 and not s['valid'] f
 check py "$r" "all(s['timed_out'] for s in S if s['cell'] == 'ignore-term')"
 check py "$r" "all(s['orphans'] >= 1 and not s['valid'] for s in S if s['cell'] == 'fork-away')"
 # no process of any dispatch survives: the orphaned sleep was killed with its cgroup
-check test -z "$(pgrep -f 'sleep 30' || true)"
+check no_process_under "$tmp"
 # uncalibrated cells run their calibration only: no timing recorded
 check py "$r" "[s['phase'] for s in S if s['cell'] == 'fewer'] == ['calibrate', 'calibrate']"
 check py "$r" "all(s['kernel']['agreement'] == 'drift' and s['kernel']['observed'] == 2 for s in S if s['cell'] == 'fewer')"

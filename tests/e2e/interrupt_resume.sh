@@ -20,7 +20,7 @@ n=$(wc -l <"$tmp/run/samples.jsonl")
 check test "$n" -ge 3
 check test ! -f "$tmp/run/verdicts.json"
 # nothing of the interrupted dispatch is left running, and its cgroup is gone
-check test -z "$(pgrep -f 'misbehave.sh' || true)"
+check no_process_under "$tmp"
 check test -z "$(find /sys/fs/cgroup/ -maxdepth 3 -name "tare.$pid" 2>/dev/null)"
 "$tare" run --resume "$tmp/run" --quiet 2>>"$tmp/err"
 check test $? = 0

@@ -33,3 +33,13 @@ if not ok:
 sys.exit(0 if ok else 1)
 PYEOF
 }
+
+# no_process_under DIR: true when no process has its working directory below DIR (a workload's
+# cwd is its dispatch's work directory, so this finds survivors of this test's runs only).
+no_process_under() {
+  local p
+  for p in /proc/[0-9]*; do
+    case $(readlink "$p/cwd" 2>/dev/null) in "$1"/*) echo "survivor: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"; return 1 ;; esac
+  done
+  return 0
+}
