@@ -2,7 +2,7 @@
 # End to end: workloads that exit non-zero, hang past the timeout, ignore SIGTERM, leave a child
 # behind, or produce fewer or more events than declared each get the verdict they must get, and
 # an uncalibrated cell records no timing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 require_bpf
 sed "s|@FIXTURE@|$PWD/tests/e2e/fixtures/misbehave.sh|" tests/e2e/matrices/failing-workloads.yaml >"$tmp/fw.yaml"
 "$tare" run "$tmp/fw.yaml" --out "$tmp/run" --quiet 2>"$tmp/err"

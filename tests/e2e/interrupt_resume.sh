@@ -2,7 +2,7 @@
 # End to end: SIGINT in the middle of a run ends the dispatch in flight, removes its cgroup and
 # exits 130 with every finished dispatch on disk; --resume finishes the run, and the result has
 # the shape of an uninterrupted run (every plan index exactly once).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 require_bpf
 sed "s|@FIXTURE@|$PWD/tests/e2e/fixtures/misbehave.sh|" tests/e2e/matrices/resume.yaml >"$tmp/m.yaml"
 "$tare" run "$tmp/m.yaml" --out "$tmp/run" --quiet 2>"$tmp/err" &

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: a capture run without privileges fails up front with exit 4 and advice, and leaves
 # no run directory; an invalid matrix is still exit 3 for an unprivileged user.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 if [ "$(id -u)" != 0 ]; then
   # already unprivileged: test directly
   run_as() { "$@"; }

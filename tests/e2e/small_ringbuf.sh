@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: a ring buffer too small for the cell counts its drops, marks the samples invalid and
 # the cell uncalibrated; nothing crashes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 require_bpf
 sed "s|@FIXTURE@|$PWD/tests/e2e/fixtures/misbehave.sh|" tests/e2e/matrices/small-ringbuf.yaml >"$tmp/rb.yaml"
 "$tare" run "$tmp/rb.yaml" --out "$tmp/run" --quiet 2>"$tmp/err"

@@ -5,7 +5,7 @@
 set -u
 tare=$1
 cd "$2"
-. tests/golden/lib.sh
+. tests/golden/lib.bash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0 pass=0
