@@ -289,20 +289,22 @@ static void signal_group(pid_t pid, int pidfd, int sig)
 }
 
 /* Timeout or interruption: SIGTERM and a grace period (timeout only), then SIGKILL to the group
- * and the whole leaf, so that nothing the workload started survives. */
-static void stop_child(const struct spawn_request *req, pid_t pid, int pidfd, enum wait_end why)
+ * and the whole leaf, so that nothing the workload started survives. Returns END_INTERRUPT when
+ * an interruption cut the grace short, else why. */
+static enum wait_end stop_child(const struct spawn_request *req, pid_t pid, int pidfd,
+                                enum wait_end why)
 {
 	int64_t grace = req->grace_ms == 0 ? SPAWN_DEFAULT_GRACE_MS : req->grace_ms;
-	int exited = 0;
+	enum wait_end graced = END_TIMEOUT;
 	if (why == END_TIMEOUT && grace > 0) {
 		signal_group(pid, pidfd, SIGTERM);
-		exited =
-		    wait_exit(pidfd, mono_ns() + grace * 1000000, req->interrupted) == END_EXIT;
+		graced = wait_exit(pidfd, mono_ns() + grace * 1000000, req->interrupted);
 	}
-	if (!exited)
+	if (graced != END_EXIT)
 		signal_group(pid, pidfd, SIGKILL);
 	if (req->leaf)
 		cgroup_leaf_kill(req->leaf, LEAF_KILL_WAIT_MS);
+	return graced == END_INTERRUPT ? END_INTERRUPT : why;
 }
 
 static void fill_status(struct spawn_result *res, int status, const struct rusage *ru)
@@ -360,8 +362,9 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 {
 	int64_t deadline = req->timeout_ms > 0 ? t0 + req->timeout_ms * 1000000 : INT64_MAX;
 	enum wait_end end = wait_exit(pidfd, deadline, req->interrupted);
+	bool timed_out = end == END_TIMEOUT;
 	if (end != END_EXIT)
-		stop_child(req, pid, pidfd, end);
+		end = stop_child(req, pid, pidfd, end);
 	int status = 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
@@ -369,8 +372,8 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 		;
 	res->wall_ns = mono_ns() - t0;
 	fill_status(res, status, &ru);
-	res->timed_out = end == END_TIMEOUT;
-	res->interrupted = end == END_INTERRUPT;
+	res->timed_out = timed_out;
+	res->interrupted = end == END_INTERRUPT; /* also when it came during the grace period */
 	if (res->timed_out)
 		res->exit_code = SPAWN_EXIT_TIMEOUT;
 	if (!req->leaf)
@@ -392,6 +395,8 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	int report_r = -1, pidfd = -1, rc = -1;
 	char *path = NULL;
 	spawn_result_init(res);
+	if (!req->argv || !req->argv[0] || !req->argv[0][0])
+		return diag_error(d, "spawn.argv", NULL, "cannot run an empty command");
 	c.argv = req->argv;
 	c.cwd = req->cwd;
 	c.cap = req->output_cap ? req->output_cap : SPAWN_DEFAULT_OUTPUT_CAP;

@@ -167,8 +167,15 @@ static void test_exec_failures(void **state)
 	                    "directory");
 	spawn_result_release(&res);
 
-	/* tare's own failure (an output file it cannot create) is a diag, not a result */
+	/* tare's own failures (an empty command, an output file it cannot create) are diags */
 	struct diag_list d;
+	diag_list_init(&d);
+	char *empty[] = {NULL};
+	base_request(&req, empty);
+	assert_int_equal(spawn_run(&req, &res, &d), -1);
+	assert_string_equal(d.items[0].message, "cannot run an empty command");
+	spawn_result_release(&res);
+	diag_list_release(&d);
 	diag_list_init(&d);
 	base_request(&req, t);
 	req.stdout_path = "/nonexistent-dir/out";
@@ -347,6 +354,33 @@ static void check_interruption(const struct cgroup_leaf *leaf)
 	assert_true(took < 100 * MS + SPAWN_POLL_SLICE_MS * MS + 200 * MS);
 	if (leaf)
 		assert_false(cgroup_leaf_populated(leaf));
+	spawn_result_release(&res);
+}
+
+/* An interruption during the grace period ends it at once: both flags are set. */
+static void test_interruption_during_grace(void **state)
+{
+	(void)state;
+	static volatile sig_atomic_t flag;
+	flag = 0;
+	struct interrupter it = {&flag, 250};
+	pthread_t th;
+	struct spawn_request req;
+	struct spawn_result res;
+	char *stubborn[] = {"/bin/sh", "-c", "trap '' TERM; /bin/sleep 10; exit 0", NULL};
+	base_request(&req, stubborn);
+	req.timeout_ms = 100;
+	req.grace_ms = 5000;
+	req.interrupted = &flag;
+	assert_int_equal(pthread_create(&th, NULL, interrupt_later, &it), 0);
+	run_ok(&req, &res);
+	pthread_join(th, NULL);
+	assert_true(res.timed_out);
+	assert_true(res.interrupted);
+	assert_int_equal(res.exit_code, 124);
+	assert_int_equal(res.term_signal, SIGKILL);
+	assert_true(res.wall_ns >= 250 * MS);
+	assert_true(res.wall_ns < 250 * MS + SPAWN_POLL_SLICE_MS * MS + 300 * MS);
 	spawn_result_release(&res);
 }
 
@@ -565,6 +599,7 @@ int main(void)
 	    cmocka_unit_test(test_env_and_cwd),
 	    cmocka_unit_test(test_rusage),
 	    cmocka_unit_test(test_interruption),
+	    cmocka_unit_test(test_interruption_during_grace),
 	    cmocka_unit_test(test_interruption_in_leaf),
 	    cmocka_unit_test(test_in_leaf_clone3),
 	    cmocka_unit_test(test_in_leaf_fork),
