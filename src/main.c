@@ -18,6 +18,7 @@ static const struct command *const commands[] = {
     &cmd_run,
     &cmd_verdict,
     &cmd_workload,
+    &cmd_doctor,
     NULL,
 };
 

@@ -59,5 +59,6 @@ extern const struct command cmd_expand;
 extern const struct command cmd_run;
 extern const struct command cmd_verdict;
 extern const struct command cmd_workload;
+extern const struct command cmd_doctor;
 
 #endif
