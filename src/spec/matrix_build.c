@@ -227,9 +227,13 @@ static int resolve_axis(struct build *b, enum axis a, struct json_object *node, 
 	size_t n = object_keys(labels, &names);
 	if (n)
 		strbuf_addf(&msg, "unknown %s level '%s'", axis_names[a], s);
+	else if (a == AXIS_PAYLOAD)
+		strbuf_addf(&msg,
+			    "'%s' is not a size (e.g. 128, \"4KiB\"), and levels.payload defines no labels",
+			    s);
 	else
 		strbuf_addf(&msg, "'%s' is not a number, and levels.%s defines no labels", s,
-		            axis_names[a]);
+			    axis_names[a]);
 	describe_choices(&msg, s, names, n);
 	free(names);
 	fail(b, ptr, "matrix.unknown-level", "%s", msg.buf);
@@ -540,7 +544,8 @@ static void build_cells(struct build *b, struct json_object *tree)
 	size_t ns = sweeps ? json_object_array_length(sweeps) : 0;
 	for (size_t i = 0; i < ns; i++)
 		build_sweep(b, json_object_array_get_idx(sweeps, i), i);
-	if (b->m->n_cells == 0)
+	/* a sweep that failed generated nothing: its own error says why */
+	if (b->m->n_cells == 0 && b->errors == 0)
 		fail(b, "", "matrix.no-cells", "the matrix has no cells; add 'cells' or 'sweeps'");
 }
 
