@@ -90,9 +90,11 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
 	struct diag_list mismatch;
 	diag_list_init(&mismatch);
 	int rc = TARE_EXIT_OK;
+	bool forced = false;
 	if (compare_check_compatible(base.matrix->sha256, hb, cur.matrix->sha256, hc, &mismatch) <
 	    0) {
 		if (force) {
+			forced = true;
 			/* --force keeps the findings, as warnings, so that nobody misses them */
 			for (size_t i = 0; i < mismatch.len; i++)
 				mismatch.items[i].severity = DIAG_WARNING;
@@ -125,7 +127,7 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
 				json_object_object_add(o, "current",
 				                       json_object_new_string(cur_dir));
 				json_object_object_add(o, "forced",
-				                       json_object_new_boolean(d->len > 0));
+				                       json_object_new_boolean(forced));
 				json_object_object_add(o, "warnings", diag_list_to_json(d));
 				puts(json_object_to_json_string_ext(
 				    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Golden test: `tare inspect` and `tare compare` on the recorded run directories in
+# tests/fixtures/runs/ (see its README), byte for byte with their exit codes, including the
+# refusals (other host, other matrix), --force, --max-regression and an interrupted run.
+set -u
+tare=$(realpath "$1")
+src=$(realpath "$2")
+cd "$src"
+. tests/golden/lib.bash
+for c in inspect compare; do
+  if ! "$tare" help "$c" >/dev/null 2>&1; then
+    echo "skipped: this tare binary has no '$c' command"
+    exit 77
+  fi
+done
+expected=$src/tests/fixtures/runs/expected
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r tests/fixtures/runs/base tests/fixtures/runs/current "$tmp/"
+cd "$tmp"
+# variants made here rather than committed: another host class, another matrix, an interrupted run
+cp -r current other-host
+sed -i 's/"host_class": "[^"]*"/"host_class": "linux-x86_64-6.1.0-other_cpu-64"/' other-host/summary.json
+cp -r current other-matrix
+echo "# an edited copy: the matrix sha256 changes" >>other-matrix/matrix.yaml
+mkdir interrupted
+cp base/matrix.yaml base/plan.json interrupted/
+head -n 10 base/samples.jsonl >interrupted/samples.jsonl
+mkdir runs
+printf '{"schema":"tare.run-index.v1","out_dir":"base"}\n' >runs/index.jsonl
+
+fail=0 pass=0
+# check NAME ARGS...: stdout, stderr and the exit code of `tare ARGS` against expected/NAME
+check() {
+  local name=$1
+  shift
+  { TARE_RUNS_DIR=runs "$tare" "$@" 2>"$tmp/err"; echo "exit $?"; echo "-- stderr"; cat "$tmp/err"; } >"$tmp/out"
+  if golden_check "$expected/$name" "$tmp/out"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+}
+check inspect-base.txt inspect base
+check inspect-base.json --json inspect base
+check inspect-latest.txt inspect
+check inspect-interrupted.txt inspect interrupted
+check inspect-missing.txt inspect no-such-run
+check inspect-usage.txt inspect base current
+check compare-regression.txt compare base current
+check compare-regression.json --json compare base current
+check compare-threshold.txt compare base current --max-regression 50
+check compare-same.txt compare base base
+check compare-other-host.txt compare base other-host
+check compare-other-host-forced.txt compare base other-host --force
+check compare-other-matrix.txt compare base other-matrix
+check compare-usage.txt compare base
+check compare-bad-pct.txt compare base current --max-regression lots
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
