@@ -145,11 +145,9 @@ static int print_plan(const struct plan *p, enum expand_format format)
 		fwrite(sb.buf, 1, sb.len, stdout);
 		strbuf_release(&sb);
 	} else if (format == FORMAT_JSON) {
-		struct json_object *o = plan_to_json(p);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
-		                                           JSON_C_TO_STRING_PRETTY |
-		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		/* streamed: the same bytes as printing plan_to_json's tree, in far less memory */
+		if (plan_write_json(p, stdout, true) < 0)
+			return -1;
 	} else {
 		for (size_t i = 0; i < p->n_dispatches; i++) {
 			struct json_object *o = plan_dispatch_to_json(p, &p->dispatches[i]);

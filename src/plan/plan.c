@@ -1,6 +1,7 @@
 /* Expansion: selected cells × phases × rounds × arms, in the order ARCHITECTURE §4 fixes. */
 #include "plan/plan.h"
 
+#include "plan/arena.h"
 #include "plan/order.h"
 #include "plan/select.h"
 #include "plan/workload_argv.h"
@@ -51,39 +52,36 @@ static int count_dispatches(const struct matrix *m, const struct plan *p, size_t
 }
 
 /* Appends the k dispatches of one round, arms in the order the cell's order gives. */
-static int add_round(struct plan *p, size_t cell, enum plan_phase phase, int round,
-                     const size_t *order, struct diag_list *d)
+static int add_round(struct plan *p, struct strbuf *scratch, size_t cell, enum plan_phase phase,
+                     int round, const size_t *order, struct diag_list *d)
 {
 	const struct matrix_cell *c = &p->matrix->cells[cell];
 	for (size_t slot = 0; slot < c->n_compare; slot++) {
 		struct plan_dispatch *pd = &p->dispatches[p->n_dispatches];
+		char work_dir[32];
 		pd->index = p->n_dispatches;
 		pd->cell = cell;
 		pd->phase = phase;
 		pd->round = round;
 		pd->slot = (int)slot;
 		pd->arm = c->compare[order[slot]];
-		if (asprintf(&pd->work_dir, "work/%06zu", pd->index) < 0) {
-			pd->work_dir = NULL;
-			return diag_error(d, "internal.oom", NULL,
-			                  "out of memory expanding the plan");
-		}
-		/* counted before resolving, so that plan_free releases a half-filled dispatch */
+		snprintf(work_dir, sizeof(work_dir), "work/%06zu", pd->index);
+		pd->work_dir = arena_strdup(p->arena, work_dir);
 		p->n_dispatches++;
-		if (plan_workload_resolve(p->matrix, pd, d) < 0)
+		if (plan_workload_resolve(p->matrix, p->arena, scratch, pd, d) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int expand_cell(struct plan *p, size_t cell, struct diag_list *d)
+static int expand_cell(struct plan *p, struct strbuf *scratch, size_t cell, struct diag_list *d)
 {
 	const struct matrix_cell *c = &p->matrix->cells[cell];
 	size_t order[PLAN_MAX_ARMS];
 	if (p->matrix->gates.preflight) {
 		/* calibration is not timed, so carry-over does not matter: declared order */
 		plan_round_order(ORDER_FIXED, c->n_compare, 1, c->seed, c->name, order);
-		if (add_round(p, cell, PHASE_CALIBRATE, 1, order, d) < 0)
+		if (add_round(p, scratch, cell, PHASE_CALIBRATE, 1, order, d) < 0)
 			return -1;
 	}
 	static const enum plan_phase timed[] = {PHASE_WARMUP, PHASE_MEASURE};
@@ -91,7 +89,7 @@ static int expand_cell(struct plan *p, size_t cell, struct diag_list *d)
 		int rounds = timed[t] == PHASE_WARMUP ? c->warmups : c->repetitions;
 		for (int r = 1; r <= rounds; r++) {
 			plan_round_order(c->order, c->n_compare, r, c->seed, c->name, order);
-			if (add_round(p, cell, timed[t], r, order, d) < 0)
+			if (add_round(p, scratch, cell, timed[t], r, order, d) < 0)
 				return -1;
 		}
 	}
@@ -135,13 +133,19 @@ struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel, 
 	    count_dispatches(m, p, &total, d) < 0)
 		goto fail;
 	p->dispatches = calloc(total ? total : 1, sizeof(*p->dispatches));
-	if (!p->dispatches) {
+	p->arena = arena_new();
+	if (!p->dispatches || !p->arena) {
 		diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
 		goto fail;
 	}
+	struct strbuf scratch;
+	strbuf_init(&scratch);
 	for (size_t i = 0; i < p->n_cells; i++)
-		if (expand_cell(p, p->cells[i], d) < 0)
+		if (expand_cell(p, &scratch, p->cells[i], d) < 0) {
+			strbuf_release(&scratch);
 			goto fail;
+		}
+	strbuf_release(&scratch);
 	return p;
 fail:
 	plan_free(p);
@@ -152,8 +156,7 @@ void plan_free(struct plan *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_dispatches; i++)
-		plan_dispatch_release(&p->dispatches[i]);
+	arena_free(p->arena);
 	free(p->dispatches);
 	free(p->cells);
 	for (size_t i = 0; i < p->n_cell_globs; i++)

@@ -5,11 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "spec/matrix.h"
 #include "util/diag.h"
 
 struct json_object;
+struct arena;
 
 enum plan_phase { PHASE_CALIBRATE, PHASE_WARMUP, PHASE_MEASURE };
 
@@ -30,6 +32,7 @@ struct plan_dispatch {
 	struct matrix_env *env;
 	size_t env_len;
 	char *work_dir; /* relative to the run directory: "work/000042" */
+	/* argv, its strings, env and work_dir belong to the plan (its arena): borrow them */
 };
 
 /* Which cells to expand (plan_expand takes NULL for every cell). max_tier -1 disables the tier
@@ -48,6 +51,7 @@ struct plan {
 	size_t n_cells;
 	struct plan_dispatch *dispatches;
 	size_t n_dispatches;
+	struct arena *arena; /* owns every dispatch's argv, env and work_dir strings */
 	/* The selection it was expanded with (owned copies), recorded in the plan document. */
 	char **cell_globs;
 	size_t n_cell_globs;
@@ -69,6 +73,13 @@ const char *plan_phase_name(enum plan_phase p);
 /* The plan document ("schema": "tare.plan.v1", matrix name/path/sha256, cells, dispatches);
  * a new object, caller puts it. Key order is fixed, so the serialisation is byte-identical. */
 struct json_object *plan_to_json(const struct plan *p);
+/* Writes the same document as plan_to_json to out, followed by a newline, without building the
+ * whole tree: byte for byte what json-c prints for plan_to_json's object with
+ * JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_PRETTY (pretty) or JSON_C_TO_STRING_PLAIN (not),
+ * NOSLASHESCAPE in both, but in memory proportional to one dispatch (a json-c object costs some
+ * hundred bytes, and a 10,000-cell plan has hundreds of thousands of them). Returns 0, or -1 when
+ * out reports a write error. */
+int plan_write_json(const struct plan *p, FILE *out, bool pretty);
 /* One dispatch as the object that plan_to_json lists (and `--format ndjson` prints a line of). */
 struct json_object *plan_dispatch_to_json(const struct plan *p, const struct plan_dispatch *d);
 

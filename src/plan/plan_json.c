@@ -1,5 +1,6 @@
 /* The plan document, tare.plan.v1: fixed key order so that the same plan serialises identically. */
 #include "plan/plan.h"
+#include "plan/plan_json_parts.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -94,8 +95,9 @@ struct json_object *plan_dispatch_to_json(const struct plan *p, const struct pla
 	return o;
 }
 
-static struct json_object *matrix_json(const struct matrix *m)
+struct json_object *plan_json_matrix(const struct plan *p)
 {
+	const struct matrix *m = p->matrix;
 	struct json_object *o = json_object_new_object();
 	put(o, "name", json_object_new_string(m->name));
 	put(o, "path", str_or_null(m->path));
@@ -103,7 +105,7 @@ static struct json_object *matrix_json(const struct matrix *m)
 	return o;
 }
 
-static struct json_object *selection_json(const struct plan *p)
+struct json_object *plan_json_selection(const struct plan *p)
 {
 	struct json_object *o = json_object_new_object();
 	put(o, "cells", strings(p->cell_globs, p->n_cell_globs));
@@ -118,8 +120,10 @@ static struct json_object *selection_json(const struct plan *p)
 	return o;
 }
 
-static struct json_object *cell_json(const struct matrix *m, const struct matrix_cell *c)
+struct json_object *plan_json_cell(const struct plan *p, size_t i)
 {
+	const struct matrix *m = p->matrix;
+	const struct matrix_cell *c = &m->cells[p->cells[i]];
 	struct json_object *o = json_object_new_object();
 	put(o, "name", json_object_new_string(c->name));
 	put(o, "tier", json_object_new_int(c->tier));
@@ -128,15 +132,16 @@ static struct json_object *cell_json(const struct matrix *m, const struct matrix
 	put(o, "repetitions", json_object_new_int(c->repetitions));
 	put(o, "warmups", json_object_new_int(c->warmups));
 	struct json_object *compare = json_object_new_array();
-	for (size_t i = 0; i < c->n_compare; i++)
-		json_object_array_add(compare, json_object_new_string(m->arms[c->compare[i]].name));
+	for (size_t a = 0; a < c->n_compare; a++)
+		json_object_array_add(compare, json_object_new_string(m->arms[c->compare[a]].name));
 	put(o, "compare", compare);
 	put(o, "params", cell_params(c));
 	return o;
 }
 
-static struct json_object *arm_json(const struct matrix_arm *a)
+struct json_object *plan_json_arm(const struct plan *p, size_t i)
 {
+	const struct matrix_arm *a = &p->matrix->arms[i];
 	struct json_object *o = json_object_new_object();
 	put(o, "name", json_object_new_string(a->name));
 	put(o, "capture", json_object_new_string(arm_capture_name(a->capture)));
@@ -144,7 +149,7 @@ static struct json_object *arm_json(const struct matrix_arm *a)
 	return o;
 }
 
-static struct json_object *counts_json(const struct plan *p)
+struct json_object *plan_json_counts(const struct plan *p)
 {
 	size_t by[3] = {0, 0, 0};
 	for (size_t i = 0; i < p->n_dispatches; i++)
@@ -165,20 +170,20 @@ struct json_object *plan_to_json(const struct plan *p)
 	const struct matrix *m = p->matrix;
 	struct json_object *root = json_object_new_object();
 	put(root, "schema", json_object_new_string("tare.plan.v1"));
-	put(root, "matrix", matrix_json(m));
-	put(root, "selection", selection_json(p));
+	put(root, "matrix", plan_json_matrix(p));
+	put(root, "selection", plan_json_selection(p));
 	struct json_object *cells = json_object_new_array();
 	for (size_t i = 0; i < p->n_cells; i++)
-		json_object_array_add(cells, cell_json(m, &m->cells[p->cells[i]]));
+		json_object_array_add(cells, plan_json_cell(p, i));
 	put(root, "cells", cells);
 	struct json_object *arms = json_object_new_array();
 	for (size_t i = 0; i < m->n_arms; i++)
-		json_object_array_add(arms, arm_json(&m->arms[i]));
+		json_object_array_add(arms, plan_json_arm(p, i));
 	put(root, "arms", arms);
 	struct json_object *dispatches = json_object_new_array();
 	for (size_t i = 0; i < p->n_dispatches; i++)
 		json_object_array_add(dispatches, plan_dispatch_to_json(p, &p->dispatches[i]));
 	put(root, "dispatches", dispatches);
-	put(root, "counts", counts_json(p));
+	put(root, "counts", plan_json_counts(p));
 	return root;
 }

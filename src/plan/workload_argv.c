@@ -76,15 +76,8 @@ static void resolve_ctx_init(struct resolve_ctx *r, const struct matrix *m,
 	r->unknown = NULL;
 }
 
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		abort(); /* like strbuf: no sane way on from here */
-	return p;
-}
-
-static void builtin_argv(const struct resolve_ctx *r, bool spans, struct plan_dispatch *pd)
+static void builtin_argv(const struct resolve_ctx *r, bool spans, struct arena *arena,
+                         struct plan_dispatch *pd)
 {
 	const char *base[] = {"tare",          "workload",     "--kernel-events", r->kernel_events,
 	                      "--concurrency", r->concurrency, "--payload",       r->payload_bytes,
@@ -92,86 +85,65 @@ static void builtin_argv(const struct resolve_ctx *r, bool spans, struct plan_di
 	const char *span[] = {"--span-events",     r->span_events, "--span-event-limit",
 	                      r->span_event_limit, "--trace-out",  "{trace_out}"};
 	size_t nb = sizeof(base) / sizeof(base[0]), ns = spans ? sizeof(span) / sizeof(span[0]) : 0;
-	pd->argv = calloc(nb + ns + 1, sizeof(char *));
-	if (!pd->argv)
-		abort();
+	pd->argv = arena_alloc(arena, (nb + ns + 1) * sizeof(char *));
 	for (size_t i = 0; i < nb; i++)
-		pd->argv[pd->argc++] = xstrdup(base[i]);
+		pd->argv[pd->argc++] = arena_strdup(arena, base[i]);
 	for (size_t i = 0; i < ns; i++)
-		pd->argv[pd->argc++] = xstrdup(span[i]);
+		pd->argv[pd->argc++] = arena_strdup(arena, span[i]);
 }
 
-/* Expands one template; on failure appends a diagnostic naming where it came from. */
+/* Expands one template into the arena; on failure appends a diagnostic naming where it came
+ * from. */
 static char *expand_one(const char *tmpl, struct resolve_ctx *r, const struct matrix *m,
-                        const char *what, struct diag_list *d)
+                        struct arena *arena, struct strbuf *sb, const char *what,
+                        struct diag_list *d)
 {
-	struct strbuf sb;
 	size_t off = 0;
-	strbuf_init(&sb);
+	strbuf_reset(sb);
 	r->unknown = NULL;
-	if (template_expand(tmpl, lookup, r, 0, &sb, &off) < 0) {
+	if (template_expand(tmpl, lookup, r, 0, sb, &off) < 0) {
 		diag_error(d, "plan.template", &(struct diag_loc){m->path, 0, 0, NULL},
 		           "malformed placeholder in %s '%s' at byte %zu", what, tmpl, off);
-		strbuf_release(&sb);
 		return NULL;
 	}
 	if (r->unknown) {
 		diag_error(d, "plan.placeholder", &(struct diag_loc){m->path, 0, 0, NULL},
 		           "unknown placeholder '{%s}' in %s '%s'", r->unknown, what, tmpl);
-		strbuf_release(&sb);
 		return NULL;
 	}
-	return strbuf_detach(&sb);
+	return arena_strndup(arena, sb->buf, sb->len);
 }
 
-static int command_argv(const struct matrix *m, struct resolve_ctx *r, struct plan_dispatch *pd,
-                        struct diag_list *d)
+static int command_argv(const struct matrix *m, struct resolve_ctx *r, struct arena *arena,
+                        struct strbuf *sb, struct plan_dispatch *pd, struct diag_list *d)
 {
 	const struct matrix_workload *w = &m->workload;
-	pd->argv = calloc(w->command_len + 1, sizeof(char *));
-	pd->env = calloc(w->env_len ? w->env_len : 1, sizeof(*pd->env));
-	if (!pd->argv || !pd->env)
-		abort();
+	pd->argv = arena_alloc(arena, (w->command_len + 1) * sizeof(char *));
+	pd->env = arena_alloc(arena, (w->env_len ? w->env_len : 1) * sizeof(*pd->env));
 	for (size_t i = 0; i < w->command_len; i++) {
-		char *arg = expand_one(w->command[i], r, m, "workload.command", d);
+		char *arg = expand_one(w->command[i], r, m, arena, sb, "workload.command", d);
 		if (!arg)
 			return -1;
 		pd->argv[pd->argc++] = arg;
 	}
 	for (size_t i = 0; i < w->env_len; i++) {
-		char *value = expand_one(w->env[i].value, r, m, "workload.env", d);
+		char *value = expand_one(w->env[i].value, r, m, arena, sb, "workload.env", d);
 		if (!value)
 			return -1;
-		pd->env[pd->env_len].name = xstrdup(w->env[i].name);
+		pd->env[pd->env_len].name = arena_strdup(arena, w->env[i].name);
 		pd->env[pd->env_len++].value = value;
 	}
 	return 0;
 }
 
-int plan_workload_resolve(const struct matrix *m, struct plan_dispatch *pd, struct diag_list *d)
+int plan_workload_resolve(const struct matrix *m, struct arena *arena, struct strbuf *scratch,
+                          struct plan_dispatch *pd, struct diag_list *d)
 {
 	struct resolve_ctx r;
 	resolve_ctx_init(&r, m, pd);
 	if (m->workload.builtin) {
-		builtin_argv(&r, m->arms[pd->arm].spans, pd);
+		builtin_argv(&r, m->arms[pd->arm].spans, arena, pd);
 		return 0;
 	}
-	return command_argv(m, &r, pd, d);
-}
-
-void plan_dispatch_release(struct plan_dispatch *pd)
-{
-	for (size_t i = 0; i < pd->argc; i++)
-		free(pd->argv[i]);
-	free(pd->argv);
-	for (size_t i = 0; i < pd->env_len; i++) {
-		free(pd->env[i].name);
-		free(pd->env[i].value);
-	}
-	free(pd->env);
-	free(pd->work_dir);
-	pd->argv = NULL;
-	pd->env = NULL;
-	pd->work_dir = NULL;
-	pd->argc = pd->env_len = 0;
+	return command_argv(m, &r, arena, scratch, pd, d);
 }

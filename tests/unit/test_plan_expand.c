@@ -409,6 +409,49 @@ static void test_json_deterministic(void **state)
 	free(b);
 }
 
+/* plan_write_json streams what printing plan_to_json's tree gives, byte for byte, pretty or not,
+ * with and without empty arrays. */
+static void test_json_stream_matches_tree(void **state)
+{
+	struct fixture *f = *state;
+	const char *globs[] = {"alpha", "g*"};
+	struct plan_select sels[] = {{NULL, 0, -1, 0, 0}, {globs, 2, 2, 1, 2}, {NULL, 0, 0, 2, 3}};
+	char *cmd[] = {"./app", "{cell}", "a/b"};
+	struct matrix_env env[] = {{"A", "{arm}"}, {"B", "\"quoted\"\n"}};
+	for (int builtin = 0; builtin < 2; builtin++) {
+		f->m.workload = (struct matrix_workload){.builtin = builtin,
+		                                         .command = builtin ? NULL : cmd,
+		                                         .command_len = builtin ? 0 : 3,
+		                                         .env = builtin ? NULL : env,
+		                                         .env_len = builtin ? 0 : 2};
+		for (size_t i = 0; i < 3; i++) {
+			struct plan *p = expand_ok(&f->m, &sels[i]);
+			for (int pretty = 0; pretty < 2; pretty++) {
+				int flags =
+				    JSON_C_TO_STRING_NOSLASHESCAPE |
+				    (pretty ? JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_PRETTY
+				            : JSON_C_TO_STRING_PLAIN);
+				struct json_object *o = plan_to_json(p);
+				struct strbuf want;
+				strbuf_init(&want);
+				strbuf_addstr(&want, json_object_to_json_string_ext(o, flags));
+				strbuf_addch(&want, '\n');
+				json_object_put(o);
+				char *got = NULL;
+				size_t len = 0;
+				FILE *mem = open_memstream(&got, &len);
+				assert_non_null(mem);
+				assert_int_equal(plan_write_json(p, mem, pretty), 0);
+				fclose(mem);
+				assert_string_equal(got, want.buf);
+				free(got);
+				strbuf_release(&want);
+			}
+			plan_free(p);
+		}
+	}
+}
+
 static void test_dispatch_json(void **state)
 {
 	struct fixture *f = *state;
@@ -551,6 +594,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_select_globs_and_tier, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_select_shard, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_json_stream_matches_tree, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dispatch_json, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_schema_valid, setup, teardown),
 	    cmocka_unit_test(test_duration_format),
