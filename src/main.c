@@ -19,6 +19,8 @@ static const struct command *const commands[] = {
     &cmd_verdict,
     &cmd_workload,
     &cmd_doctor,
+    &cmd_inspect,
+    &cmd_compare,
     NULL,
 };
 

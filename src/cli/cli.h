@@ -60,5 +60,7 @@ extern const struct command cmd_run;
 extern const struct command cmd_verdict;
 extern const struct command cmd_workload;
 extern const struct command cmd_doctor;
+extern const struct command cmd_inspect;
+extern const struct command cmd_compare;
 
 #endif

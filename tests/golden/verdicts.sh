@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Golden test of the verdict logic: `tare verdict show` on recorded sample fixtures (no BPF, no
+# root), byte for byte; each output also validates against schemas/verdicts.v1.schema.json.
+set -u
+tare=$1
+cd "$2"
+. tests/golden/lib.bash
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+check() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi; }
+for dir in tests/fixtures/verdicts/*/; do
+  dir=${dir%/}
+  "$tare" verdict show "$dir" >"$tmp/out" 2>&1
+  check golden_check "$dir/expected.verdicts.json" "$tmp/out"
+  check "$tare" validate --schema verdicts.v1 "$tmp/out"
+done
+# check against its own expectation passes; against another fixture's, it fails with a diff
+check "$tare" verdict check tests/fixtures/verdicts/inconclusive/expected.verdicts.json tests/fixtures/verdicts/inconclusive >/dev/null
+"$tare" verdict check tests/fixtures/verdicts/misbehaving/expected.verdicts.json tests/fixtures/verdicts/inconclusive >"$tmp/diff"
+check test $? = 1
+check grep -q "matrix: expected 'failing-workloads', got 'single-repetition'" "$tmp/diff"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
