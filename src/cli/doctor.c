@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "run/capture.h"
+#include "run/cgroup.h"
 #include "util/diag.h"
 
 #include <errno.h>
@@ -192,8 +193,8 @@ static void check_cgroup2(struct check *c)
 {
 	struct diag_list d;
 	diag_list_init(&d);
-	char mnt[4096];
-	if (capture_cgroup2_mount(mnt, sizeof(mnt), &d)) {
+	char *mnt = NULL;
+	if (cgroup_hierarchy_find(&mnt, &d)) {
 		set(c, ST_FAIL, "mount cgroup2 (mount -t cgroup2 none /sys/fs/cgroup/unified)",
 		    "no cgroup2 mount: workloads are captured by their cgroup v2 id");
 		diag_list_release(&d);
@@ -209,6 +210,7 @@ static void check_cgroup2(struct check *c)
 	if (mkdir(leaf, 0755) != 0) {
 		set(c, ST_FAIL, "run as root, or delegate a writable cgroup v2 subtree",
 		    "%s at %s, but cannot create a cgroup there: %s", layout, mnt, strerror(errno));
+		free(mnt);
 		return;
 	}
 	if (rmdir(leaf) != 0)
@@ -217,6 +219,7 @@ static void check_cgroup2(struct check *c)
 		    strerror(errno));
 	else
 		set(c, ST_OK, NULL, "%s at %s; a test cgroup was created and removed", layout, mnt);
+	free(mnt);
 }
 
 static void check_governor(struct check *c)

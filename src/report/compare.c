@@ -4,6 +4,7 @@
 
 #include "stats/describe.h"
 #include "stats/dist.h"
+#include "util/number_format.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -274,33 +275,15 @@ const char *compare_method_sentence(void)
 	       "approximation above); the runs are independent samples";
 }
 
-/* "+1.23", "−0.40", "0.00" (a value that rounds to zero carries no sign). */
-static void fmt_num(char *buf, size_t size, double v, int decimals, bool plus)
-{
-	if (isnan(v)) {
-		snprintf(buf, size, "n/a");
-		return;
-	}
-	char digits[64];
-	snprintf(digits, sizeof(digits), "%.*f", decimals, fabs(v));
-	bool zero = strspn(digits, "0.") == strlen(digits);
-	const char *sign = "";
-	if (!zero && v < 0.0)
-		sign = "\xe2\x88\x92"; /* U+2212 MINUS SIGN */
-	else if (!zero && plus)
-		sign = "+";
-	snprintf(buf, size, "%s%s", sign, digits);
-}
-
 int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 {
 	char est[80], lo[80], hi[80], pct[80], plo[80], phi[80];
-	fmt_num(est, sizeof(est), s->estimate, 3, true);
-	fmt_num(lo, sizeof(lo), s->lo, 3, false);
-	fmt_num(hi, sizeof(hi), s->hi, 3, false);
-	fmt_num(pct, sizeof(pct), s->rel_pct, 1, true);
-	fmt_num(plo, sizeof(plo), s->rel_lo, 1, false);
-	fmt_num(phi, sizeof(phi), s->rel_hi, 1, false);
+	format_signed(est, sizeof(est), s->estimate, 3, true);
+	format_signed(lo, sizeof(lo), s->lo, 3, false);
+	format_signed(hi, sizeof(hi), s->hi, 3, false);
+	format_signed(pct, sizeof(pct), s->rel_pct, 1, true);
+	format_signed(plo, sizeof(plo), s->rel_lo, 1, false);
+	format_signed(phi, sizeof(phi), s->rel_hi, 1, false);
 	int len = snprintf(buf, size, "%s ms [%s, %s] (%s%% [%s, %s])", est, lo, hi, pct, plo, phi);
 	if (s->method != COMPARE_CI_NONE && !(s->conf_achieved >= s->conf - 1e-12) && len >= 0 &&
 	    (size_t)len < size)
@@ -309,20 +292,6 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 		                "cannot reach %g%%)",
 		                s->conf_achieved * 100.0, s->n_base, s->n_cur, s->conf * 100.0);
 	return len;
-}
-
-static struct json_object *num(double v)
-{
-	/* JSON has no NaN: an undefined statistic is null */
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
-static struct json_object *interval(double lo, double hi)
-{
-	struct json_object *a = json_object_new_array();
-	json_object_array_add(a, num(lo));
-	json_object_array_add(a, num(hi));
-	return a;
 }
 
 static const char *method_name(enum compare_ci_method m)
@@ -347,14 +316,14 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 		json_object_object_add(x, "arm", json_object_new_string(row->arm));
 		json_object_object_add(x, "n_base", json_object_new_int64((int64_t)s->n_base));
 		json_object_object_add(x, "n_current", json_object_new_int64((int64_t)s->n_cur));
-		json_object_object_add(x, "base_median_ms", num(s->median_base));
-		json_object_object_add(x, "current_median_ms", num(s->median_cur));
-		json_object_object_add(x, "shift_ms", num(s->estimate));
-		json_object_object_add(x, "ci_ms", interval(s->lo, s->hi));
-		json_object_object_add(x, "rel_pct", num(s->rel_pct));
-		json_object_object_add(x, "rel_ci_pct", interval(s->rel_lo, s->rel_hi));
-		json_object_object_add(x, "conf", num(s->conf));
-		json_object_object_add(x, "conf_achieved", num(s->conf_achieved));
+		json_object_object_add(x, "base_median_ms", json_number_or_null(s->median_base));
+		json_object_object_add(x, "current_median_ms", json_number_or_null(s->median_cur));
+		json_object_object_add(x, "shift_ms", json_number_or_null(s->estimate));
+		json_object_object_add(x, "ci_ms", json_interval(s->lo, s->hi));
+		json_object_object_add(x, "rel_pct", json_number_or_null(s->rel_pct));
+		json_object_object_add(x, "rel_ci_pct", json_interval(s->rel_lo, s->rel_hi));
+		json_object_object_add(x, "conf", json_number_or_null(s->conf));
+		json_object_object_add(x, "conf_achieved", json_number_or_null(s->conf_achieved));
 		json_object_object_add(x, "ci_method",
 		                       json_object_new_string(method_name(s->method)));
 		json_object_object_add(x, "status",

@@ -5,6 +5,7 @@
 #include "stats/describe.h"
 #include "stats/paired.h"
 #include "stats/slope.h"
+#include "util/number_format.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -14,20 +15,6 @@
 #define CONF 0.95
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED 1
-
-static struct json_object *num(double v)
-{
-	/* JSON has no NaN: an undefined statistic is null */
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
-static struct json_object *interval(double lo, double hi)
-{
-	struct json_object *a = json_object_new_array();
-	json_object_array_add(a, num(lo));
-	json_object_array_add(a, num(hi));
-	return a;
-}
 
 static double ns_to_ms(int64_t ns)
 {
@@ -58,17 +45,17 @@ static struct json_object *describe_json(const double *v, size_t n)
 	struct stats_describe d;
 	stats_describe(v, n, &d);
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "min", num(d.min));
-	json_object_object_add(o, "median", num(d.median));
-	json_object_object_add(o, "mean", num(d.mean));
-	json_object_object_add(o, "stdev", num(d.stdev));
-	json_object_object_add(o, "mad", num(d.mad_scaled));
-	json_object_object_add(o, "p90", num(d.p90));
-	json_object_object_add(o, "p95", num(d.p95));
-	json_object_object_add(o, "p99", num(d.p99));
-	json_object_object_add(o, "max", num(d.max));
+	json_object_object_add(o, "min", json_number_or_null(d.min));
+	json_object_object_add(o, "median", json_number_or_null(d.median));
+	json_object_object_add(o, "mean", json_number_or_null(d.mean));
+	json_object_object_add(o, "stdev", json_number_or_null(d.stdev));
+	json_object_object_add(o, "mad", json_number_or_null(d.mad_scaled));
+	json_object_object_add(o, "p90", json_number_or_null(d.p90));
+	json_object_object_add(o, "p95", json_number_or_null(d.p95));
+	json_object_object_add(o, "p99", json_number_or_null(d.p99));
+	json_object_object_add(o, "max", json_number_or_null(d.max));
 	json_object_object_add(o, "p99_is_max", json_object_new_boolean(d.p99_is_max));
-	json_object_object_add(o, "tail_ratio", num(d.tail_ratio));
+	json_object_object_add(o, "tail_ratio", json_number_or_null(d.tail_ratio));
 	return o;
 }
 
@@ -112,13 +99,13 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 									   : NAN)));
 	struct stats_bootstrap b;
 	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
-	json_object_object_add(w, "median_ci", interval(b.lo, b.hi));
+	json_object_object_add(w, "median_ci", json_interval(b.lo, b.hi));
 	json_object_object_add(o, "wall_ms", w);
-	json_object_object_add(o, "cpu_user_ms_median", num(median_of(user, n)));
-	json_object_object_add(o, "cpu_sys_ms_median", num(median_of(sys, n)));
+	json_object_object_add(o, "cpu_user_ms_median", json_number_or_null(median_of(user, n)));
+	json_object_object_add(o, "cpu_sys_ms_median", json_number_or_null(median_of(sys, n)));
 	struct json_object *r = json_object_new_object();
-	json_object_object_add(r, "median", num(median_of(rss, n)));
-	json_object_object_add(r, "max", num(rss_max));
+	json_object_object_add(r, "median", json_number_or_null(median_of(rss, n)));
+	json_object_object_add(r, "max", json_number_or_null(rss_max));
 	json_object_object_add(o, "max_rss_kib", r);
 	free(ss);
 	free(wall);
@@ -168,20 +155,20 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 	json_object_object_add(o, "baseline", json_object_new_string(base));
 	json_object_object_add(o, "candidate", json_object_new_string(cand));
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
-	json_object_object_add(o, "median_delta_ms", num(out->median_delta));
-	json_object_object_add(o, "hl_ms", num(out->hl.estimate));
-	json_object_object_add(o, "ci_ms", interval(out->hl.lo, out->hl.hi));
-	json_object_object_add(o, "conf", num(out->hl.conf));
-	json_object_object_add(o, "conf_achieved", num(out->hl.conf_achieved));
+	json_object_object_add(o, "median_delta_ms", json_number_or_null(out->median_delta));
+	json_object_object_add(o, "hl_ms", json_number_or_null(out->hl.estimate));
+	json_object_object_add(o, "ci_ms", json_interval(out->hl.lo, out->hl.hi));
+	json_object_object_add(o, "conf", json_number_or_null(out->hl.conf));
+	json_object_object_add(o, "conf_achieved", json_number_or_null(out->hl.conf_achieved));
 	json_object_object_add(o, "ci_method",
 			       json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
 							      ? "exact Wilcoxon signed-rank"
 						      : out->hl.method == STATS_CI_NORMAL_WILCOXON
 							      ? "normal approximation of Wilcoxon signed-rank"
 							      : "none"));
-	json_object_object_add(o, "p_value", num(out->test.p_value));
-	json_object_object_add(o, "rel_pct", num(out->rel_pct));
-	json_object_object_add(o, "rel_ci_pct", interval(out->rel_lo, out->rel_hi));
+	json_object_object_add(o, "p_value", json_number_or_null(out->test.p_value));
+	json_object_object_add(o, "rel_pct", json_number_or_null(out->rel_pct));
+	json_object_object_add(o, "rel_ci_pct", json_interval(out->rel_lo, out->rel_hi));
 	json_object_object_add(o, "verdict",
 			       json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
 	char sentence[256];
@@ -273,13 +260,13 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 		json_object_object_add(o, "pair", json_object_new_string(pair));
 		json_object_object_add(o, "cells", names);
 		struct json_object *lo = json_object_new_object();
-		json_object_object_add(lo, "slope_ms", num(ols.slope));
-		json_object_object_add(lo, "ci_ms", interval(ols.slope_lo, ols.slope_hi));
-		json_object_object_add(lo, "r2", num(ols.r2));
+		json_object_object_add(lo, "slope_ms", json_number_or_null(ols.slope));
+		json_object_object_add(lo, "ci_ms", json_interval(ols.slope_lo, ols.slope_hi));
+		json_object_object_add(lo, "r2", json_number_or_null(ols.r2));
 		json_object_object_add(o, "least_squares", lo);
 		struct json_object *tso = json_object_new_object();
-		json_object_object_add(tso, "slope_ms", num(ts.slope));
-		json_object_object_add(tso, "ci_ms", interval(ts.slope_lo, ts.slope_hi));
+		json_object_object_add(tso, "slope_ms", json_number_or_null(ts.slope));
+		json_object_object_add(tso, "ci_ms", json_interval(ts.slope_lo, ts.slope_hi));
 		json_object_object_add(o, "theil_sen", tso);
 		char sentence[256];
 		enum stats_delta_verdict v = stats_delta_verdict(ts.slope_lo, ts.slope_hi);

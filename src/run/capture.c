@@ -1,6 +1,7 @@
 /* Loads the capture programs once, and per dispatch attaches them to one cgroup, consumes the
  * ring buffer on a thread, drains it to an exact count and detaches (ARCHITECTURE §5). */
 #include "run/capture.h"
+#include "run/cgroup.h"
 
 #include "bpf/capture.h"
 #include "capture.skel.h"
@@ -390,59 +391,6 @@ const void *capture_object_bytes(size_t *len)
 	return capture_bpf__elf_bytes(len);
 }
 
-/* mountinfo escapes blanks and backslashes in paths as \ooo */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-}
-
-int capture_cgroup2_mount(char *buf, size_t size, struct diag_list *d)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return diag_error(d, "capture.cgroup", NULL,
-		                  "cannot read '/proc/self/mountinfo': %s", strerror(errno));
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = -1;
-	while (getline(&line, &cap, f) >= 0) {
-		/* "id parent maj:min root mountpoint opts [optional...] - fstype source superopts"
-		 */
-		char *sep = strstr(line, " - ");
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
-			continue;
-		char *save = NULL, *field = strtok_r(line, " ", &save);
-		for (int i = 1; field && i < 5; i++)
-			field = strtok_r(NULL, " ", &save);
-		if (!field)
-			continue;
-		unescape_octal(field);
-		if (strlen(field) + 1 > size)
-			continue;
-		memcpy(buf, field, strlen(field) + 1);
-		rc = 0;
-		break;
-	}
-	free(line);
-	fclose(f);
-	if (rc)
-		return diag_error(
-		    d, "capture.cgroup2", NULL,
-		    "no cgroup2 file system is mounted; mount one (mount -t cgroup2 none "
-		    "/sys/fs/cgroup/unified) or boot with systemd's unified hierarchy");
-	return 0;
-}
-
 /* The "0::/path" line of /proc/self/cgroup, path only; NULL when there is none. */
 static char *self_cgroup2_path(void)
 {
@@ -466,13 +414,15 @@ static char *self_cgroup2_path(void)
 
 int capture_self_cgroup_id(uint64_t *id, struct diag_list *d)
 {
-	char mount[4096];
-	if (capture_cgroup2_mount(mount, sizeof(mount), d))
+	char *mount = NULL;
+	if (cgroup_hierarchy_find(&mount, d))
 		return -1;
 	char *rel = self_cgroup2_path();
-	if (!rel)
+	if (!rel) {
+		free(mount);
 		return diag_error(d, "capture.cgroup", NULL,
 		                  "'/proc/self/cgroup' has no cgroup v2 line (\"0::\")");
+	}
 	char *path = NULL;
 	struct stat st;
 	int rc = 0;
@@ -489,6 +439,7 @@ int capture_self_cgroup_id(uint64_t *id, struct diag_list *d)
 	}
 	free(path);
 	free(rel);
+	free(mount);
 	return rc;
 }
 

@@ -106,12 +106,8 @@ const void *capture_object_bytes(size_t *len);
  * with a diag that suggests the nearest valid size. */
 int capture_check_ringbuf_bytes(uint64_t bytes, struct diag_list *d);
 
-/* Finds where cgroup2 is mounted (/sys/fs/cgroup on a pure v2 machine, /sys/fs/cgroup/unified on
- * a hybrid one) from /proc/self/mountinfo, into buf. Returns 0, or -1 with a diag. */
-int capture_cgroup2_mount(char *buf, size_t size, struct diag_list *d);
-
 /* The cgroup v2 id of this process (its cgroup directory's inode number under the cgroup2
- * mount). Returns 0 and sets *id, or -1 with a diag. */
+ * mount that cgroup_hierarchy_find names). Returns 0 and sets *id, or -1 with a diag. */
 int capture_self_cgroup_id(uint64_t *id, struct diag_list *d);
 
 /* For `tare doctor`: loads the programs with a small ring, attaches them to this process's own

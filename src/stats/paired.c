@@ -3,6 +3,7 @@
 
 #include "stats/describe.h"
 #include "stats/dist.h"
+#include "util/number_format.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -330,24 +331,6 @@ enum stats_delta_verdict stats_paired_verdict(const struct stats_paired *p)
 	return stats_delta_verdict(p->hl.lo, p->hl.hi);
 }
 
-/* "+1.23", "−0.40", "0.00" (a value that rounds to zero carries no sign); `plus` asks for '+'. */
-static void fmt_num(char *buf, size_t size, double v, int decimals, bool plus)
-{
-	if (isnan(v)) {
-		snprintf(buf, size, "n/a");
-		return;
-	}
-	char digits[64];
-	snprintf(digits, sizeof(digits), "%.*f", decimals, fabs(v));
-	bool zero = strspn(digits, "0.") == strlen(digits);
-	const char *sign = "";
-	if (!zero && v < 0.0)
-		sign = "\xe2\x88\x92"; /* U+2212 MINUS SIGN */
-	else if (!zero && plus)
-		sign = "+";
-	snprintf(buf, size, "%s%s", sign, digits);
-}
-
 int stats_delta_format(const struct stats_paired *p, const char *unit, int decimals, char *buf,
                        size_t size)
 {
@@ -356,12 +339,12 @@ int stats_delta_format(const struct stats_paired *p, const char *unit, int decim
 		decimals = 0;
 	if (decimals > 12)
 		decimals = 12;
-	fmt_num(est, sizeof(est), p->hl.estimate, decimals, true);
-	fmt_num(lo, sizeof(lo), p->hl.lo, decimals, false);
-	fmt_num(hi, sizeof(hi), p->hl.hi, decimals, false);
+	format_signed(est, sizeof(est), p->hl.estimate, decimals, true);
+	format_signed(lo, sizeof(lo), p->hl.lo, decimals, false);
+	format_signed(hi, sizeof(hi), p->hl.hi, decimals, false);
 	if (!isnan(p->rel_pct)) {
 		char r[64];
-		fmt_num(r, sizeof(r), p->rel_pct, 1, true);
+		format_signed(r, sizeof(r), p->rel_pct, 1, true);
 		snprintf(pct, sizeof(pct), " (%s%%)", r);
 	}
 	const char *u = unit && *unit ? unit : "";

@@ -1,0 +1,37 @@
+/* Numbers as people read them in reports, and JSON numbers that are null when undefined. */
+#include "util/number_format.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void format_signed(char *buf, size_t size, double v, int decimals, bool plus)
+{
+	if (isnan(v)) {
+		snprintf(buf, size, "n/a");
+		return;
+	}
+	char digits[64];
+	snprintf(digits, sizeof(digits), "%.*f", decimals, fabs(v));
+	bool zero = strspn(digits, "0.") == strlen(digits);
+	const char *sign = "";
+	if (!zero && v < 0.0)
+		sign = "\xe2\x88\x92"; /* U+2212 MINUS SIGN */
+	else if (!zero && plus)
+		sign = "+";
+	snprintf(buf, size, "%s%s", sign, digits);
+}
+
+struct json_object *json_number_or_null(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+struct json_object *json_interval(double lo, double hi)
+{
+	struct json_object *a = json_object_new_array();
+	json_object_array_add(a, json_number_or_null(lo));
+	json_object_array_add(a, json_number_or_null(hi));
+	return a;
+}

@@ -1,0 +1,21 @@
+/* Numbers as people read them in reports: signed with a real minus sign, and JSON numbers that
+ * turn undefined statistics into null. */
+#ifndef TARE_UTIL_NUMBER_FORMAT_H
+#define TARE_UTIL_NUMBER_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+/* "+1.23", "−0.40" (U+2212), "0.00" (a value that rounds to zero carries no sign), "n/a" for NaN;
+ * plus asks for '+' on positive values. */
+void format_signed(char *buf, size_t size, double v, int decimals, bool plus);
+
+/* A JSON number, or NULL (JSON null) when v is not finite: JSON has no NaN. */
+struct json_object *json_number_or_null(double v);
+
+/* [lo, hi] as a JSON array of two json_number_or_null values. */
+struct json_object *json_interval(double lo, double hi);
+
+#endif
