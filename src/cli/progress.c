@@ -26,7 +26,7 @@ void progress_init(struct progress *p, FILE *out, size_t total, size_t already, 
 }
 
 void progress_dispatch(struct progress *p, const char *cell, const char *phase, int round,
-		       const char *arm)
+                       const char *arm)
 {
 	size_t finished = p->done - p->resumed_at; /* finished in this session */
 	p->done++;
@@ -36,10 +36,12 @@ void progress_dispatch(struct progress *p, const char *cell, const char *phase, 
 	char elapsed[32], left[32] = "?";
 	format_duration_ms(elapsed_ms, elapsed, sizeof(elapsed));
 	if (finished > 0)
-		format_duration_ms(elapsed_ms * (int64_t)(p->total - p->done + 1) / (int64_t)finished,
-				   left, sizeof(left));
-	fprintf(p->out, "%s[%zu/%zu] %s %s r%d %s  %s elapsed, ~%s left%s", p->tty ? "\r\033[K" : "",
-		p->done, p->total, cell, phase, round, arm, elapsed, left, p->tty ? "" : "\n");
+		format_duration_ms(elapsed_ms * (int64_t)(p->total - p->done + 1) /
+		                       (int64_t)finished,
+		                   left, sizeof(left));
+	fprintf(p->out, "%s[%zu/%zu] %s %s r%d %s  %s elapsed, ~%s left%s",
+	        p->tty ? "\r\033[K" : "", p->done, p->total, cell, phase, round, arm, elapsed, left,
+	        p->tty ? "" : "\n");
 	fflush(p->out);
 }
 

@@ -21,7 +21,7 @@ struct progress {
 void progress_init(struct progress *p, FILE *out, size_t total, size_t already, bool quiet);
 /* Reports the dispatch about to start. */
 void progress_dispatch(struct progress *p, const char *cell, const char *phase, int round,
-		       const char *arm);
+                       const char *arm);
 /* Prints a message on its own line without breaking the updating line. */
 void progress_note(struct progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void progress_finish(struct progress *p);

@@ -58,11 +58,15 @@ struct run_args {
 static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct run_args *a)
 {
 	static const struct option opts[] = {
-		{"cell", required_argument, NULL, 'c'},   {"tier", required_argument, NULL, 't'},
-		{"out", required_argument, NULL, 'o'},    {"golden", required_argument, NULL, 'g'},
-		{"resume", required_argument, NULL, 'r'}, {"keep-captures", no_argument, NULL, 'k'},
-		{"ringbuf-size", required_argument, NULL, 'b'},
-		{"quiet", no_argument, NULL, 'q'},        {NULL, 0, NULL, 0},
+	    {"cell", required_argument, NULL, 'c'},
+	    {"tier", required_argument, NULL, 't'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"golden", required_argument, NULL, 'g'},
+	    {"resume", required_argument, NULL, 'r'},
+	    {"keep-captures", no_argument, NULL, 'k'},
+	    {"ringbuf-size", required_argument, NULL, 'b'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(a, 0, sizeof(*a));
 	a->tier = -1;
@@ -95,25 +99,25 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct r
 			a->keep_captures = true;
 			break;
 		case 'b':
-			if (parse_size_bytes(optarg, &a->ringbuf_bytes) < 0 || a->ringbuf_bytes < 4096 ||
-			    (a->ringbuf_bytes & (a->ringbuf_bytes - 1)))
+			if (parse_size_bytes(optarg, &a->ringbuf_bytes) < 0 ||
+			    a->ringbuf_bytes < 4096 || (a->ringbuf_bytes & (a->ringbuf_bytes - 1)))
 				return cli_usage_error(ctx, "run",
-						       "--ringbuf-size takes a power of two of at "
-						       "least 4KiB, such as 16MiB");
+				                       "--ringbuf-size takes a power of two of at "
+				                       "least 4KiB, such as 16MiB");
 			break;
 		case 'q':
 			a->quiet = true;
 			break;
 		default:
 			return cli_usage_error(ctx, "run", "unknown option or missing value '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (a->resume) {
 		if (optind != argc || a->out || a->n_globs || a->tier >= 0)
 			return cli_usage_error(ctx, "run",
-					       "--resume DIR takes no matrix and no selection: the "
-					       "run directory has them");
+			                       "--resume DIR takes no matrix and no selection: the "
+			                       "run directory has them");
 		return 0;
 	}
 	if (optind != argc - 1)
@@ -133,7 +137,7 @@ static char *default_out_dir(const char *matrix_name)
 	for (int k = 1;; k++) {
 		char *p = NULL;
 		if ((k == 1 ? asprintf(&p, "runs/%s-%s", matrix_name, stamp)
-			    : asprintf(&p, "runs/%s-%s-%d", matrix_name, stamp, k)) < 0)
+		            : asprintf(&p, "runs/%s-%s-%d", matrix_name, stamp, k)) < 0)
 			abort();
 		struct stat st;
 		if (stat(p, &st) < 0)
@@ -159,7 +163,8 @@ static int copy_file(const char *from, const char *to, struct diag_list *d)
 {
 	FILE *f = fopen(from, "rb");
 	if (!f)
-		return diag_error(d, "io.read", &(struct diag_loc){from, 0, 0, NULL}, "cannot read");
+		return diag_error(d, "io.read", &(struct diag_loc){from, 0, 0, NULL},
+		                  "cannot read");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
@@ -191,8 +196,8 @@ struct run_state {
 	char *out;
 	struct sample *samples; /* every recorded sample, resumed ones first */
 	size_t n_samples, cap_samples;
-	size_t next;   /* index of the next dispatch to run */
-	FILE *log;     /* samples.jsonl */
+	size_t next; /* index of the next dispatch to run */
+	FILE *log;   /* samples.jsonl */
 	char *log_path;
 };
 
@@ -225,14 +230,14 @@ static struct sample *new_sample_slot(struct run_state *st)
 /* A fresh run: find and load the matrix, expand, create the run directory with a copy of the
  * matrix and the plan. Returns an exit code (0 to go on). */
 static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, struct run_state *st,
-		       struct diag_list *d)
+                       struct diag_list *d)
 {
 	char *path = matrix_find(a->matrix);
 	if (!path)
 		return cli_fail(ctx, TARE_EXIT_INVALID, "io.not-found",
-				"no matrix '%s' (looked for the path, matrices/%s.yaml and "
-				"$TARE_MATRIX_PATH)",
-				a->matrix, a->matrix);
+		                "no matrix '%s' (looked for the path, matrices/%s.yaml and "
+		                "$TARE_MATRIX_PATH)",
+		                a->matrix, a->matrix);
 	st->matrix = matrix_load(path, d);
 	if (!st->matrix) {
 		free(path);
@@ -248,9 +253,9 @@ static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, stru
 	if (!dir_is_empty_or_missing(st->out)) {
 		free(path);
 		return cli_fail(ctx, TARE_EXIT_USAGE, "run.out-exists",
-				"'%s' already holds a run; choose another --out, or continue it "
-				"with 'tare run --resume %s'",
-				st->out, st->out);
+		                "'%s' already holds a run; choose another --out, or continue it "
+		                "with 'tare run --resume %s'",
+		                st->out, st->out);
 	}
 	st->matrix_path = path;
 	return 0;
@@ -264,9 +269,9 @@ static int create_run_dir(struct run_state *st, struct diag_list *d)
 	char *mcopy = path_in(st->out, RUN_MATRIX_FILE), *plan = path_in(st->out, RUN_PLAN_FILE);
 	struct json_object *pj = plan_to_json(st->plan);
 	int rc = mkdir_p(st->out, d) < 0 || copy_file(path, mcopy, d) < 0 ||
-				 atomic_write_json(plan, pj, d) < 0
-			 ? TARE_EXIT_ENV
-			 : 0;
+	                 atomic_write_json(plan, pj, d) < 0
+	             ? TARE_EXIT_ENV
+	             : 0;
 	json_object_put(pj);
 	free(mcopy);
 	free(plan);
@@ -289,7 +294,7 @@ static bool same_plan(struct json_object *a, struct json_object *b)
 /* A resumed run: the run directory's own matrix copy and plan, and the samples recorded so far
  * (a last line cut short by the interruption is cut off the file). */
 static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, struct run_state *st,
-			struct diag_list *d)
+                        struct diag_list *d)
 {
 	struct run_data run;
 	if (run_dir_load(a->resume, &run, d) < 0)
@@ -309,9 +314,10 @@ static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, str
 	int rc = 0;
 	struct json_object *pj = st->plan ? plan_to_json(st->plan) : NULL;
 	if (!pj || !same_plan(pj, run.plan)) {
-		rc = cli_fail(ctx, TARE_EXIT_INVALID, "run.resume",
-			      "the plan in '%s' does not match its matrix copy; it cannot be resumed",
-			      a->resume);
+		rc = cli_fail(
+		    ctx, TARE_EXIT_INVALID, "run.resume",
+		    "the plan in '%s' does not match its matrix copy; it cannot be resumed",
+		    a->resume);
 	}
 	json_object_put(pj);
 	if (rc == 0) {
@@ -322,8 +328,8 @@ static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, str
 		st->next = st->n_samples ? st->samples[st->n_samples - 1].index + 1 : 0;
 		char *log = path_in(st->out, RUN_SAMPLES_FILE);
 		if (truncate(log, (off_t)run.complete_bytes) < 0)
-			rc = cli_fail(ctx, TARE_EXIT_ENV, "io.write", "cannot truncate '%s': %s", log,
-				      strerror(errno));
+			rc = cli_fail(ctx, TARE_EXIT_ENV, "io.write", "cannot truncate '%s': %s",
+			              log, strerror(errno));
 		free(log);
 	}
 	run_data_release(&run);
@@ -336,14 +342,15 @@ static bool cell_blocked(const struct run_state *st, const char *cell)
 	const struct sample *calib[64];
 	size_t n = 0;
 	for (size_t i = 0; i < st->n_samples && n < 64; i++)
-		if (st->samples[i].phase == PHASE_CALIBRATE && strcmp(st->samples[i].cell, cell) == 0)
+		if (st->samples[i].phase == PHASE_CALIBRATE &&
+		    strcmp(st->samples[i].cell, cell) == 0)
 			calib[n++] = &st->samples[i];
 	return calibration_blocks_timing(&st->matrix->gates, calib, n);
 }
 
 /* Runs the remaining dispatches. Returns 0, 130 when interrupted, or an exit code on failure. */
-static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a,
-			  struct run_state *st, struct runner *r, struct diag_list *d)
+static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a, struct run_state *st,
+                          struct runner *r, struct diag_list *d)
 {
 	const struct plan *p = st->plan;
 	struct progress prog;
@@ -354,9 +361,10 @@ static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a,
 		const struct matrix_cell *cell = &st->matrix->cells[pd->cell];
 		if (pd->phase != PHASE_CALIBRATE && cell_blocked(st, cell->name)) {
 			if (blocked_cell != cell->name)
-				progress_note(&prog, "cell %s: calibration not clean; its timed "
-						     "dispatches are skipped (on_fail: skip-cell)",
-					      cell->name);
+				progress_note(&prog,
+				              "cell %s: calibration not clean; its timed "
+				              "dispatches are skipped (on_fail: skip-cell)",
+				              cell->name);
 			blocked_cell = cell->name;
 			prog.done++;
 			continue;
@@ -364,7 +372,7 @@ static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a,
 		if (interrupted)
 			break;
 		progress_dispatch(&prog, cell->name, plan_phase_name(pd->phase), pd->round,
-				  st->matrix->arms[pd->arm].name);
+		                  st->matrix->arms[pd->arm].name);
 		struct sample *s = new_sample_slot(st);
 		int rc = runner_dispatch(r, p, pd, s, d);
 		if (rc == 1)
@@ -386,9 +394,9 @@ static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a,
 	if (interrupted) {
 		if (!ctx->json)
 			fprintf(stderr,
-				"tare: interrupted; %zu dispatches recorded in %s; continue with "
-				"'tare run --resume %s'\n",
-				st->n_samples, st->out, st->out);
+			        "tare: interrupted; %zu dispatches recorded in %s; continue with "
+			        "'tare run --resume %s'\n",
+			        st->n_samples, st->out, st->out);
 		return TARE_EXIT_INTERRUPTED;
 	}
 	return 0;
@@ -408,10 +416,11 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	if (rc)
 		goto done;
 	if (!runner_privileged()) {
-		rc = cli_fail(ctx, TARE_EXIT_ENV, "env.privileges",
-			      "tare run needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, to "
-			      "load the capture and create cgroups; run it with sudo ('tare doctor' "
-			      "checks the machine)");
+		rc =
+		    cli_fail(ctx, TARE_EXIT_ENV, "env.privileges",
+		             "tare run needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, to "
+		             "load the capture and create cgroups; run it with sudo ('tare doctor' "
+		             "checks the machine)");
 		goto done;
 	}
 	if (!a.resume && (rc = create_run_dir(&st, &d)) != 0)
@@ -423,11 +432,11 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 		goto done;
 	}
 	struct runner_opts ro = {
-		.out_dir = st.out,
-		.keep_captures = a.keep_captures,
-		.ringbuf_bytes = a.ringbuf_bytes,
-		.grace_ms = 2000,
-		.interrupted = &interrupted,
+	    .out_dir = st.out,
+	    .keep_captures = a.keep_captures,
+	    .ringbuf_bytes = a.ringbuf_bytes,
+	    .grace_ms = 2000,
+	    .interrupted = &interrupted,
 	};
 	r = runner_new(st.plan, &ro, &d);
 	if (!r) {
@@ -437,7 +446,7 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	install_signals();
 	if (!ctx->json)
 		fprintf(stderr, "tare: running %s (%zu dispatches) into %s\n", st.matrix->name,
-			st.plan->n_dispatches, st.out);
+		        st.plan->n_dispatches, st.out);
 	struct json_object *prov = provenance_collect(st.matrix);
 	rc = run_dispatches(ctx, &a, &st, r, &d);
 	runner_free(r);
@@ -445,7 +454,7 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	provenance_finish(prov);
 	if (!rc)
 		rc = run_outputs_write(ctx, st.out, st.matrix, st.plan, st.samples, st.n_samples,
-				       prov, a.golden, &d);
+		                       prov, a.golden, &d);
 	json_object_put(prov);
 done:
 	runner_free(r);
@@ -457,23 +466,23 @@ done:
 }
 
 const struct command cmd_run = {
-	.name = "run",
-	.run = run_main,
-	.summary = "run a matrix for real: capture, calibrate, gate, record, report",
-	.usage = "tare run MATRIX [--cell GLOB]... [--tier N] [--out DIR] [--golden FILE]\n"
-		 "                [--keep-captures] [--ringbuf-size SIZE] [--quiet]\n"
-		 "       tare run --resume DIR [--golden FILE] [--keep-captures]",
-	.help = "Runs every dispatch of the plan that 'tare expand' prints, in order. Each dispatch\n"
-		"runs in a fresh cgroup v2 leaf; arms with capture: ebpf run with the capture\n"
-		"attached to that cgroup only. samples.jsonl gets one line per dispatch as it ends.\n\n"
-		"--out DIR           the run directory (default runs/<matrix>-<UTC time>)\n"
-		"--golden FILE       compare the verdicts with FILE at the end (exit 1 on difference)\n"
-		"--keep-captures     keep each dispatch's kernel.ndjson and spans.jsonl in captures/\n"
-		"--ringbuf-size SIZE the BPF ring buffer size (default: the matrix's, else 16MiB)\n"
-		"--resume DIR        continue an interrupted run after its last complete dispatch\n"
-		"--quiet             no progress on stderr\n\n"
-		"Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2.\n"
-		"exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
-		"golden differs, 2 usage, 3 invalid matrix, 4 environment, 130 interrupted\n",
-	.needs_root = true,
+    .name = "run",
+    .run = run_main,
+    .summary = "run a matrix for real: capture, calibrate, gate, record, report",
+    .usage = "tare run MATRIX [--cell GLOB]... [--tier N] [--out DIR] [--golden FILE]\n"
+             "                [--keep-captures] [--ringbuf-size SIZE] [--quiet]\n"
+             "       tare run --resume DIR [--golden FILE] [--keep-captures]",
+    .help = "Runs every dispatch of the plan that 'tare expand' prints, in order. Each dispatch\n"
+            "runs in a fresh cgroup v2 leaf; arms with capture: ebpf run with the capture\n"
+            "attached to that cgroup only. samples.jsonl gets one line per dispatch as it ends.\n\n"
+            "--out DIR           the run directory (default runs/<matrix>-<UTC time>)\n"
+            "--golden FILE       compare the verdicts with FILE at the end (exit 1 on difference)\n"
+            "--keep-captures     keep each dispatch's kernel.ndjson and spans.jsonl in captures/\n"
+            "--ringbuf-size SIZE the BPF ring buffer size (default: the matrix's, else 16MiB)\n"
+            "--resume DIR        continue an interrupted run after its last complete dispatch\n"
+            "--quiet             no progress on stderr\n\n"
+            "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2.\n"
+            "exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
+            "golden differs, 2 usage, 3 invalid matrix, 4 environment, 130 interrupted\n",
+    .needs_root = true,
 };

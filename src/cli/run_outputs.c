@@ -1,4 +1,5 @@
-/* What a finished run writes: verdicts, reports, the index line, the golden check, the exit code. */
+/* What a finished run writes: verdicts, reports, the index line, the golden check, the exit code.
+ */
 #include "cli/run_outputs.h"
 
 #include "cli/verdict_golden.h"
@@ -34,8 +35,7 @@ static void print_verdicts(const struct cli_ctx *ctx, const struct verdict_set *
 	fprintf(stderr, "boundary: %s\n", v->boundary);
 }
 
-static int write_json(const char *out, const char *file, struct json_object *o,
-		      struct diag_list *d)
+static int write_json(const char *out, const char *file, struct json_object *o, struct diag_list *d)
 {
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", out, file) < 0)
@@ -46,7 +46,7 @@ static int write_json(const char *out, const char *file, struct json_object *o,
 }
 
 static int write_text(const char *out, const char *file, const struct strbuf *sb,
-		      struct diag_list *d)
+                      struct diag_list *d)
 {
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", out, file) < 0)
@@ -57,13 +57,13 @@ static int write_text(const char *out, const char *file, const struct strbuf *sb
 }
 
 static int write_reports(const char *out, const struct matrix *m, const struct plan *p,
-			 const struct sample *samples, size_t n_samples,
-			 const struct verdict_set *v, struct json_object *provenance,
-			 struct diag_list *d)
+                         const struct sample *samples, size_t n_samples,
+                         const struct verdict_set *v, struct json_object *provenance,
+                         struct diag_list *d)
 {
 	int rc = 0;
 	struct json_object *summary =
-		summary_build(m, p->cells, p->n_cells, samples, n_samples, v, provenance);
+	    summary_build(m, p->cells, p->n_cells, samples, n_samples, v, provenance);
 	rc |= write_json(out, "summary.json", summary, d);
 	struct strbuf md;
 	strbuf_init(&md);
@@ -86,7 +86,7 @@ static int write_reports(const char *out, const struct matrix *m, const struct p
 }
 
 static void append_index(const char *out, const struct matrix *m, size_t n_samples,
-			 struct json_object *verdicts, int exit_code, struct diag_list *d)
+                         struct json_object *verdicts, int exit_code, struct diag_list *d)
 {
 	char stamp[32];
 	time_t now = time(NULL);
@@ -99,7 +99,8 @@ static void append_index(const char *out, const struct matrix *m, size_t n_sampl
 	json_object_object_add(o, "finished_utc", json_object_new_string(stamp));
 	json_object_object_add(o, "matrix", json_object_new_string(m->name));
 	json_object_object_add(o, "matrix_sha256", json_object_new_string(m->sha256));
-	json_object_object_add(o, "out_dir", json_object_new_string(realpath(out, abs) ? abs : out));
+	json_object_object_add(o, "out_dir",
+	                       json_object_new_string(realpath(out, abs) ? abs : out));
 	json_object_object_add(o, "dispatches", json_object_new_int64((int64_t)n_samples));
 	struct json_object *counts = NULL;
 	json_object_object_get_ex(verdicts, "counts", &counts);
@@ -122,8 +123,8 @@ static void append_index(const char *out, const struct matrix *m, size_t n_sampl
 }
 
 int run_outputs_write(const struct cli_ctx *ctx, const char *out, const struct matrix *m,
-		      const struct plan *p, const struct sample *samples, size_t n_samples,
-		      struct json_object *provenance, const char *golden, struct diag_list *d)
+                      const struct plan *p, const struct sample *samples, size_t n_samples,
+                      struct json_object *provenance, const char *golden, struct diag_list *d)
 {
 	struct verdict_set v;
 	if (verdicts_compute(m, p->cells, p->n_cells, samples, n_samples, &v) < 0)
@@ -138,12 +139,13 @@ int run_outputs_write(const struct cli_ctx *ctx, const char *out, const struct m
 		if (golden) {
 			rc = golden_check(ctx, golden, vj, d);
 		} else {
-			/* a cell passes when it is healthy, or when it says what it expects (expect:)
-			 * and gets exactly that */
+			/* a cell passes when it is healthy, or when it says what it expects
+			 * (expect:) and gets exactly that */
 			bool pass = true;
 			for (size_t i = 0; i < v.n_cells; i++)
-				pass &= v.cells[i].expect_met >= 0 ? v.cells[i].expect_met == 1
-								   : v.cells[i].verdict == VERDICT_HEALTHY;
+				pass &= v.cells[i].expect_met >= 0
+				            ? v.cells[i].expect_met == 1
+				            : v.cells[i].verdict == VERDICT_HEALTHY;
 			rc = pass ? TARE_EXIT_OK : TARE_EXIT_GATES;
 		}
 	}

@@ -15,8 +15,8 @@ struct json_object;
  * golden, the exit code is the golden comparison's; without, 0 when every cell is healthy (or is
  * what its expect: says), else 1. */
 int run_outputs_write(const struct cli_ctx *ctx, const char *out, const struct matrix *m,
-		      const struct plan *p, const struct sample *samples, size_t n_samples,
-		      struct json_object *provenance, const char *golden, struct diag_list *d);
+                      const struct plan *p, const struct sample *samples, size_t n_samples,
+                      struct json_object *provenance, const char *golden, struct diag_list *d);
 
 /* Where the run index lives: $TARE_RUNS_DIR/index.jsonl, else runs/index.jsonl. New string. */
 char *run_index_path(void);

@@ -30,14 +30,15 @@ struct json_object *verdicts_of_run(const char *dir, struct diag_list *d)
 static int print_json(struct json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 	return TARE_EXIT_OK;
 }
 
 static int verdict_main(int argc, char **argv, const struct cli_ctx *ctx)
 {
 	if (argc < 2)
-		return cli_usage_error(ctx, "verdict", "no subcommand given (check, update or show)");
+		return cli_usage_error(ctx, "verdict",
+		                       "no subcommand given (check, update or show)");
 	const char *sub = argv[1];
 	struct diag_list d;
 	diag_list_init(&d);
@@ -55,7 +56,8 @@ static int verdict_main(int argc, char **argv, const struct cli_ctx *ctx)
 		if (!v) {
 			rc = TARE_EXIT_INVALID;
 		} else if (strcmp(sub, "update") == 0) {
-			rc = atomic_write_json(argv[2], v, &d) < 0 ? TARE_EXIT_INTERNAL : TARE_EXIT_OK;
+			rc = atomic_write_json(argv[2], v, &d) < 0 ? TARE_EXIT_INTERNAL
+			                                           : TARE_EXIT_OK;
 			if (rc == TARE_EXIT_OK && !ctx->json)
 				fprintf(stderr, "wrote %s\n", argv[2]);
 		} else {
@@ -72,16 +74,16 @@ static int verdict_main(int argc, char **argv, const struct cli_ctx *ctx)
 }
 
 const struct command cmd_verdict = {
-	.name = "verdict",
-	.run = verdict_main,
-	.summary = "compare a run's gate verdicts with a golden file, or update it",
-	.usage = "tare verdict check GOLDEN RUN_DIR\n       tare verdict update GOLDEN RUN_DIR\n"
-		 "       tare verdict show RUN_DIR",
-	.help = "Verdicts are recomputed from RUN_DIR/samples.jsonl with the run's own copy of the\n"
-		"matrix, so no BPF and no root are needed.\n\n"
-		"check   exit 0 when the verdicts equal GOLDEN, 1 with a per-cell diff otherwise\n"
-		"update  rewrite GOLDEN from the run (review the change in git)\n"
-		"show    print the recomputed verdicts.json\n\n"
-		"exit: 0 equal/written, 1 different, 2 usage, 3 unreadable run or golden file\n",
-	.needs_root = false,
+    .name = "verdict",
+    .run = verdict_main,
+    .summary = "compare a run's gate verdicts with a golden file, or update it",
+    .usage = "tare verdict check GOLDEN RUN_DIR\n       tare verdict update GOLDEN RUN_DIR\n"
+             "       tare verdict show RUN_DIR",
+    .help = "Verdicts are recomputed from RUN_DIR/samples.jsonl with the run's own copy of the\n"
+            "matrix, so no BPF and no root are needed.\n\n"
+            "check   exit 0 when the verdicts equal GOLDEN, 1 with a per-cell diff otherwise\n"
+            "update  rewrite GOLDEN from the run (review the change in git)\n"
+            "show    print the recomputed verdicts.json\n\n"
+            "exit: 0 equal/written, 1 different, 2 usage, 3 unreadable run or golden file\n",
+    .needs_root = false,
 };

@@ -7,12 +7,13 @@
 #include <json-c/json.h>
 
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
-		 struct diag_list *d)
+                 struct diag_list *d)
 {
 	struct json_object *golden = json_object_from_file(golden_path);
 	if (!golden) {
-		diag_error(d, "io.read", &(struct diag_loc){golden_path, 0, 0, NULL},
-			   "cannot read the golden verdicts (create it with 'tare verdict update')");
+		diag_error(
+		    d, "io.read", &(struct diag_loc){golden_path, 0, 0, NULL},
+		    "cannot read the golden verdicts (create it with 'tare verdict update')");
 		return TARE_EXIT_INVALID;
 	}
 	struct strbuf diff;
@@ -24,7 +25,7 @@ int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json
 		json_object_object_add(o, "equal", json_object_new_boolean(n == 0));
 		json_object_object_add(o, "differences", json_object_new_string(diff.buf));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
+		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (n == 0) {
 		printf("verdicts equal %s\n", golden_path);

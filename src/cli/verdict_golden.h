@@ -1,4 +1,5 @@
-/* Checking verdicts against a golden file: shared by `tare verdict check` and `tare run --golden`. */
+/* Checking verdicts against a golden file: shared by `tare verdict check` and `tare run --golden`.
+ */
 #ifndef TARE_CLI_VERDICT_GOLDEN_H
 #define TARE_CLI_VERDICT_GOLDEN_H
 
@@ -11,7 +12,7 @@ struct json_object;
  * Returns TARE_EXIT_OK when equal, TARE_EXIT_GATES when different, TARE_EXIT_INVALID when the
  * golden file cannot be read. */
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
-		 struct diag_list *d);
+                 struct diag_list *d);
 
 /* Recomputes verdicts.json of a run directory from its samples (a new object), or NULL. */
 struct json_object *verdicts_of_run(const char *dir, struct diag_list *d);

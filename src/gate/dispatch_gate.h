@@ -11,7 +11,8 @@
  * arms emitted == received with drops within max_ringbuf_drops. */
 void gate_dispatch(const struct matrix_gates *g, struct sample *s);
 
-/* A human phrase for one layer's agreement: "kernel_events drift: observed 99 of 100". New string. */
+/* A human phrase for one layer's agreement: "kernel_events drift: observed 99 of 100". New string.
+ */
 char *layer_phrase(const char *layer, const struct layer_fidelity *f);
 
 #endif

@@ -11,7 +11,7 @@ static bool within(const struct tolerance *t, int64_t target, int64_t observed)
 }
 
 struct layer_fidelity fidelity_kernel(const struct matrix_gates *g, bool arm_captures,
-				      int64_t target, bool have_observation, int64_t observed)
+                                      int64_t target, bool have_observation, int64_t observed)
 {
 	struct layer_fidelity f = {AGREE_NOT_APPLICABLE, target, observed, -1};
 	if (!arm_captures || target == 0)
@@ -26,8 +26,8 @@ struct layer_fidelity fidelity_kernel(const struct matrix_gates *g, bool arm_cap
 }
 
 struct layer_fidelity fidelity_spans(const struct matrix_gates *g, bool arm_spans, int64_t target,
-				     int64_t limit, bool have_observation, int64_t retained,
-				     int64_t dropped)
+                                     int64_t limit, bool have_observation, int64_t retained,
+                                     int64_t dropped)
 {
 	int64_t observed = g->span_count == SPAN_COUNT_ADDED ? retained + dropped : retained;
 	struct layer_fidelity f = {AGREE_NOT_APPLICABLE, target, observed, -1};
@@ -38,7 +38,7 @@ struct layer_fidelity fidelity_spans(const struct matrix_gates *g, bool arm_span
 	} else if (within(&g->span_tolerance, target, observed)) {
 		f.agreement = AGREE_MATCH;
 	} else if (g->span_count == SPAN_COUNT_RETAINED && target > limit && retained == limit &&
-		   retained + dropped == target) {
+	           retained + dropped == target) {
 		/* the SDK kept exactly its limit and says it dropped the rest: explained loss */
 		f.agreement = AGREE_CLIPPED;
 		f.limit = limit;
@@ -69,7 +69,8 @@ enum fidelity fidelity_combine(const struct layer_fidelity *layers, int n)
 
 const char *agreement_name(enum agreement a)
 {
-	static const char *const names[] = {"not_applicable", "match", "clipped", "drift", "failed"};
+	static const char *const names[] = {"not_applicable", "match", "clipped", "drift",
+	                                    "failed"};
 	return names[a];
 }
 

@@ -11,12 +11,12 @@
 const char *cell_verdict_name(enum cell_verdict v)
 {
 	static const char *const names[] = {"uncalibrated", "lossy", "unhealthy", "inconclusive",
-					    "healthy"};
+	                                    "healthy"};
 	return names[v];
 }
 
 bool calibration_blocks_timing(const struct matrix_gates *g, const struct sample *const *calib,
-			       size_t n)
+                               size_t n)
 {
 	if (g->on_fail != ON_FAIL_SKIP_CELL)
 		return false;
@@ -33,7 +33,7 @@ struct cell_samples {
 };
 
 static void collect(const struct matrix_cell *c, const struct sample *s, size_t n,
-		    struct cell_samples *cs)
+                    struct cell_samples *cs)
 {
 	cs->calib = calloc(n + 1, sizeof(*cs->calib));
 	cs->warm = calloc(n + 1, sizeof(*cs->warm));
@@ -60,17 +60,18 @@ static void cell_samples_release(struct cell_samples *cs)
 }
 
 static struct json_object *layer_reason(const char *gate, const struct sample *s,
-					const struct layer_fidelity *f)
+                                        const struct layer_fidelity *f)
 {
 	struct json_object *r = json_object_new_object();
 	json_object_object_add(r, "gate", json_object_new_string(gate));
 	json_object_object_add(r, "arm", json_object_new_string(s->arm));
 	json_object_object_add(r, "phase", json_object_new_string(plan_phase_name(s->phase)));
-	json_object_object_add(r, "agreement", json_object_new_string(agreement_name(f->agreement)));
+	json_object_object_add(r, "agreement",
+	                       json_object_new_string(agreement_name(f->agreement)));
 	json_object_object_add(r, "target", json_object_new_int64(f->target));
-	json_object_object_add(r, "observed", f->agreement == AGREE_FAILED
-						      ? NULL
-						      : json_object_new_int64(f->observed));
+	json_object_object_add(r, "observed",
+	                       f->agreement == AGREE_FAILED ? NULL
+	                                                    : json_object_new_int64(f->observed));
 	if (f->limit >= 0)
 		json_object_object_add(r, "limit", json_object_new_int64(f->limit));
 	return r;
@@ -80,7 +81,8 @@ static bool reason_seen(struct json_object *reasons, const char *gate, const cha
 {
 	for (size_t i = 0; i < json_object_array_length(reasons); i++) {
 		struct json_object *r = json_object_array_get_idx(reasons, i), *g, *a;
-		if (json_object_object_get_ex(r, "gate", &g) && json_object_object_get_ex(r, "arm", &a) &&
+		if (json_object_object_get_ex(r, "gate", &g) &&
+		    json_object_object_get_ex(r, "arm", &a) &&
 		    strcmp(json_object_get_string(g), gate) == 0 &&
 		    strcmp(json_object_get_string(a), arm) == 0)
 			return true;
@@ -91,7 +93,7 @@ static bool reason_seen(struct json_object *reasons, const char *gate, const cha
 /* Adds one reason per (layer, arm) whose agreement is in the wanted class; returns the first
  * phrase found (caller frees) for the sentence. */
 static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool want_broken,
-			      struct json_object *reasons)
+                              struct json_object *reasons)
 {
 	char *first = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -155,8 +157,8 @@ static double tail_ratio(const struct cell_samples *cs, const char *arm)
 
 /* The health and sample-count gates for one cell; returns the verdict they give (or healthy). */
 static enum cell_verdict timing_gates(const struct matrix *m, const struct matrix_cell *c,
-				      const struct cell_samples *cs, struct json_object *reasons,
-				      struct strbuf *why)
+                                      const struct cell_samples *cs, struct json_object *reasons,
+                                      struct strbuf *why)
 {
 	const struct matrix_gates *g = &m->gates;
 	enum cell_verdict v = VERDICT_HEALTHY;
@@ -164,11 +166,12 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 		const struct sample *s = cs->calib[i];
 		if (!s->health_ok && !reason_seen(reasons, "calibration_health", s->arm)) {
 			struct json_object *r = arm_reason("calibration_health", s->arm);
-			json_object_object_add(r, "detail", json_object_new_string(s->health_reason));
+			json_object_object_add(r, "detail",
+			                       json_object_new_string(s->health_reason));
 			json_object_array_add(reasons, r);
 			if (v == VERDICT_HEALTHY)
-				strbuf_addf(why, "calibration dispatch of arm %s unhealthy: %s", s->arm,
-					    s->health_reason);
+				strbuf_addf(why, "calibration dispatch of arm %s unhealthy: %s",
+				            s->arm, s->health_reason);
 			v = VERDICT_UNHEALTHY;
 		}
 	}
@@ -191,21 +194,24 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 			json_object_object_add(r, "first_discard", json_object_new_string(first));
 			json_object_array_add(reasons, r);
 			if (v == VERDICT_HEALTHY)
-				strbuf_addf(why,
-					    "arm %s discarded more measured samples than max_discarded "
-					    "%lld (first: %s)",
-					    arm, (long long)g->max_discarded, first);
+				strbuf_addf(
+				    why,
+				    "arm %s discarded more measured samples than max_discarded "
+				    "%lld (first: %s)",
+				    arm, (long long)g->max_discarded, first);
 			v = VERDICT_UNHEALTHY;
 		}
 		if (g->tail_in_verdicts) {
 			double ratio = tail_ratio(cs, arm);
 			if (ratio >= g->tail_fail) {
 				struct json_object *r = arm_reason("tail_ratio", arm);
-				json_object_object_add(r, "fail", json_object_new_double(g->tail_fail));
+				json_object_object_add(r, "fail",
+				                       json_object_new_double(g->tail_fail));
 				json_object_array_add(reasons, r);
 				if (v == VERDICT_HEALTHY)
-					strbuf_addf(why, "arm %s p99/median %.2f in the fail band (>= %g)",
-						    arm, ratio, g->tail_fail);
+					strbuf_addf(
+					    why, "arm %s p99/median %.2f in the fail band (>= %g)",
+					    arm, ratio, g->tail_fail);
 				v = VERDICT_UNHEALTHY;
 			}
 		}
@@ -222,7 +228,7 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 			json_object_object_add(r, "gate", json_object_new_string("warmups"));
 			json_object_array_add(reasons, r);
 			strbuf_addf(why, "%s warm-ups failed",
-				    g->warmups == WARMUPS_ANY_PASS ? "all" : "some");
+			            g->warmups == WARMUPS_ANY_PASS ? "all" : "some");
 			return VERDICT_INCONCLUSIVE;
 		}
 	}
@@ -236,7 +242,8 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 			json_object_object_add(r, "min", json_object_new_int(2));
 			json_object_array_add(reasons, r);
 			if (v == VERDICT_HEALTHY)
-				strbuf_addf(why, "fewer than 2 valid measured samples in arm %s", arm);
+				strbuf_addf(why, "fewer than 2 valid measured samples in arm %s",
+				            arm);
 			v = VERDICT_INCONCLUSIVE;
 		}
 	}
@@ -244,7 +251,7 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 }
 
 static void judge_cell(const struct matrix *m, const struct matrix_cell *c,
-		       const struct sample *samples, size_t n, struct cell_verdict_result *out)
+                       const struct sample *samples, size_t n, struct cell_verdict_result *out)
 {
 	struct cell_samples cs = {0};
 	collect(c, samples, n, &cs);
@@ -285,7 +292,7 @@ static void judge_cell(const struct matrix *m, const struct matrix_cell *c,
 	strbuf_addf(&s, "%s: ", cell_verdict_name(out->verdict));
 	if (out->verdict == VERDICT_HEALTHY)
 		strbuf_addstr(&s, cs.n_calib ? "calibrated, every gate passed"
-					     : "every gate passed (no pre-flight calibration)");
+		                             : "every gate passed (no pre-flight calibration)");
 	else
 		strbuf_addstr(&s, why.buf);
 	if (out->skipped)
@@ -312,12 +319,12 @@ static char *boundary_statement(const struct verdict_set *v)
 	const char *sentence = v->cells[i].sentence;
 	const char *colon = strchr(sentence, ':');
 	strbuf_addf(&sb, "first non-healthy cell: %s (%s:%s)", v->cells[i].cell->name,
-		    cell_verdict_name(v->cells[i].verdict), colon ? colon + 1 : "");
+	            cell_verdict_name(v->cells[i].verdict), colon ? colon + 1 : "");
 	return strbuf_detach(&sb);
 }
 
 int verdicts_compute(const struct matrix *m, const size_t *cells, size_t n_cells,
-		     const struct sample *samples, size_t n_samples, struct verdict_set *out)
+                     const struct sample *samples, size_t n_samples, struct verdict_set *out)
 {
 	out->cells = calloc(n_cells ? n_cells : 1, sizeof(*out->cells));
 	if (!out->cells)
@@ -364,22 +371,23 @@ struct json_object *verdicts_to_json(const struct matrix *m, const struct verdic
 		struct json_object *c = json_object_new_object();
 		json_object_object_add(c, "cell", json_object_new_string(r->cell->name));
 		json_object_object_add(c, "verdict",
-				       json_object_new_string(cell_verdict_name(r->verdict)));
+		                       json_object_new_string(cell_verdict_name(r->verdict)));
 		json_object_object_add(c, "skipped", json_object_new_boolean(r->skipped));
 		json_object_object_add(c, "targets", targets_json(r->cell));
 		json_object_object_add(c, "reasons", json_object_get(r->reasons));
 		json_object_object_add(c, "sentence", json_object_new_string(r->sentence));
-		json_object_object_add(c, "expect",
-				       r->cell->expect ? json_object_new_string(r->cell->expect) : NULL);
+		json_object_object_add(
+		    c, "expect", r->cell->expect ? json_object_new_string(r->cell->expect) : NULL);
 		json_object_object_add(c, "expect_met",
-				       r->expect_met < 0 ? NULL : json_object_new_boolean(r->expect_met));
+		                       r->expect_met < 0 ? NULL
+		                                         : json_object_new_boolean(r->expect_met));
 		json_object_array_add(cells, c);
 	}
 	json_object_object_add(o, "cells", cells);
 	struct json_object *cnt = json_object_new_object();
 	for (int k = 0; k <= VERDICT_HEALTHY; k++)
 		json_object_object_add(cnt, cell_verdict_name((enum cell_verdict)k),
-				       json_object_new_int(counts[k]));
+		                       json_object_new_int(counts[k]));
 	json_object_object_add(o, "counts", cnt);
 	json_object_object_add(o, "boundary", json_object_new_string(v->boundary));
 	return o;

@@ -29,7 +29,8 @@ struct cell_verdict_result {
 };
 
 struct verdict_set {
-	struct cell_verdict_result *cells; /* in matrix order, only cells that have samples or ran */
+	struct cell_verdict_result
+	    *cells; /* in matrix order, only cells that have samples or ran */
 	size_t n_cells;
 	char *boundary; /* the boundary statement */
 };
@@ -37,7 +38,7 @@ struct verdict_set {
 /* Computes the verdicts of the given cells (indices into m->cells, in order) from samples (any
  * order; those of other cells are ignored). Pure: the same samples give the same verdicts. */
 int verdicts_compute(const struct matrix *m, const size_t *cells, size_t n_cells,
-		     const struct sample *samples, size_t n_samples, struct verdict_set *out);
+                     const struct sample *samples, size_t n_samples, struct verdict_set *out);
 void verdict_set_release(struct verdict_set *v);
 
 const char *cell_verdict_name(enum cell_verdict v);
@@ -45,7 +46,7 @@ const char *cell_verdict_name(enum cell_verdict v);
 /* Whether a cell with these calibration samples is to skip its timed dispatches: any calibrate
  * sample not clean, with on_fail: skip-cell. */
 bool calibration_blocks_timing(const struct matrix_gates *g, const struct sample *const *calib,
-			       size_t n);
+                               size_t n);
 
 /* verdicts.json (tare.verdicts.v1): deterministic, no times, hosts, dates or paths. New object. */
 struct json_object *verdicts_to_json(const struct matrix *m, const struct verdict_set *v);

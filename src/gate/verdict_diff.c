@@ -49,7 +49,7 @@ int verdict_diff(struct json_object *golden, struct json_object *actual, struct 
 	int diffs = 0;
 	if (strcmp(str(golden, "matrix"), str(actual, "matrix")) != 0) {
 		strbuf_addf(out, "matrix: expected '%s', got '%s'\n", str(golden, "matrix"),
-			    str(actual, "matrix"));
+		            str(actual, "matrix"));
 		diffs++;
 	}
 	struct json_object *gcells = arr(golden, "cells"), *acells = arr(actual, "cells");
@@ -60,27 +60,30 @@ int verdict_diff(struct json_object *golden, struct json_object *actual, struct 
 		const char *name = str(g, "cell");
 		struct json_object *a = find_cell(acells, name);
 		if (!a) {
-			strbuf_addf(out, "cell %s: expected %s, but the run has no such cell\n", name,
-				    str(g, "verdict"));
+			strbuf_addf(out, "cell %s: expected %s, but the run has no such cell\n",
+			            name, str(g, "verdict"));
 			diffs++;
 			continue;
 		}
 		if (strcmp(str(g, "verdict"), str(a, "verdict")) != 0) {
-			strbuf_addf(out, "cell %s: expected %s, got %s — %s\n", name, str(g, "verdict"),
-				    str(a, "verdict"), detail(a));
+			strbuf_addf(out, "cell %s: expected %s, got %s — %s\n", name,
+			            str(g, "verdict"), str(a, "verdict"), detail(a));
 			diffs++;
 		} else if (!same_json(json_object_object_get(g, "reasons"),
-				      json_object_object_get(a, "reasons")) ||
-			   strcmp(str(g, "sentence"), str(a, "sentence")) != 0) {
-			strbuf_addf(out, "cell %s: %s both times, but for other reasons: expected '%s', got '%s'\n",
-				    name, str(a, "verdict"), detail(g), detail(a));
+		                      json_object_object_get(a, "reasons")) ||
+		           strcmp(str(g, "sentence"), str(a, "sentence")) != 0) {
+			strbuf_addf(out,
+			            "cell %s: %s both times, but for other reasons: expected '%s', "
+			            "got '%s'\n",
+			            name, str(a, "verdict"), detail(g), detail(a));
 			diffs++;
 		} else if (!same_json(json_object_object_get(g, "targets"),
-				      json_object_object_get(a, "targets")) ||
-			   !same_json(json_object_object_get(g, "skipped"),
-				      json_object_object_get(a, "skipped"))) {
-			strbuf_addf(out, "cell %s: targets or skipping changed (the matrix changed?)\n",
-				    name);
+		                      json_object_object_get(a, "targets")) ||
+		           !same_json(json_object_object_get(g, "skipped"),
+		                      json_object_object_get(a, "skipped"))) {
+			strbuf_addf(out,
+			            "cell %s: targets or skipping changed (the matrix changed?)\n",
+			            name);
 			diffs++;
 		}
 	}
@@ -88,13 +91,13 @@ int verdict_diff(struct json_object *golden, struct json_object *actual, struct 
 		struct json_object *a = json_object_array_get_idx(acells, i);
 		if (!find_cell(gcells, str(a, "cell"))) {
 			strbuf_addf(out, "cell %s: not in the golden file, got %s — %s\n",
-				    str(a, "cell"), str(a, "verdict"), detail(a));
+			            str(a, "cell"), str(a, "verdict"), detail(a));
 			diffs++;
 		}
 	}
 	if (strcmp(str(golden, "boundary"), str(actual, "boundary")) != 0) {
 		strbuf_addf(out, "boundary: expected '%s'\n          got      '%s'\n",
-			    str(golden, "boundary"), str(actual, "boundary"));
+		            str(golden, "boundary"), str(actual, "boundary"));
 		diffs++;
 	}
 	return diffs;

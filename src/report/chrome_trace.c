@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PID 1
+#define PID       1
 #define CELL_LANE 0 /* tid of the lane that shows whole cells; arms are 1 + arm index */
 
 static struct json_object *event(const char *ph, const char *name, int tid, double ts_us)
@@ -20,7 +20,7 @@ static struct json_object *event(const char *ph, const char *name, int tid, doub
 }
 
 static void complete(struct json_object *events, const char *name, const char *cat, int tid,
-		     double ts_us, double dur_us, struct json_object *args)
+                     double ts_us, double dur_us, struct json_object *args)
 {
 	struct json_object *e = event("X", name, tid, ts_us);
 	json_object_object_add(e, "cat", json_object_new_string(cat));
@@ -67,7 +67,7 @@ static struct json_object *dispatch_args(const struct sample *s)
 	json_object_object_add(a, "valid", json_object_new_boolean(s->valid));
 	if (s->discard_reason)
 		json_object_object_add(a, "discard_reason",
-				       json_object_new_string(s->discard_reason));
+		                       json_object_new_string(s->discard_reason));
 	json_object_object_add(a, "kernel_events", json_object_new_int64(s->kernel.observed));
 	json_object_object_add(a, "span_events", json_object_new_int64(s->span.observed));
 	json_object_object_add(a, "exit_code", json_object_new_int(s->exit_code));
@@ -76,7 +76,7 @@ static struct json_object *dispatch_args(const struct sample *s)
 
 /* One dispatch: the whole slice, its phases laid end to end inside it, and the counters. */
 static void add_dispatch(struct json_object *events, const struct matrix *m, const struct sample *s,
-			 int64_t t0)
+                         int64_t t0)
 {
 	int tid = arm_lane(m, s->arm);
 	double start = us(s->start_unix_ns - t0);
@@ -88,9 +88,9 @@ static void add_dispatch(struct json_object *events, const struct matrix *m, con
 		const char *name;
 		int64_t ns;
 	} phases[] = {{"attach", s->attach_ns},
-		      {"workload", s->wall_ns},
-		      {"drain", s->drain_ns},
-		      {"detach", s->detach_ns}};
+	              {"workload", s->wall_ns},
+	              {"drain", s->drain_ns},
+	              {"detach", s->detach_ns}};
 	double t = start;
 	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
 		if (phases[i].ns > 0)
@@ -106,7 +106,7 @@ static void add_dispatch(struct json_object *events, const struct matrix *m, con
 }
 
 struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
-				       size_t n)
+                                       size_t n)
 {
 	struct json_object *root = json_object_new_object();
 	struct json_object *events = json_object_new_array();
@@ -132,12 +132,13 @@ struct json_object *chrome_trace_build(const struct matrix *m, const struct samp
 		while (j < n && strcmp(samples[j].cell, samples[i].cell) == 0) {
 			const struct sample *s = &samples[j];
 			int64_t e = s->start_unix_ns + s->attach_ns + s->wall_ns + s->drain_ns +
-				    s->detach_ns;
+			            s->detach_ns;
 			end = e > end ? e : end;
 			j++;
 		}
-		complete(events, samples[i].cell, "cell", CELL_LANE, us(samples[i].start_unix_ns - t0),
-			 us(end - samples[i].start_unix_ns), NULL);
+		complete(events, samples[i].cell, "cell", CELL_LANE,
+		         us(samples[i].start_unix_ns - t0), us(end - samples[i].start_unix_ns),
+		         NULL);
 		i = j;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -13,6 +13,6 @@ struct json_object;
  * (attach, workload, drain, detach) nested inside, a lane of cell slices, counter tracks for the
  * captured kernel and span events. Timestamps in microseconds from the first dispatch. */
 struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
-				       size_t n);
+                                       size_t n);
 
 #endif

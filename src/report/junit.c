@@ -58,11 +58,12 @@ void junit_build(const struct matrix *m, const struct verdict_set *v, struct str
 		for (int g = 0; g < GATE_CLASSES; g++)
 			skipped += fc >= 0 && g > fc;
 	}
-	strbuf_addstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tare\">\n");
+	strbuf_addstr(out,
+	              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tare\">\n");
 	strbuf_addstr(out, "  <testsuite name=\"");
 	xml_escaped(out, m->name);
 	strbuf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
-		    v->n_cells * GATE_CLASSES, failures, skipped);
+	            v->n_cells * GATE_CLASSES, failures, skipped);
 	for (size_t i = 0; i < v->n_cells; i++) {
 		const struct cell_verdict_result *c = &v->cells[i];
 		int fc = failing_class(c->verdict);
@@ -74,13 +75,14 @@ void junit_build(const struct matrix *m, const struct verdict_set *v, struct str
 			strbuf_addf(out, "\" name=\"%s\"", gate_names[g]);
 			if (g == fc && c->expect_met != 1) {
 				strbuf_addf(out, ">\n      <failure type=\"%s\" message=\"",
-					    cell_verdict_name(c->verdict));
+				            cell_verdict_name(c->verdict));
 				xml_escaped(out, c->sentence);
 				strbuf_addstr(out, "\"/>\n    </testcase>\n");
 			} else if (fc >= 0 && g > fc) {
 				/* a later gate means nothing once an earlier one failed */
-				strbuf_addstr(out, ">\n      <skipped message=\"an earlier gate decided "
-						   "the verdict\"/>\n    </testcase>\n");
+				strbuf_addstr(out,
+				              ">\n      <skipped message=\"an earlier gate decided "
+				              "the verdict\"/>\n    </testcase>\n");
 			} else {
 				strbuf_addstr(out, "/>\n");
 			}

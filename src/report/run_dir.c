@@ -15,7 +15,7 @@ static char *join(const char *dir, const char *file)
 }
 
 int samples_load(const char *path, struct sample **out, size_t *n, size_t *complete_bytes,
-		 struct diag_list *d)
+                 struct diag_list *d)
 {
 	*out = NULL;
 	*n = 0;
@@ -23,7 +23,7 @@ int samples_load(const char *path, struct sample **out, size_t *n, size_t *compl
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-				  "cannot read the samples");
+		                  "cannot read the samples");
 	char *line = NULL;
 	size_t cap = 0, alloc = 0;
 	ssize_t len;
@@ -34,15 +34,17 @@ int samples_load(const char *path, struct sample **out, size_t *n, size_t *compl
 		struct json_object *o = json_tokener_parse(line);
 		if (!complete) {
 			/* a line without its newline was being written when the run stopped */
-			diag_warning(d, "samples.partial", &(struct diag_loc){path, lineno, 1, NULL},
-				     "last line is incomplete (an interrupted write); ignoring it");
+			diag_warning(d, "samples.partial",
+			             &(struct diag_loc){path, lineno, 1, NULL},
+			             "last line is incomplete (an interrupted write); ignoring it");
 			json_object_put(o);
 			break;
 		}
 		if (!o || !json_object_is_type(o, json_type_object)) {
 			json_object_put(o);
-			rc = diag_error(d, "samples.parse", &(struct diag_loc){path, lineno, 1, NULL},
-					"line is not a JSON object");
+			rc = diag_error(d, "samples.parse",
+			                &(struct diag_loc){path, lineno, 1, NULL},
+			                "line is not a JSON object");
 			break;
 		}
 		if (*n == alloc) {
@@ -90,9 +92,10 @@ static int plan_cells(struct run_data *r, struct diag_list *d)
 		while (k < r->matrix->n_cells && strcmp(r->matrix->cells[k].name, s) != 0)
 			k++;
 		if (k == r->matrix->n_cells)
-			return diag_error(d, "run.plan", NULL,
-					  "%s/plan.json names cell '%s', which the run's matrix lacks",
-					  r->dir, s);
+			return diag_error(
+			    d, "run.plan", NULL,
+			    "%s/plan.json names cell '%s', which the run's matrix lacks", r->dir,
+			    s);
 		r->cells[r->n_cells++] = k;
 	}
 	return 0;
@@ -111,7 +114,7 @@ int run_dir_load(const char *dir, struct run_data *out, struct diag_list *d)
 	out->plan = json_object_from_file(plan);
 	if (!out->plan) {
 		diag_error(d, "io.read", &(struct diag_loc){plan, 0, 0, NULL},
-			   "cannot read the plan");
+		           "cannot read the plan");
 		goto cleanup;
 	}
 	if (plan_cells(out, d) < 0)

@@ -11,20 +11,20 @@
 struct json_object;
 
 /* The files of a run directory (ARCHITECTURE §8) and tare's own copy of the matrix it ran. */
-#define RUN_MATRIX_FILE "matrix.yaml"
-#define RUN_PLAN_FILE "plan.json"
-#define RUN_SAMPLES_FILE "samples.jsonl"
+#define RUN_MATRIX_FILE   "matrix.yaml"
+#define RUN_PLAN_FILE     "plan.json"
+#define RUN_SAMPLES_FILE  "samples.jsonl"
 #define RUN_VERDICTS_FILE "verdicts.json"
 
 struct run_data {
 	char *dir;
-	struct matrix *matrix;     /* loaded from the run's matrix.yaml */
-	struct json_object *plan;  /* plan.json */
-	size_t *cells;             /* the plan's cells, as indices into matrix->cells */
+	struct matrix *matrix;    /* loaded from the run's matrix.yaml */
+	struct json_object *plan; /* plan.json */
+	size_t *cells;            /* the plan's cells, as indices into matrix->cells */
 	size_t n_cells;
-	struct sample *samples;    /* in file order */
+	struct sample *samples; /* in file order */
 	size_t n_samples;
-	size_t complete_bytes;     /* length of samples.jsonl up to its last complete line */
+	size_t complete_bytes; /* length of samples.jsonl up to its last complete line */
 };
 
 /* Loads dir. A last line cut short (an interrupted write) is left out and reported as a warning;
@@ -34,6 +34,6 @@ void run_data_release(struct run_data *r);
 
 /* Reads samples.jsonl alone (used by run_dir_load and --resume). */
 int samples_load(const char *path, struct sample **out, size_t *n, size_t *complete_bytes,
-		 struct diag_list *d);
+                 struct diag_list *d);
 
 #endif

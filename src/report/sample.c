@@ -144,13 +144,14 @@ struct reader {
 };
 
 static struct json_object *field(struct reader *r, struct json_object *o, const char *key,
-				 enum json_type type)
+                                 enum json_type type)
 {
 	struct json_object *v = NULL;
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type)) {
 		if (!r->failed)
-			diag_error(r->d, "sample.field", NULL, "sample field '%s' is missing or not %s",
-				   key, json_type_to_name(type));
+			diag_error(r->d, "sample.field", NULL,
+			           "sample field '%s' is missing or not %s", key,
+			           json_type_to_name(type));
 		r->failed = 1;
 		return NULL;
 	}
@@ -201,7 +202,7 @@ static int enum_index(const char *s, const char *const *names, int n)
 static void read_layer(struct reader *r, struct json_object *o, struct layer_fidelity *f)
 {
 	static const char *const agreements[] = {"not_applicable", "match", "clipped", "drift",
-						 "failed"};
+	                                         "failed"};
 	if (!o)
 		return;
 	f->target = get_i64(r, o, "target");
@@ -246,7 +247,8 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 		s->argc = json_object_array_length(argv);
 		s->argv = calloc(s->argc ? s->argc : 1, sizeof(*s->argv));
 		for (size_t i = 0; s->argv && i < s->argc; i++)
-			s->argv[i] = strdup(json_object_get_string(json_object_array_get_idx(argv, i)));
+			s->argv[i] =
+			    strdup(json_object_get_string(json_object_array_get_idx(argv, i)));
 	}
 	s->exit_code = (int)get_i64(&r, o, "exit_code");
 	s->term_signal = (int)get_opt_i64(o, "signal", 0);

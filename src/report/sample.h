@@ -22,7 +22,8 @@ struct sample {
 	char *arm;
 	bool capture; /* the arm captured with eBPF */
 	bool spans;   /* the arm traced spans */
-	int64_t kernel_target, span_target, concurrency, payload_bytes, span_event_limit, timeout_ms;
+	int64_t kernel_target, span_target, concurrency, payload_bytes, span_event_limit,
+	    timeout_ms;
 	char **argv; /* as executed, paths substituted */
 	size_t argc;
 

@@ -1,4 +1,5 @@
-/* summary.json (tare.summary.v1): per-arm statistics, paired deltas, slopes, boundary, provenance. */
+/* summary.json (tare.summary.v1): per-arm statistics, paired deltas, slopes, boundary, provenance.
+ */
 #include "report/summary.h"
 
 #include "stats/bootstrap.h"
@@ -12,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONF 0.95
+#define CONF                0.95
 #define BOOTSTRAP_RESAMPLES 2000
-#define BOOTSTRAP_SEED 1
+#define BOOTSTRAP_SEED      1
 
 static double ns_to_ms(int64_t ns)
 {
@@ -23,7 +24,7 @@ static double ns_to_ms(int64_t ns)
 
 /* Valid measured samples of one cell and arm, in round order. */
 static size_t arm_samples(const struct sample *s, size_t n, const char *cell, const char *arm,
-			  const struct sample **out)
+                          const struct sample **out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
@@ -67,18 +68,20 @@ static double median_of(const double *v, size_t n)
 }
 
 static struct json_object *arm_json(const struct matrix *m, const struct sample *samples,
-				    size_t n_samples, const char *cell, const char *arm)
+                                    size_t n_samples, const char *cell, const char *arm)
 {
 	const struct sample **ss = calloc(n_samples + 1, sizeof(*ss));
-	double *wall = calloc(n_samples + 1, sizeof(*wall)), *user = calloc(n_samples + 1, sizeof(*user)),
-	       *sys = calloc(n_samples + 1, sizeof(*sys)), *rss = calloc(n_samples + 1, sizeof(*rss));
+	double *wall = calloc(n_samples + 1, sizeof(*wall)),
+	       *user = calloc(n_samples + 1, sizeof(*user)),
+	       *sys = calloc(n_samples + 1, sizeof(*sys)),
+	       *rss = calloc(n_samples + 1, sizeof(*rss));
 	if (!ss || !wall || !user || !sys || !rss)
 		abort();
 	size_t n = arm_samples(samples, n_samples, cell, arm, ss);
 	size_t discarded = 0;
 	for (size_t i = 0; i < n_samples; i++)
 		discarded += samples[i].phase == PHASE_MEASURE && !samples[i].valid &&
-			     strcmp(samples[i].cell, cell) == 0 && strcmp(samples[i].arm, arm) == 0;
+		             strcmp(samples[i].cell, cell) == 0 && strcmp(samples[i].arm, arm) == 0;
 	double rss_max = NAN;
 	for (size_t i = 0; i < n; i++) {
 		wall[i] = ns_to_ms(ss[i]->wall_ns);
@@ -94,9 +97,9 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	struct json_object *w = describe_json(wall, n);
 	struct json_object *tr = NULL;
 	json_object_object_get_ex(w, "tail_ratio", &tr);
-	json_object_object_add(w, "tail_band",
-			       json_object_new_string(tail_band(&m->gates, tr ? json_object_get_double(tr)
-									   : NAN)));
+	json_object_object_add(
+	    w, "tail_band",
+	    json_object_new_string(tail_band(&m->gates, tr ? json_object_get_double(tr) : NAN)));
 	struct stats_bootstrap b;
 	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
 	json_object_object_add(w, "median_ci", json_interval(b.lo, b.hi));
@@ -122,7 +125,7 @@ static const char *delta_verdict_name(enum stats_delta_verdict v)
 
 /* The wall time of a valid measured sample of (cell, arm) in a round, or NaN. */
 static double round_wall(const struct sample *s, size_t n, const char *cell, const char *arm,
-			 int round)
+                         int round)
 {
 	for (size_t i = 0; i < n; i++)
 		if (s[i].phase == PHASE_MEASURE && s[i].valid && s[i].round == round &&
@@ -133,8 +136,8 @@ static double round_wall(const struct sample *s, size_t n, const char *cell, con
 
 /* Pairs are rounds in which both arms gave a valid sample: a round is the unit of pairing. */
 static struct json_object *pair_json(const struct matrix_cell *c, const struct sample *samples,
-				     size_t n_samples, const char *base, const char *cand,
-				     struct stats_paired *out)
+                                     size_t n_samples, const char *base, const char *cand,
+                                     struct stats_paired *out)
 {
 	double *a = calloc((size_t)c->repetitions + 1, sizeof(*a));
 	double *b = calloc((size_t)c->repetitions + 1, sizeof(*b));
@@ -160,17 +163,18 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 	json_object_object_add(o, "ci_ms", json_interval(out->hl.lo, out->hl.hi));
 	json_object_object_add(o, "conf", json_number_or_null(out->hl.conf));
 	json_object_object_add(o, "conf_achieved", json_number_or_null(out->hl.conf_achieved));
-	json_object_object_add(o, "ci_method",
-			       json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
-							      ? "exact Wilcoxon signed-rank"
-						      : out->hl.method == STATS_CI_NORMAL_WILCOXON
-							      ? "normal approximation of Wilcoxon signed-rank"
-							      : "none"));
+	json_object_object_add(
+	    o, "ci_method",
+	    json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
+	                               ? "exact Wilcoxon signed-rank"
+	                           : out->hl.method == STATS_CI_NORMAL_WILCOXON
+	                               ? "normal approximation of Wilcoxon signed-rank"
+	                               : "none"));
 	json_object_object_add(o, "p_value", json_number_or_null(out->test.p_value));
 	json_object_object_add(o, "rel_pct", json_number_or_null(out->rel_pct));
 	json_object_object_add(o, "rel_ci_pct", json_interval(out->rel_lo, out->rel_hi));
-	json_object_object_add(o, "verdict",
-			       json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
+	json_object_object_add(
+	    o, "verdict", json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
 	char sentence[256];
 	stats_delta_format(out, "ms", 3, sentence, sizeof(sentence));
 	json_object_object_add(o, "sentence", json_object_new_string(sentence));
@@ -185,16 +189,16 @@ static const struct {
 	double per;
 	const char *unit;
 } axes[] = {
-	{"kernel_events", 1000, "1k kernel events"},
-	{"span_events", 1000, "1k span events"},
-	{"concurrency", 1, "worker"},
-	{"payload_bytes", 1024, "KiB of payload"},
+    {"kernel_events", 1000, "1k kernel events"},
+    {"span_events", 1000, "1k span events"},
+    {"concurrency", 1, "worker"},
+    {"payload_bytes", 1024, "KiB of payload"},
 };
 
 static int64_t axis_value(const struct matrix_cell *c, size_t axis)
 {
 	const struct matrix_param *p[] = {&c->kernel_events, &c->span_events, &c->concurrency,
-					  &c->payload_bytes};
+	                                  &c->payload_bytes};
 	return p[axis]->value;
 }
 
@@ -211,7 +215,7 @@ static bool same_other_axes(const struct matrix_cell *x, const struct matrix_cel
  * that axis (at least 3 cells, at least 2 distinct values), and the slopes of the delta in it. A
  * slope over cells that also vary another axis would mix two effects. */
 static struct json_object *slopes_json(const struct matrix *m, const size_t *cells, size_t n_cells,
-				       const double *delta, const char *pair)
+                                       const double *delta, const char *pair)
 {
 	struct json_object *arr = json_object_new_array();
 	double *x = calloc(n_cells + 1, sizeof(*x)), *y = calloc(n_cells + 1, sizeof(*y));
@@ -238,7 +242,7 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 			bool seen = false;
 			for (size_t j = 0; j < i; j++)
 				seen |= axis_value(&m->cells[cells[best[j]]], axis) ==
-					axis_value(&m->cells[cells[best[i]]], axis);
+				        axis_value(&m->cells[cells[best[i]]], axis);
 			distinct += !seen;
 		}
 		if (nbest < 3 || distinct < 2)
@@ -247,8 +251,8 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 		for (size_t i = 0; i < nbest; i++) {
 			x[i] = (double)axis_value(&m->cells[cells[best[i]]], axis) / axes[axis].per;
 			y[i] = delta[best[i]];
-			json_object_array_add(names,
-					       json_object_new_string(m->cells[cells[best[i]]].name));
+			json_object_array_add(
+			    names, json_object_new_string(m->cells[cells[best[i]]].name));
 		}
 		struct stats_ols ols;
 		struct stats_theil_sen ts;
@@ -272,11 +276,12 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 		enum stats_delta_verdict v = stats_delta_verdict(ts.slope_lo, ts.slope_hi);
 		if (v == DELTA_NO_DIFFERENCE)
 			snprintf(sentence, sizeof(sentence),
-				 "no detectable trend per %s: %+.4f ms [%.4f, %.4f] (Theil–Sen)",
-				 axes[axis].unit, ts.slope, ts.slope_lo, ts.slope_hi);
+			         "no detectable trend per %s: %+.4f ms [%.4f, %.4f] (Theil–Sen)",
+			         axes[axis].unit, ts.slope, ts.slope_lo, ts.slope_hi);
 		else
-			snprintf(sentence, sizeof(sentence), "%+.4f ms per %s [%.4f, %.4f] (Theil–Sen)",
-				 ts.slope, axes[axis].unit, ts.slope_lo, ts.slope_hi);
+			snprintf(sentence, sizeof(sentence),
+			         "%+.4f ms per %s [%.4f, %.4f] (Theil–Sen)", ts.slope,
+			         axes[axis].unit, ts.slope_lo, ts.slope_hi);
 		json_object_object_add(o, "sentence", json_object_new_string(sentence));
 		json_object_array_add(arr, o);
 	}
@@ -299,8 +304,8 @@ static struct json_object *params_json(const struct matrix_cell *c)
 }
 
 struct json_object *summary_build(const struct matrix *m, const size_t *cells, size_t n_cells,
-				  const struct sample *samples, size_t n_samples,
-				  const struct verdict_set *v, struct json_object *provenance)
+                                  const struct sample *samples, size_t n_samples,
+                                  const struct verdict_set *v, struct json_object *provenance)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "schema", json_object_new_string("tare.summary.v1"));
@@ -310,20 +315,24 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	json_object_object_add(o, "matrix", mj);
 	struct json_object *methods = json_object_new_object();
 	json_object_object_add(methods, "quantiles",
-			       json_object_new_string("Hyndman-Fan type 7 (linear interpolation); "
-						      "with n < 20, p99 is effectively the max"));
-	json_object_object_add(methods, "mad", json_object_new_string("median absolute deviation × 1.4826"));
-	json_object_object_add(methods, "paired_delta",
-			       json_object_new_string("Hodges-Lehmann estimate of per-round "
-						      "differences (candidate − baseline) with a 95% "
-						      "Wilcoxon signed-rank interval: exact for n ≤ 50, "
-						      "normal approximation above"));
-	json_object_object_add(methods, "median_ci",
-			       json_object_new_string("percentile bootstrap, 2000 resamples, seed 1"));
-	json_object_object_add(methods, "slopes",
-			       json_object_new_string("least squares with a t interval, and "
-						      "Theil-Sen with Sen's interval, of the HL delta "
-						      "over cells that vary only that axis"));
+	                       json_object_new_string("Hyndman-Fan type 7 (linear interpolation); "
+	                                              "with n < 20, p99 is effectively the max"));
+	json_object_object_add(methods, "mad",
+	                       json_object_new_string("median absolute deviation × 1.4826"));
+	json_object_object_add(
+	    methods, "paired_delta",
+	    json_object_new_string("Hodges-Lehmann estimate of per-round "
+	                           "differences (candidate − baseline) with a 95% "
+	                           "Wilcoxon signed-rank interval: exact for n ≤ 50, "
+	                           "normal approximation above"));
+	json_object_object_add(
+	    methods, "median_ci",
+	    json_object_new_string("percentile bootstrap, 2000 resamples, seed 1"));
+	json_object_object_add(
+	    methods, "slopes",
+	    json_object_new_string("least squares with a t interval, and "
+	                           "Theil-Sen with Sen's interval, of the HL delta "
+	                           "over cells that vary only that axis"));
 	json_object_object_add(o, "methods", methods);
 
 	struct json_object *cj = json_object_new_array();
@@ -335,14 +344,15 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 		const struct matrix_cell *c = &m->cells[cells[i]];
 		struct json_object *co = json_object_new_object();
 		json_object_object_add(co, "cell", json_object_new_string(c->name));
-		json_object_object_add(co, "verdict",
-				       json_object_new_string(cell_verdict_name(v->cells[i].verdict)));
-		json_object_object_add(co, "sentence", json_object_new_string(v->cells[i].sentence));
+		json_object_object_add(
+		    co, "verdict", json_object_new_string(cell_verdict_name(v->cells[i].verdict)));
+		json_object_object_add(co, "sentence",
+		                       json_object_new_string(v->cells[i].sentence));
 		json_object_object_add(co, "params", params_json(c));
 		struct json_object *arms = json_object_new_array();
 		for (size_t k = 0; k < c->n_compare; k++)
 			json_object_array_add(arms, arm_json(m, samples, n_samples, c->name,
-							     m->arms[c->compare[k]].name));
+			                                     m->arms[c->compare[k]].name));
 		json_object_object_add(co, "arms", arms);
 		struct json_object *pairs = json_object_new_array();
 		delta[i] = NAN;
@@ -351,7 +361,7 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 			const char *cand = m->arms[c->compare[k]].name;
 			struct stats_paired sp;
 			json_object_array_add(pairs,
-					      pair_json(c, samples, n_samples, base, cand, &sp));
+			                      pair_json(c, samples, n_samples, base, cand, &sp));
 			/* slopes follow the first pair, and only across cells comparing the same */
 			char name[256];
 			snprintf(name, sizeof(name), "%s → %s", base, cand);

@@ -15,8 +15,8 @@ struct json_object;
  * verdicts v (computed for the same cells, in the same order) and provenance (borrowed; a
  * reference is taken). Returns a new object. */
 struct json_object *summary_build(const struct matrix *m, const size_t *cells, size_t n_cells,
-				  const struct sample *samples, size_t n_samples,
-				  const struct verdict_set *v, struct json_object *provenance);
+                                  const struct sample *samples, size_t n_samples,
+                                  const struct verdict_set *v, struct json_object *provenance);
 
 /* summary.md: per cell and arm n, median, p95, p99, tail band, RSS, paired delta with its
  * interval and the verdict; the slopes; the boundary; provenance. Appended to out. */

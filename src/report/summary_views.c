@@ -22,7 +22,8 @@ static const char *gets(struct json_object *o, const char *key)
 /* A number or an en dash when it is undefined (null). */
 static void addnum(struct strbuf *out, struct json_object *v, const char *fmt)
 {
-	if (v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+	if (v &&
+	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
 		strbuf_addf(out, fmt, json_object_get_double(v));
 	else
 		strbuf_addstr(out, "–");
@@ -41,7 +42,7 @@ static void md_escaped(struct strbuf *out, const char *s)
 }
 
 static void arm_row(struct strbuf *out, struct json_object *cell, struct json_object *arm,
-		    struct json_object *pairs)
+                    struct json_object *pairs)
 {
 	struct json_object *w = get(arm, "wall_ms"), *rss = get(arm, "max_rss_kib");
 	strbuf_addstr(out, "| ");
@@ -82,8 +83,9 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 	strbuf_addstr(out, "**Boundary:** ");
 	md_escaped(out, gets(summary, "boundary"));
 	strbuf_addstr(out, "\n\n## Cells\n\n");
-	strbuf_addstr(out, "| cell | arm | n | median ms | p95 ms | p99 ms | p99/median | max RSS KiB "
-			   "(median) | paired delta vs baseline [95% CI] | verdict |\n");
+	strbuf_addstr(out,
+	              "| cell | arm | n | median ms | p95 ms | p99 ms | p99/median | max RSS KiB "
+	              "(median) | paired delta vs baseline [95% CI] | verdict |\n");
 	strbuf_addstr(out, "|---|---|---:|---:|---:|---:|---|---:|---|---|\n");
 	struct json_object *cells = get(summary, "cells");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
@@ -128,9 +130,9 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 		{
 			strbuf_addf(out, "| %s | ", pk);
 			md_escaped(out, pv ? json_object_to_json_string_ext(
-						     pv, JSON_C_TO_STRING_PLAIN |
-								 JSON_C_TO_STRING_NOSLASHESCAPE)
-					   : "null");
+			                         pv, JSON_C_TO_STRING_PLAIN |
+			                                 JSON_C_TO_STRING_NOSLASHESCAPE)
+			                   : "null");
 			strbuf_addstr(out, " |\n");
 		}
 	}
@@ -147,10 +149,10 @@ static struct json_object *measure(struct json_object *value, struct json_object
 	struct json_object *hi = ci ? json_object_array_get_idx(ci, 1) : NULL;
 	if (lo)
 		json_object_object_add(o, "lower_value",
-				       json_object_new_double(json_object_get_double(lo)));
+		                       json_object_new_double(json_object_get_double(lo)));
 	if (hi)
 		json_object_object_add(o, "upper_value",
-				       json_object_new_double(json_object_get_double(hi)));
+		                       json_object_new_double(json_object_get_double(hi)));
 	return o;
 }
 
@@ -161,7 +163,7 @@ struct json_object *summary_bmf(struct json_object *summary)
 	struct json_object *cells = get(summary, "cells");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms"),
-				   *pairs = get(c, "pairs");
+		                   *pairs = get(c, "pairs");
 		for (size_t k = 0; arms && k < json_object_array_length(arms); k++) {
 			struct json_object *a = json_object_array_get_idx(arms, k);
 			struct json_object *w = get(a, "wall_ms");
@@ -169,24 +171,27 @@ struct json_object *summary_bmf(struct json_object *summary)
 			struct json_object *wm = measure(get(w, "median"), get(w, "median_ci"));
 			if (wm)
 				json_object_object_add(entry, "wall_ms", wm);
-			struct json_object *rss = measure(get(get(a, "max_rss_kib"), "median"), NULL);
+			struct json_object *rss =
+			    measure(get(get(a, "max_rss_kib"), "median"), NULL);
 			if (rss)
 				json_object_object_add(entry, "max_rss_kib", rss);
 			for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
 				struct json_object *pr = json_object_array_get_idx(pairs, p);
 				if (strcmp(gets(pr, "candidate"), gets(a, "arm")) != 0)
 					continue;
-				struct json_object *ov = measure(get(pr, "hl_ms"), get(pr, "ci_ms"));
+				struct json_object *ov =
+				    measure(get(pr, "hl_ms"), get(pr, "ci_ms"));
 				if (ov)
 					json_object_object_add(entry, "overhead_ms", ov);
 			}
 			if (json_object_object_length(entry) == 0) {
-				json_object_put(entry); /* nothing measured: no benchmark to report */
+				json_object_put(
+				    entry); /* nothing measured: no benchmark to report */
 				continue;
 			}
 			char key[512];
 			snprintf(key, sizeof(key), "tare.%s.%s.%s", matrix, gets(c, "cell"),
-				 gets(a, "arm"));
+			         gets(a, "arm"));
 			json_object_object_add(bmf, key, entry);
 		}
 	}

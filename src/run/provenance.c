@@ -64,7 +64,7 @@ char *provenance_host_class(void)
 			*p = '_';
 	char *s = NULL;
 	if (asprintf(&s, "%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
-		     sysconf(_SC_NPROCESSORS_ONLN)) < 0)
+	             sysconf(_SC_NPROCESSORS_ONLN)) < 0)
 		return NULL;
 	for (char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -106,10 +106,10 @@ struct json_object *provenance_collect(const struct matrix *m)
 	char buf[128];
 	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
 	json_object_object_add(p, "cpu_governor",
-			       json_object_new_string(*buf ? buf : "none (no cpufreq)"));
+	                       json_object_new_string(*buf ? buf : "none (no cpufreq)"));
 	read_line("/sys/devices/system/cpu/smt/active", buf, sizeof(buf));
 	json_object_object_add(p, "smt_active",
-			       *buf ? json_object_new_boolean(strcmp(buf, "1") == 0) : NULL);
+	                       *buf ? json_object_new_boolean(strcmp(buf, "1") == 0) : NULL);
 	json_object_object_add(p, "load_start", loadavg());
 	return p;
 }

@@ -27,10 +27,10 @@
 struct runner {
 	const struct matrix *m;
 	struct runner_opts o;
-	char *out;            /* absolute run directory */
+	char *out; /* absolute run directory */
 	char self_exe[PATH_MAX];
-	struct capture *cap;  /* NULL when no arm of the plan captures */
-	char *cg_parent;      /* this run's cgroup parent */
+	struct capture *cap; /* NULL when no arm of the plan captures */
+	char *cg_parent;     /* this run's cgroup parent */
 };
 
 bool runner_privileged(void)
@@ -47,8 +47,8 @@ bool runner_privileged(void)
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			break;
 	fclose(f);
-	const unsigned long long need = 1ULL << 21 /* CAP_SYS_ADMIN */ | 1ULL << 38 /* CAP_PERFMON */ |
-					1ULL << 39 /* CAP_BPF */;
+	const unsigned long long need = 1ULL << 21 /* CAP_SYS_ADMIN */ |
+	                                1ULL << 38 /* CAP_PERFMON */ | 1ULL << 39 /* CAP_BPF */;
 	return (eff & need) == need;
 }
 
@@ -70,13 +70,14 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	char abs[PATH_MAX];
 	if (!realpath(o->out_dir, abs)) {
 		diag_error(d, "io.out", &(struct diag_loc){o->out_dir, 0, 0, NULL},
-			   "cannot resolve the run directory: %s", strerror(errno));
+		           "cannot resolve the run directory: %s", strerror(errno));
 		goto fail;
 	}
 	r->out = strdup(abs);
 	ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof(r->self_exe) - 1);
 	if (n < 0) {
-		diag_error(d, "env.self", NULL, "cannot find tare's own binary: %s", strerror(errno));
+		diag_error(d, "env.self", NULL, "cannot find tare's own binary: %s",
+		           strerror(errno));
 		goto fail;
 	}
 	r->self_exe[n] = '\0';
@@ -89,7 +90,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 		goto fail;
 	if (plan_captures(p)) {
 		struct capture_opts co = {
-			.ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : r->m->ringbuf_bytes,
+		    .ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : r->m->ringbuf_bytes,
 		};
 		r->cap = capture_open(&co, d);
 		if (!r->cap)
@@ -150,14 +151,14 @@ static void remove_tree(const char *dir)
 
 /* Moves file (if it exists) from the work directory to dir/name, creating dir. */
 static void keep_file(const char *work, const char *file, const char *dir, const char *name,
-		      struct diag_list *d)
+                      struct diag_list *d)
 {
 	char *from = path_join(work, file);
 	if (access(from, F_OK) == 0 && mkdir_p(dir, d) == 0) {
 		char *to = path_join(dir, name);
 		if (rename(from, to) < 0)
 			diag_warning(d, "io.keep", &(struct diag_loc){to, 0, 0, NULL},
-				     "cannot keep %s: %s", file, strerror(errno));
+			             "cannot keep %s: %s", file, strerror(errno));
 		free(to);
 	}
 	free(from);
@@ -190,7 +191,7 @@ static struct json_object *read_self_report(const char *stdout_path)
 }
 
 static bool report_int(struct json_object *report, const char *section, const char *key,
-		       int64_t *out)
+                       int64_t *out)
 {
 	struct json_object *s = NULL, *v = NULL;
 	if (!json_object_object_get_ex(report, section, &s) ||
@@ -235,9 +236,8 @@ static void copy_plan_fields(const struct plan *p, const struct plan_dispatch *p
 }
 
 /* Resolves argv/env for this dispatch; the built-in workload is tare's own binary. */
-static int resolve_command(const struct runner *r, const struct plan_dispatch *pd,
-			   const char *work, const char *trace_out, char ***argv, char ***env,
-			   struct diag_list *d)
+static int resolve_command(const struct runner *r, const struct plan_dispatch *pd, const char *work,
+                           const char *trace_out, char ***argv, char ***env, struct diag_list *d)
 {
 	struct argv_subst_vars vars = {work, trace_out};
 	if (argv_subst_argv(pd->argv, pd->argc, &vars, argv, d) < 0)
@@ -270,8 +270,8 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 
 /* ok false: the counting itself failed (match limit, memory), so there is no observation. */
 static void record_capture(struct sample *s, const struct capture_counts *cc,
-			   const struct kernel_count_totals *kt, bool ok,
-			   const struct matrix_gates *g)
+                           const struct kernel_count_totals *kt, bool ok,
+                           const struct matrix_gates *g)
 {
 	s->has_capture = true;
 	s->emitted = cc->emitted;
@@ -285,26 +285,27 @@ static void record_capture(struct sample *s, const struct capture_counts *cc,
 	s->kernel_events_matched = (int64_t)kt->matched_events;
 	s->kernel_unique_paths = (int64_t)kt->matched_unique;
 	int64_t observed = g->kernel_count == KERNEL_COUNT_UNIQUE_PATHS ? s->kernel_unique_paths
-									 : s->kernel_events_matched;
+	                                                                : s->kernel_events_matched;
 	s->kernel = fidelity_kernel(g, true, s->kernel_target, ok, observed);
 }
 
 static void record_spans(struct sample *s, const char *trace_out, const struct matrix_gates *g)
 {
 	struct span_counts sc;
-	struct diag_list ignored; /* an unreadable trace is the layer's "failed", said in the sample */
+	struct diag_list
+	    ignored; /* an unreadable trace is the layer's "failed", said in the sample */
 	diag_list_init(&ignored);
 	bool ok = span_count_file(trace_out, &sc, &ignored) == 0 && sc.spans > 0;
 	diag_list_release(&ignored);
 	s->has_span_counts = ok;
 	s->spans_retained = ok ? (int64_t)sc.events_retained : 0;
 	s->spans_dropped = ok ? (int64_t)sc.events_dropped : 0;
-	s->span = fidelity_spans(g, true, s->span_target, s->span_event_limit, ok, s->spans_retained,
-				 s->spans_dropped);
+	s->span = fidelity_spans(g, true, s->span_target, s->span_event_limit, ok,
+	                         s->spans_retained, s->spans_dropped);
 }
 
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
-		    struct sample *s, struct diag_list *d)
+                    struct sample *s, struct diag_list *d)
 {
 	const struct matrix_arm *arm = &r->m->arms[pd->arm];
 	const struct matrix_gates *g = &r->m->gates;
@@ -340,7 +341,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	if (captures) {
 		if (r->o.keep_captures && !(kernel_log = fopen(kernel_path, "we")))
 			diag_warning(d, "io.keep", &(struct diag_loc){kernel_path, 0, 0, NULL},
-				     "cannot write the capture: %s", strerror(errno));
+			             "cannot write the capture: %s", strerror(errno));
 		kc = kernel_count_new(r->m->workload.kernel_match, kernel_log, d);
 		if (!kc)
 			goto cleanup;
@@ -349,15 +350,15 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	if (captures && capture_attach(r->cap, leaf.id, kernel_count_add, kc, d) < 0)
 		goto cleanup;
 	struct spawn_request req = {
-		.argv = argv,
-		.env = env,
-		.cwd = work,
-		.stdout_path = out_path,
-		.stderr_path = err_path,
-		.timeout_ms = s->timeout_ms,
-		.grace_ms = r->o.grace_ms,
-		.leaf = &leaf,
-		.interrupted = r->o.interrupted,
+	    .argv = argv,
+	    .env = env,
+	    .cwd = work,
+	    .stdout_path = out_path,
+	    .stderr_path = err_path,
+	    .timeout_ms = s->timeout_ms,
+	    .grace_ms = r->o.grace_ms,
+	    .leaf = &leaf,
+	    .interrupted = r->o.interrupted,
 	};
 	int spawn_rc = spawn_run(&req, &sr, d);
 	struct capture_counts cc = {0};

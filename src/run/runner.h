@@ -12,10 +12,10 @@
 #include "util/diag.h"
 
 struct runner_opts {
-	const char *out_dir;       /* the run directory (work/ and captures/ go below it) */
-	bool keep_captures;        /* keep kernel.ndjson and spans.jsonl under captures/ */
-	uint64_t ringbuf_bytes;    /* 0: the matrix's capture.ringbuf_size */
-	int64_t grace_ms;          /* SIGTERM → SIGKILL grace on timeout */
+	const char *out_dir;    /* the run directory (work/ and captures/ go below it) */
+	bool keep_captures;     /* keep kernel.ndjson and spans.jsonl under captures/ */
+	uint64_t ringbuf_bytes; /* 0: the matrix's capture.ringbuf_size */
+	int64_t grace_ms;       /* SIGTERM → SIGKILL grace on timeout */
 	volatile sig_atomic_t *interrupted; /* set by the caller's SIGINT/SIGTERM handler */
 };
 
@@ -29,7 +29,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
  * record, 1 when the run was interrupted during the dispatch (s is not to be recorded), -1 on a
  * failure of tare or the machine rather than of the workload (diags say what). */
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
-		    struct sample *s, struct diag_list *d);
+                    struct sample *s, struct diag_list *d);
 
 /* Detaches and frees the capture, removes the cgroup parent. Accepts NULL. */
 void runner_free(struct runner *r);

@@ -228,12 +228,13 @@ static int resolve_axis(struct build *b, enum axis a, struct json_object *node, 
 	if (n)
 		strbuf_addf(&msg, "unknown %s level '%s'", axis_names[a], s);
 	else if (a == AXIS_PAYLOAD)
-		strbuf_addf(&msg,
-			    "'%s' is not a size (e.g. 128, \"4KiB\"), and levels.payload defines no labels",
-			    s);
+		strbuf_addf(
+		    &msg,
+		    "'%s' is not a size (e.g. 128, \"4KiB\"), and levels.payload defines no labels",
+		    s);
 	else
 		strbuf_addf(&msg, "'%s' is not a number, and levels.%s defines no labels", s,
-			    axis_names[a]);
+		            axis_names[a]);
 	describe_choices(&msg, s, names, n);
 	free(names);
 	fail(b, ptr, "matrix.unknown-level", "%s", msg.buf);

@@ -12,7 +12,7 @@
 static int io_error(struct diag_list *d, const char *path, const char *what)
 {
 	return diag_error(d, "io.write", &(struct diag_loc){path, 0, 0, NULL}, "cannot %s: %s",
-			  what, strerror(errno));
+	                  what, strerror(errno));
 }
 
 int atomic_write(const char *path, const void *data, size_t len, struct diag_list *d)
@@ -60,7 +60,7 @@ fail:
 int atomic_write_json(const char *path, struct json_object *o, struct diag_list *d)
 {
 	const char *text = json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t n = strlen(text);
 	char *buf = malloc(n + 2);
 	if (!buf)
@@ -82,8 +82,8 @@ FILE *jsonl_open_append(const char *path, struct diag_list *d)
 
 int jsonl_append(FILE *f, const char *path, struct json_object *o, struct diag_list *d)
 {
-	const char *text =
-		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) == EOF ||
 	    fsync(fileno(f)) < 0)
 		return io_error(d, path, "append to it");
