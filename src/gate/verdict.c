@@ -2,9 +2,11 @@
 #include "gate/verdict.h"
 
 #include "gate/dispatch_gate.h"
+#include "stats/describe.h"
 #include "util/strbuf.h"
 
 #include <json-c/json.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +129,8 @@ static struct json_object *arm_reason(const char *gate, const char *arm)
 	return r;
 }
 
-/* Median and p99 (type 7) of valid measured wall times of one arm, for the opt-in tail gate. */
+/* p99/median of the valid measured wall times of one arm, for the opt-in tail gate: the same
+ * statistic summary.json reports. 0 when it is undefined (fewer than 2 samples, median 0). */
 static double tail_ratio(const struct cell_samples *cs, const char *arm)
 {
 	double *v = calloc(cs->n_meas + 1, sizeof(*v));
@@ -137,20 +140,9 @@ static double tail_ratio(const struct cell_samples *cs, const char *arm)
 	for (size_t i = 0; i < cs->n_meas; i++)
 		if (cs->meas[i]->valid && strcmp(cs->meas[i]->arm, arm) == 0)
 			v[n++] = (double)cs->meas[i]->wall_ns;
-	double ratio = 0;
-	if (n >= 2) {
-		for (size_t i = 1; i < n; i++) /* insertion sort: a cell has few samples */
-			for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-				double t = v[j];
-				v[j] = v[j - 1];
-				v[j - 1] = t;
-			}
-		double pos_m = 0.5 * (double)(n - 1), pos_t = 0.99 * (double)(n - 1);
-		size_t im = (size_t)pos_m, it = (size_t)pos_t;
-		double med = v[im] + (pos_m - (double)im) * (im + 1 < n ? v[im + 1] - v[im] : 0);
-		double p99 = v[it] + (pos_t - (double)it) * (it + 1 < n ? v[it + 1] - v[it] : 0);
-		ratio = med > 0 ? p99 / med : 0;
-	}
+	struct stats_describe d;
+	double ratio =
+	    n >= 2 && stats_describe(v, n, &d) == 0 && isfinite(d.tail_ratio) ? d.tail_ratio : 0;
 	free(v);
 	return ratio;
 }
