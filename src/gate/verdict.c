@@ -34,8 +34,7 @@ struct cell_samples {
 	size_t n_calib, n_warm, n_meas;
 };
 
-static void collect(const struct matrix_cell *c, const struct sample *s, size_t n,
-                    struct cell_samples *cs)
+static void collect(const struct sample *const *s, size_t n, struct cell_samples *cs)
 {
 	cs->calib = calloc(n + 1, sizeof(*cs->calib));
 	cs->warm = calloc(n + 1, sizeof(*cs->warm));
@@ -43,14 +42,12 @@ static void collect(const struct matrix_cell *c, const struct sample *s, size_t 
 	if (!cs->calib || !cs->warm || !cs->meas)
 		abort();
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(s[i].cell, c->name) != 0)
-			continue;
-		if (s[i].phase == PHASE_CALIBRATE)
-			cs->calib[cs->n_calib++] = &s[i];
-		else if (s[i].phase == PHASE_WARMUP)
-			cs->warm[cs->n_warm++] = &s[i];
+		if (s[i]->phase == PHASE_CALIBRATE)
+			cs->calib[cs->n_calib++] = s[i];
+		else if (s[i]->phase == PHASE_WARMUP)
+			cs->warm[cs->n_warm++] = s[i];
 		else
-			cs->meas[cs->n_meas++] = &s[i];
+			cs->meas[cs->n_meas++] = s[i];
 	}
 }
 
@@ -243,10 +240,12 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 }
 
 static void judge_cell(const struct matrix *m, const struct matrix_cell *c,
-                       const struct sample *samples, size_t n, struct cell_verdict_result *out)
+                       const struct sample_groups *groups, struct cell_verdict_result *out)
 {
 	struct cell_samples cs = {0};
-	collect(c, samples, n, &cs);
+	const struct sample *const *mine;
+	size_t n = sample_groups_find(groups, c->name, &mine);
+	collect(mine, n, &cs);
 	out->cell = c;
 	out->reasons = json_object_new_array();
 	out->skipped = calibration_blocks_timing(&m->gates, cs.calib, cs.n_calib) && cs.n_meas == 0;
@@ -322,8 +321,11 @@ int verdicts_compute(const struct matrix *m, const size_t *cells, size_t n_cells
 	if (!out->cells)
 		return -1;
 	out->n_cells = n_cells;
+	struct sample_groups groups;
+	sample_groups_init(&groups, samples, n_samples);
 	for (size_t i = 0; i < n_cells; i++)
-		judge_cell(m, &m->cells[cells[i]], samples, n_samples, &out->cells[i]);
+		judge_cell(m, &m->cells[cells[i]], &groups, &out->cells[i]);
+	sample_groups_release(&groups);
 	out->boundary = boundary_statement(out);
 	return 0;
 }

@@ -319,3 +319,48 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	}
 	return 0;
 }
+
+/* By cell name, then by position in the run's array: equal cells keep their record order. */
+static int cmp_by_cell(const void *pa, const void *pb)
+{
+	const struct sample *a = *(const struct sample *const *)pa;
+	const struct sample *b = *(const struct sample *const *)pb;
+	int c = strcmp(a->cell, b->cell);
+	return c ? c : (a > b) - (a < b);
+}
+
+void sample_groups_init(struct sample_groups *g, const struct sample *samples, size_t n)
+{
+	g->sorted = calloc(n ? n : 1, sizeof(*g->sorted));
+	if (!g->sorted)
+		abort();
+	g->n = n;
+	for (size_t i = 0; i < n; i++)
+		g->sorted[i] = &samples[i];
+	qsort(g->sorted, n, sizeof(*g->sorted), cmp_by_cell);
+}
+
+size_t sample_groups_find(const struct sample_groups *g, const char *cell,
+                          const struct sample *const **first)
+{
+	size_t lo = 0, hi = g->n; /* first index whose cell is >= cell */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(g->sorted[mid]->cell, cell) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < g->n && strcmp(g->sorted[end]->cell, cell) == 0)
+		end++;
+	*first = g->sorted + lo;
+	return end - lo;
+}
+
+void sample_groups_release(struct sample_groups *g)
+{
+	free(g->sorted);
+	g->sorted = NULL;
+	g->n = 0;
+}

@@ -74,4 +74,17 @@ struct json_object *sample_to_json(const struct sample *s);
 struct diag_list;
 int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *d);
 
+/* The samples of a run grouped by cell (record order kept within a cell): one sort, then a binary
+ * search per cell, so per-cell work does not rescan the whole run. Caller-provided struct;
+ * borrows the samples, which must outlive it. */
+struct sample_groups {
+	const struct sample **sorted;
+	size_t n;
+};
+void sample_groups_init(struct sample_groups *g, const struct sample *samples, size_t n);
+/* The samples of cell: sets *first to the first of them and returns how many (0: none). */
+size_t sample_groups_find(const struct sample_groups *g, const char *cell,
+                          const struct sample *const **first);
+void sample_groups_release(struct sample_groups *g);
+
 #endif

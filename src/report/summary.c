@@ -22,15 +22,21 @@ static double ns_to_ms(int64_t ns)
 	return (double)ns / 1e6;
 }
 
-/* Valid measured samples of one cell and arm, in round order. */
-static size_t arm_samples(const struct sample *s, size_t n, const char *cell, const char *arm,
-                          const struct sample **out)
+/* The measured samples of one arm among a cell's samples: the valid ones into out (in record
+ * order, which is round order), the invalid ones only counted. Returns how many are valid. */
+static size_t arm_samples(const struct sample *const *s, size_t n, const char *arm,
+                          const struct sample **out, size_t *discarded)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i].phase == PHASE_MEASURE && s[i].valid && strcmp(s[i].cell, cell) == 0 &&
-		    strcmp(s[i].arm, arm) == 0)
-			out[k++] = &s[i];
+	*discarded = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i]->phase != PHASE_MEASURE || strcmp(s[i]->arm, arm) != 0)
+			continue;
+		if (s[i]->valid)
+			out[k++] = s[i];
+		else
+			(*discarded)++;
+	}
 	return k;
 }
 
@@ -41,10 +47,11 @@ static const char *tail_band(const struct matrix_gates *g, double ratio)
 	return ratio >= g->tail_fail ? "fail" : ratio >= g->tail_warn ? "warn" : "ok";
 }
 
-static struct json_object *describe_json(const double *v, size_t n)
+static struct json_object *describe_json(const double *v, size_t n, struct stats_describe *dp)
 {
 	struct stats_describe d;
 	stats_describe(v, n, &d);
+	*dp = d;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "min", json_number_or_null(d.min));
 	json_object_object_add(o, "median", json_number_or_null(d.median));
@@ -67,21 +74,16 @@ static double median_of(const double *v, size_t n)
 	return m;
 }
 
-static struct json_object *arm_json(const struct matrix *m, const struct sample *samples,
-                                    size_t n_samples, const char *cell, const char *arm)
+static struct json_object *arm_json(const struct matrix *m, const struct sample *const *cs,
+                                    size_t n_cs, const char *arm)
 {
-	const struct sample **ss = calloc(n_samples + 1, sizeof(*ss));
-	double *wall = calloc(n_samples + 1, sizeof(*wall)),
-	       *user = calloc(n_samples + 1, sizeof(*user)),
-	       *sys = calloc(n_samples + 1, sizeof(*sys)),
-	       *rss = calloc(n_samples + 1, sizeof(*rss));
+	const struct sample **ss = calloc(n_cs + 1, sizeof(*ss));
+	double *wall = calloc(n_cs + 1, sizeof(*wall)), *user = calloc(n_cs + 1, sizeof(*user)),
+	       *sys = calloc(n_cs + 1, sizeof(*sys)), *rss = calloc(n_cs + 1, sizeof(*rss));
 	if (!ss || !wall || !user || !sys || !rss)
 		abort();
-	size_t n = arm_samples(samples, n_samples, cell, arm, ss);
-	size_t discarded = 0;
-	for (size_t i = 0; i < n_samples; i++)
-		discarded += samples[i].phase == PHASE_MEASURE && !samples[i].valid &&
-		             strcmp(samples[i].cell, cell) == 0 && strcmp(samples[i].arm, arm) == 0;
+	size_t discarded;
+	size_t n = arm_samples(cs, n_cs, arm, ss, &discarded);
 	double rss_max = NAN;
 	for (size_t i = 0; i < n; i++) {
 		wall[i] = ns_to_ms(ss[i]->wall_ns);
@@ -94,12 +96,10 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	json_object_object_add(o, "arm", json_object_new_string(arm));
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
 	json_object_object_add(o, "discarded", json_object_new_int64((int64_t)discarded));
-	struct json_object *w = describe_json(wall, n);
-	struct json_object *tr = NULL;
-	json_object_object_get_ex(w, "tail_ratio", &tr);
-	json_object_object_add(
-	    w, "tail_band",
-	    json_object_new_string(tail_band(&m->gates, tr ? json_object_get_double(tr) : NAN)));
+	struct stats_describe d;
+	struct json_object *w = describe_json(wall, n, &d);
+	json_object_object_add(w, "tail_band",
+	                       json_object_new_string(tail_band(&m->gates, d.tail_ratio)));
 	struct stats_bootstrap b;
 	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
 	json_object_object_add(w, "median_ci", json_interval(b.lo, b.hi));
@@ -123,20 +123,19 @@ static const char *delta_verdict_name(enum stats_delta_verdict v)
 	return v == DELTA_HIGHER ? "higher" : v == DELTA_LOWER ? "lower" : "no_difference";
 }
 
-/* The wall time of a valid measured sample of (cell, arm) in a round, or NaN. */
-static double round_wall(const struct sample *s, size_t n, const char *cell, const char *arm,
-                         int round)
+/* The wall time of a valid measured sample of arm in a round, among a cell's samples, or NaN. */
+static double round_wall(const struct sample *const *s, size_t n, const char *arm, int round)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i].phase == PHASE_MEASURE && s[i].valid && s[i].round == round &&
-		    strcmp(s[i].cell, cell) == 0 && strcmp(s[i].arm, arm) == 0)
-			return ns_to_ms(s[i].wall_ns);
+		if (s[i]->phase == PHASE_MEASURE && s[i]->valid && s[i]->round == round &&
+		    strcmp(s[i]->arm, arm) == 0)
+			return ns_to_ms(s[i]->wall_ns);
 	return NAN;
 }
 
 /* Pairs are rounds in which both arms gave a valid sample: a round is the unit of pairing. */
-static struct json_object *pair_json(const struct matrix_cell *c, const struct sample *samples,
-                                     size_t n_samples, const char *base, const char *cand,
+static struct json_object *pair_json(const struct matrix_cell *c, const struct sample *const *cs,
+                                     size_t n_cs, const char *base, const char *cand,
                                      struct stats_paired *out)
 {
 	double *a = calloc((size_t)c->repetitions + 1, sizeof(*a));
@@ -145,8 +144,8 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 		abort();
 	size_t n = 0;
 	for (int r = 1; r <= c->repetitions; r++) {
-		double x = round_wall(samples, n_samples, c->name, base, r);
-		double y = round_wall(samples, n_samples, c->name, cand, r);
+		double x = round_wall(cs, n_cs, base, r);
+		double y = round_wall(cs, n_cs, cand, r);
 		if (isfinite(x) && isfinite(y)) {
 			a[n] = x;
 			b[n] = y;
@@ -340,8 +339,12 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	if (!delta)
 		abort();
 	char pair_name[256] = "";
+	struct sample_groups groups;
+	sample_groups_init(&groups, samples, n_samples);
 	for (size_t i = 0; i < n_cells; i++) {
 		const struct matrix_cell *c = &m->cells[cells[i]];
+		const struct sample *const *cs;
+		size_t n_cs = sample_groups_find(&groups, c->name, &cs);
 		struct json_object *co = json_object_new_object();
 		json_object_object_add(co, "cell", json_object_new_string(c->name));
 		json_object_object_add(
@@ -351,8 +354,8 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 		json_object_object_add(co, "params", params_json(c));
 		struct json_object *arms = json_object_new_array();
 		for (size_t k = 0; k < c->n_compare; k++)
-			json_object_array_add(arms, arm_json(m, samples, n_samples, c->name,
-			                                     m->arms[c->compare[k]].name));
+			json_object_array_add(arms,
+			                      arm_json(m, cs, n_cs, m->arms[c->compare[k]].name));
 		json_object_object_add(co, "arms", arms);
 		struct json_object *pairs = json_object_new_array();
 		delta[i] = NAN;
@@ -360,8 +363,7 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 		for (size_t k = 1; k < c->n_compare; k++) {
 			const char *cand = m->arms[c->compare[k]].name;
 			struct stats_paired sp;
-			json_object_array_add(pairs,
-			                      pair_json(c, samples, n_samples, base, cand, &sp));
+			json_object_array_add(pairs, pair_json(c, cs, n_cs, base, cand, &sp));
 			/* slopes follow the first pair, and only across cells comparing the same */
 			char name[256];
 			snprintf(name, sizeof(name), "%s → %s", base, cand);
@@ -375,6 +377,7 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	}
 	json_object_object_add(o, "cells", cj);
 	json_object_object_add(o, "slopes", slopes_json(m, cells, n_cells, delta, pair_name));
+	sample_groups_release(&groups);
 	free(delta);
 	json_object_object_add(o, "boundary", json_object_new_string(v->boundary));
 	json_object_object_add(o, "provenance", provenance ? json_object_get(provenance) : NULL);
