@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,17 +147,16 @@ static char *default_out_dir(const char *matrix_name)
 	}
 }
 
-static bool dir_is_empty_or_missing(const char *dir)
+/* Whether dir already holds a run (its plan.json): a fresh run must not write over it. */
+static bool holds_run(const char *dir)
 {
-	struct stat st;
-	if (stat(dir, &st) < 0)
-		return errno == ENOENT;
-	char *probe = NULL;
-	if (asprintf(&probe, "%s/%s", dir, RUN_PLAN_FILE) < 0)
+	char *plan = NULL;
+	if (asprintf(&plan, "%s/%s", dir, RUN_PLAN_FILE) < 0)
 		abort();
-	bool has_plan = stat(probe, &st) == 0;
-	free(probe);
-	return !has_plan;
+	struct stat st;
+	bool found = stat(plan, &st) == 0;
+	free(plan);
+	return found;
 }
 
 static int copy_file(const char *from, const char *to, struct diag_list *d)
@@ -250,7 +250,7 @@ static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, stru
 		return TARE_EXIT_USAGE;
 	}
 	st->out = a->out ? strdup(a->out) : default_out_dir(st->matrix->name);
-	if (!dir_is_empty_or_missing(st->out)) {
+	if (holds_run(st->out)) {
 		free(path);
 		return cli_fail(ctx, TARE_EXIT_USAGE, "run.out-exists",
 		                "'%s' already holds a run; choose another --out, or continue it "
@@ -336,16 +336,24 @@ static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, str
 	return rc;
 }
 
-/* Whether the cell's calibration (all of it recorded) keeps its timed dispatches from running. */
+/* Whether a cell's calibration keeps its timed dispatches from running. Asked once per cell, at
+ * its first timed dispatch: the plan runs a cell's calibration first, so by then the cell's
+ * samples are the last ones recorded (in a resumed run too). */
 static bool cell_blocked(const struct run_state *st, const char *cell)
 {
-	const struct sample *calib[64];
+	size_t first = st->n_samples;
+	while (first > 0 && strcmp(st->samples[first - 1].cell, cell) == 0)
+		first--;
+	const struct sample **calib = calloc(st->n_samples - first + 1, sizeof(*calib));
+	if (!calib)
+		abort();
 	size_t n = 0;
-	for (size_t i = 0; i < st->n_samples && n < 64; i++)
-		if (st->samples[i].phase == PHASE_CALIBRATE &&
-		    strcmp(st->samples[i].cell, cell) == 0)
+	for (size_t i = first; i < st->n_samples; i++)
+		if (st->samples[i].phase == PHASE_CALIBRATE)
 			calib[n++] = &st->samples[i];
-	return calibration_blocks_timing(&st->matrix->gates, calib, n);
+	bool blocked = calibration_blocks_timing(&st->matrix->gates, calib, n);
+	free(calib);
+	return blocked;
 }
 
 /* Runs the remaining dispatches. Returns 0, 130 when interrupted, or an exit code on failure. */
@@ -355,17 +363,21 @@ static int run_dispatches(const struct cli_ctx *ctx, const struct run_args *a, s
 	const struct plan *p = st->plan;
 	struct progress prog;
 	progress_init(&prog, stderr, p->n_dispatches, st->next, a->quiet || ctx->json);
-	const char *blocked_cell = NULL;
+	size_t judged = SIZE_MAX; /* the cell whose calibration was last judged */
+	bool blocked = false;
 	for (size_t i = st->next; i < p->n_dispatches; i++) {
 		const struct plan_dispatch *pd = &p->dispatches[i];
 		const struct matrix_cell *cell = &st->matrix->cells[pd->cell];
-		if (pd->phase != PHASE_CALIBRATE && cell_blocked(st, cell->name)) {
-			if (blocked_cell != cell->name)
+		if (pd->phase != PHASE_CALIBRATE && pd->cell != judged) {
+			judged = pd->cell;
+			blocked = cell_blocked(st, cell->name);
+			if (blocked)
 				progress_note(&prog,
 				              "cell %s: calibration not clean; its timed "
 				              "dispatches are skipped (on_fail: skip-cell)",
 				              cell->name);
-			blocked_cell = cell->name;
+		}
+		if (pd->phase != PHASE_CALIBRATE && blocked) {
 			prog.done++;
 			continue;
 		}
