@@ -150,9 +150,7 @@ static char *default_out_dir(const char *matrix_name)
 /* Whether dir already holds a run (its plan.json): a fresh run must not write over it. */
 static bool holds_run(const char *dir)
 {
-	char *plan = NULL;
-	if (asprintf(&plan, "%s/%s", dir, RUN_PLAN_FILE) < 0)
-		abort();
+	char *plan = path_join(dir, RUN_PLAN_FILE);
 	struct stat st;
 	bool found = stat(plan, &st) == 0;
 	free(plan);
@@ -178,14 +176,6 @@ static int copy_file(const char *from, const char *to, struct diag_list *d)
 	int rc = buf ? atomic_write(to, buf, len, d) : -1;
 	free(buf);
 	return rc;
-}
-
-static char *path_in(const char *dir, const char *file)
-{
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		abort();
-	return p;
 }
 
 /* Everything one run holds while it executes. */
@@ -266,7 +256,8 @@ static int start_fresh(const struct cli_ctx *ctx, const struct run_args *a, stru
 static int create_run_dir(struct run_state *st, struct diag_list *d)
 {
 	const char *path = st->matrix_path;
-	char *mcopy = path_in(st->out, RUN_MATRIX_FILE), *plan = path_in(st->out, RUN_PLAN_FILE);
+	char *mcopy = path_join(st->out, RUN_MATRIX_FILE),
+	     *plan = path_join(st->out, RUN_PLAN_FILE);
 	struct json_object *pj = plan_to_json(st->plan);
 	int rc = mkdir_p(st->out, d) < 0 || copy_file(path, mcopy, d) < 0 ||
 	                 atomic_write_json(plan, pj, d) < 0
@@ -326,7 +317,7 @@ static int start_resume(const struct cli_ctx *ctx, const struct run_args *a, str
 		run.samples = NULL;
 		run.n_samples = 0;
 		st->next = st->n_samples ? st->samples[st->n_samples - 1].index + 1 : 0;
-		char *log = path_in(st->out, RUN_SAMPLES_FILE);
+		char *log = path_join(st->out, RUN_SAMPLES_FILE);
 		if (truncate(log, (off_t)run.complete_bytes) < 0)
 			rc = cli_fail(ctx, TARE_EXIT_ENV, "io.write", "cannot truncate '%s': %s",
 			              log, strerror(errno));
@@ -437,7 +428,7 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	}
 	if (!a.resume && (rc = create_run_dir(&st, &d)) != 0)
 		goto done;
-	st.log_path = path_in(st.out, RUN_SAMPLES_FILE);
+	st.log_path = path_join(st.out, RUN_SAMPLES_FILE);
 	st.log = jsonl_open_append(st.log_path, &d);
 	if (!st.log) {
 		rc = TARE_EXIT_ENV;

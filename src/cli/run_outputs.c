@@ -37,9 +37,7 @@ static void print_verdicts(const struct cli_ctx *ctx, const struct verdict_set *
 
 static int write_json(const char *out, const char *file, struct json_object *o, struct diag_list *d)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s", out, file) < 0)
-		abort();
+	char *path = path_join(out, file);
 	int rc = atomic_write_json(path, o, d);
 	free(path);
 	return rc;
@@ -48,9 +46,7 @@ static int write_json(const char *out, const char *file, struct json_object *o, 
 static int write_text(const char *out, const char *file, const struct strbuf *sb,
                       struct diag_list *d)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s", out, file) < 0)
-		abort();
+	char *path = path_join(out, file);
 	int rc = atomic_write(path, sb->buf, sb->len, d);
 	free(path);
 	return rc;

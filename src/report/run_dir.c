@@ -1,18 +1,12 @@
 /* Reading a run directory back: matrix copy, plan cells, samples. */
 #include "report/run_dir.h"
 
+#include "util/atomic_file.h"
+
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *join(const char *dir, const char *file)
-{
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		abort();
-	return p;
-}
 
 int samples_load(const char *path, struct sample **out, size_t *n, size_t *complete_bytes,
                  struct diag_list *d)
@@ -105,8 +99,8 @@ int run_dir_load(const char *dir, struct run_data *out, struct diag_list *d)
 {
 	memset(out, 0, sizeof(*out));
 	out->dir = strdup(dir);
-	char *matrix = join(dir, RUN_MATRIX_FILE), *plan = join(dir, RUN_PLAN_FILE),
-	     *samples = join(dir, RUN_SAMPLES_FILE);
+	char *matrix = path_join(dir, RUN_MATRIX_FILE), *plan = path_join(dir, RUN_PLAN_FILE),
+	     *samples = path_join(dir, RUN_SAMPLES_FILE);
 	int rc = -1;
 	out->matrix = matrix_load(matrix, d);
 	if (!out->matrix)

@@ -125,14 +125,6 @@ static int64_t realtime_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static char *path_join(const char *dir, const char *file)
-{
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		abort();
-	return p;
-}
-
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

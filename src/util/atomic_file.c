@@ -90,6 +90,14 @@ int jsonl_append(FILE *f, const char *path, struct json_object *o, struct diag_l
 	return 0;
 }
 
+char *path_join(const char *dir, const char *file)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		abort();
+	return p;
+}
+
 int mkdir_p(const char *dir, struct diag_list *d)
 {
 	char *p = strdup(dir);
