@@ -11,7 +11,8 @@
 #include <json-c/json.h>
 #include <string.h>
 
-struct json_object *verdicts_of_run(const char *dir, struct diag_list *d)
+/* Recomputes verdicts.json of a run directory from its samples (a new object), or NULL. */
+static struct json_object *verdicts_of_run(const char *dir, struct diag_list *d)
 {
 	struct run_data run;
 	if (run_dir_load(dir, &run, d) < 0)

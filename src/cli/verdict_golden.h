@@ -14,7 +14,4 @@ struct json_object;
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
                  struct diag_list *d);
 
-/* Recomputes verdicts.json of a run directory from its samples (a new object), or NULL. */
-struct json_object *verdicts_of_run(const char *dir, struct diag_list *d);
-
 #endif
