@@ -4,6 +4,7 @@
 
 #include "run/capture.h"
 #include "run/cgroup.h"
+#include "run/privileges.h"
 #include "util/diag.h"
 
 #include <errno.h>
@@ -63,42 +64,21 @@ static char *read_line(const char *path)
 	return line;
 }
 
-/* Linux capability numbers (linux/capability.h). */
-#define CAP_SYS_ADMIN_BIT 21
-#define CAP_PERFMON_BIT   38
-#define CAP_BPF_BIT       39
-
 static void check_privileges(struct check *c)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	unsigned long long eff = 0;
-	bool found = false;
-	if (f) {
-		char line[256];
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-				found = true;
-				break;
-			}
-		fclose(f);
-	}
+	uint64_t eff = 0;
+	bool found = privileges_effective(&eff);
 	const char *who = geteuid() == 0 ? "running as root" : "not running as root";
 	if (!found) {
 		set(c, geteuid() == 0 ? ST_WARN : ST_FAIL, "run as root",
 		    "%s; effective capabilities unknown (no CapEff in /proc/self/status)", who);
 		return;
 	}
-	static const struct {
-		int bit;
-		const char *name;
-	} need[] = {{CAP_BPF_BIT, "CAP_BPF"},
-	            {CAP_PERFMON_BIT, "CAP_PERFMON"},
-	            {CAP_SYS_ADMIN_BIT, "CAP_SYS_ADMIN"}};
 	char missing[128] = "";
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (!(eff >> need[i].bit & 1))
+	for (size_t i = 0; i < sizeof(privileges_needed) / sizeof(privileges_needed[0]); i++)
+		if (!(eff >> privileges_needed[i].bit & 1))
 			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
-			         "%s%s", missing[0] ? ", " : "", need[i].name);
+			         "%s%s", missing[0] ? ", " : "", privileges_needed[i].name);
 	if (missing[0])
 		set(c, ST_FAIL,
 		    "run 'tare run' as root, or grant CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN "

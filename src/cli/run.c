@@ -7,6 +7,7 @@
 #include "gate/verdict.h"
 #include "plan/plan.h"
 #include "report/run_dir.h"
+#include "run/privileges.h"
 #include "run/provenance.h"
 #include "run/runner.h"
 #include "spec/matrix.h"
@@ -418,7 +419,7 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	rc = a.resume ? start_resume(ctx, &a, &st, &d) : start_fresh(ctx, &a, &st, &d);
 	if (rc)
 		goto done;
-	if (!runner_privileged()) {
+	if (!privileges_sufficient()) {
 		rc =
 		    cli_fail(ctx, TARE_EXIT_ENV, "env.privileges",
 		             "tare run needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, to "

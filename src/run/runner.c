@@ -33,25 +33,6 @@ struct runner {
 	char *cg_parent;     /* this run's cgroup parent */
 };
 
-bool runner_privileged(void)
-{
-	if (geteuid() == 0)
-		return true;
-	/* CapEff in /proc/self/status, so that no capability library is needed */
-	FILE *f = fopen("/proc/self/status", "r");
-	if (!f)
-		return false;
-	char line[256];
-	unsigned long long eff = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	const unsigned long long need = 1ULL << 21 /* CAP_SYS_ADMIN */ |
-	                                1ULL << 38 /* CAP_PERFMON */ | 1ULL << 39 /* CAP_BPF */;
-	return (eff & need) == need;
-}
-
 static bool plan_captures(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n_dispatches; i++)

@@ -34,8 +34,4 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 /* Detaches and frees the capture, removes the cgroup parent. Accepts NULL. */
 void runner_free(struct runner *r);
 
-/* True when this process can create cgroups and load BPF programs (root, or CAP_BPF,
- * CAP_PERFMON and CAP_SYS_ADMIN). */
-bool runner_privileged(void);
-
 #endif
