@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <cmocka.h>
 
@@ -181,11 +182,17 @@ struct seen {
 	uint64_t from_self; /* events of this (uncaptured) process */
 	uint64_t exits;     /* exit records: only the child is in the cgroup */
 	uint32_t exit_tgid; /* the process of the last one */
+	/* when set, the consumer holds its first event until *hold is cleared: the ring then fills
+	 * whatever the relative speed of producer and consumer (a sanitizer build is slow enough
+	 * for a free-running consumer to keep up with a tiny ring) */
+	atomic_bool *hold;
 };
 
 static void on_event(void *ctx, const struct capture_event *ev)
 {
 	struct seen *s = ctx;
+	while (s->hold && atomic_load(s->hold))
+		usleep(1000);
 	kernel_count_add(s->kc, ev);
 	if (ev->tgid == s->self_tgid)
 		s->from_self++;
@@ -302,12 +309,14 @@ static void test_tiny_ring_counts_drops(void **state)
 	diag_list_init(&d);
 	struct capture *c = capture_open(&(struct capture_opts){.ringbuf_bytes = 4096}, &d);
 	assert_non_null(c);
-	struct seen s = {.self_tgid = (uint32_t)getpid()};
+	atomic_bool hold = true;
+	struct seen s = {.self_tgid = (uint32_t)getpid(), .hold = &hold};
 	s.kc = kernel_count_new(PATTERN, NULL, &d);
 	assert_non_null(s.kc);
 	uint64_t open_ns;
 	assert_int_equal(capture_attach(c, e->cgroup_id, on_event, &s, &d), 0);
 	run_child(e->procs, e->dir, "tiny/sweep/worker-0", N_EVENTS, &open_ns);
+	atomic_store(&hold, false);
 	struct capture_counts cc;
 	assert_int_equal(capture_drain(c, 5000, &cc, &d), 0);
 	capture_detach(c, &cc);
