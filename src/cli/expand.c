@@ -3,7 +3,7 @@
 
 #include "plan/plan.h"
 #include "plan/plan_table.h"
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 

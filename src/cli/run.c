@@ -7,10 +7,11 @@
 #include "gate/verdict.h"
 #include "plan/plan.h"
 #include "report/run_dir.h"
+#include "report/sample_json.h"
 #include "run/privileges.h"
 #include "run/provenance.h"
 #include "run/runner.h"
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 #include "util/atomic_file.h"
 #include "util/units.h"
 

@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "plan/plan.h"
-#include "report/sample.h"
+#include "sample/sample.h"
 #include "util/diag.h"
 
 struct json_object;

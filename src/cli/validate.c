@@ -1,10 +1,10 @@
 /* `tare validate`: check matrix files, or any JSON/JSON Lines/YAML file against any schema. */
 #include "cli/cli.h"
 
-#include "spec/embedded_schema.h"
-#include "spec/matrix.h"
-#include "spec/schema.h"
-#include "spec/yaml_load.h"
+#include "matrix/embedded_schema.h"
+#include "matrix/matrix.h"
+#include "jsonschema/schema.h"
+#include "yaml/load.h"
 #include "util/diag.h"
 
 #include <getopt.h>

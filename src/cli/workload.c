@@ -1,8 +1,8 @@
 /* `tare workload`: the built-in workload the runner execs for every builtin dispatch. */
 #include "cli/cli.h"
 
-#include "run/span_tracer.h"
-#include "run/workload.h"
+#include "workload/span_tracer.h"
+#include "workload/workload.h"
 #include "util/diag.h"
 #include "util/units.h"
 

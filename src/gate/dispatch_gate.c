@@ -1,6 +1,8 @@
 /* The per-dispatch gate: health and fidelity into valid/discard_reason. */
 #include "gate/dispatch_gate.h"
 
+#include "gate/fidelity.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

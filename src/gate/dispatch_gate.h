@@ -2,8 +2,8 @@
 #ifndef TARE_GATE_DISPATCH_GATE_H
 #define TARE_GATE_DISPATCH_GATE_H
 
-#include "report/sample.h"
-#include "spec/matrix.h"
+#include "sample/sample.h"
+#include "matrix/matrix.h"
 
 /* From the sample's recorded outcome, counters and layer fidelities, sets fidelity, health_ok,
  * health_reason, valid and discard_reason (ARCHITECTURE §6). Health: the exit code the gate

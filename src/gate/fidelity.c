@@ -66,16 +66,3 @@ enum fidelity fidelity_combine(const struct layer_fidelity *layers, int n)
 	}
 	return worst;
 }
-
-const char *agreement_name(enum agreement a)
-{
-	static const char *const names[] = {"not_applicable", "match", "clipped", "drift",
-	                                    "failed"};
-	return names[a];
-}
-
-const char *fidelity_name(enum fidelity f)
-{
-	static const char *const names[] = {"clean", "lossy", "broken"};
-	return names[f];
-}

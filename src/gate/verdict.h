@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/sample.h"
-#include "spec/matrix.h"
+#include "sample/sample.h"
+#include "matrix/matrix.h"
 
 struct json_object;
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 
 /* The largest number of compared arms a matrix may declare (the schema allows 2..8). */
 #define PLAN_MAX_ARMS 8

@@ -5,23 +5,26 @@
 #include "plan/order.h"
 #include "plan/select.h"
 #include "plan/workload_argv.h"
+#include "util/name_table.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const phase_names[] = {"calibrate", "warmup", "measure"};
+
 const char *plan_phase_name(enum plan_phase p)
 {
-	switch (p) {
-	case PHASE_CALIBRATE:
-		return "calibrate";
-	case PHASE_WARMUP:
-		return "warmup";
-	case PHASE_MEASURE:
-		return "measure";
-	}
-	return "measure";
+	return phase_names[p];
+}
+
+int plan_phase_from_name(const char *name, enum plan_phase *out)
+{
+	int k = name_table_find(phase_names, NAME_TABLE_LEN(phase_names), name);
+	if (k >= 0)
+		*out = (enum plan_phase)k;
+	return k < 0 ? -1 : 0;
 }
 
 /* Rounds of each phase for one cell: calibrate has one when the matrix asks for pre-flight. */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 #include "util/diag.h"
 
 struct json_object;
@@ -69,6 +69,8 @@ struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel,
 void plan_free(struct plan *p);
 
 const char *plan_phase_name(enum plan_phase p);
+/* 0 and *out set, or -1 for a name that is not a phase. */
+int plan_phase_from_name(const char *name, enum plan_phase *out);
 
 /* The plan document ("schema": "tare.plan.v1", matrix name/path/sha256, cells, dispatches);
  * a new object, caller puts it. Key order is fixed, so the serialisation is byte-identical. */

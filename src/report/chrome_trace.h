@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "report/sample.h"
-#include "spec/matrix.h"
+#include "sample/sample.h"
+#include "matrix/matrix.h"
 
 struct json_object;
 

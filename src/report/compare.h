@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/sample.h"
-#include "spec/matrix.h"
+#include "sample/sample.h"
+#include "matrix/matrix.h"
 #include "util/diag.h"
 
 struct json_object;

@@ -1,6 +1,7 @@
 /* Reading a run directory back: matrix copy, plan cells, samples. */
 #include "report/run_dir.h"
 
+#include "report/sample_json.h"
 #include "util/atomic_file.h"
 
 #include <json-c/json.h>

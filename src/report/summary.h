@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 #include "gate/verdict.h"
-#include "report/sample.h"
-#include "spec/matrix.h"
+#include "sample/sample.h"
+#include "matrix/matrix.h"
 #include "util/strbuf.h"
 
 struct json_object;

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 #include "util/diag.h"
 
 /* The values known only when a dispatch runs (ARCHITECTURE §5 step 1). Borrowed strings; NULL

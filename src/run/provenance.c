@@ -2,7 +2,7 @@
 #include "run/provenance.h"
 
 #include "run/capture.h"
-#include "spec/matrix.h"
+#include "matrix/matrix.h"
 #include "util/sha256.h"
 
 #include <bpf/libbpf.h>

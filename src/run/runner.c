@@ -3,6 +3,7 @@
 #include "run/runner.h"
 
 #include "gate/dispatch_gate.h"
+#include "gate/fidelity.h"
 #include "run/argv_subst.h"
 #include "run/capture.h"
 #include "run/cgroup.h"

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "plan/plan.h"
-#include "report/sample.h"
+#include "sample/sample.h"
 #include "util/diag.h"
 
 struct runner_opts {

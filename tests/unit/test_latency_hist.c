@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "run/latency_hist.h"
+#include "workload/latency_hist.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
 #include "plan/plan_table.h"
 #include "util/strbuf.h"
 
-#include "spec/schema.h"
+#include "jsonschema/schema.h"
 
 enum { ARM_BARE, ARM_EBPF, ARM_DUAL };
 

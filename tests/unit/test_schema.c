@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spec/schema.h"
-#include "spec/source_map.h"
+#include "jsonschema/schema.h"
+#include "util/source_map.h"
 #include "util/diag.h"
 
 static struct json_object *parse(const char *text)

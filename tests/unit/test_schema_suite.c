@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec/schema.h"
+#include "jsonschema/schema.h"
 #include "util/diag.h"
 
 /* The optional/ files run besides the top level: the ones about semantics tare relies on (ECMA

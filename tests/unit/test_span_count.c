@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "run/otlp_export.h"
+#include "workload/otlp_export.h"
 #include "run/span_count.h"
-#include "run/span_tracer.h"
+#include "workload/span_tracer.h"
 #include "util/diag.h"
 
 #include <stdio.h>

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "run/otlp_export.h"
-#include "run/span_tracer.h"
-#include "spec/schema.h"
+#include "workload/otlp_export.h"
+#include "workload/span_tracer.h"
+#include "jsonschema/schema.h"
 #include "util/diag.h"
 
 #include <json-c/json.h>

@@ -8,8 +8,8 @@
 #include <cmocka.h>
 
 #include "run/span_count.h"
-#include "run/workload.h"
-#include "spec/schema.h"
+#include "workload/workload.h"
+#include "jsonschema/schema.h"
 #include "util/diag.h"
 
 #include <dirent.h>

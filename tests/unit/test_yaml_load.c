@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spec/yaml_load.h"
+#include "yaml/load.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 

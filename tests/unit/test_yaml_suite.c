@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "spec/yaml_load.h"
+#include "yaml/load.h"
 #include "util/diag.h"
 
 #define SUITE TARE_SHARED_DIR "/testdata/yaml-test-suite"

@@ -1,0 +1,848 @@
+/* Building the matrix model from a schema-valid tree: defaults, levels, sweeps and semantic checks.
+ */
+#include "matrix/build.h"
+
+#include "util/json_pointer.h"
+#include "util/strbuf.h"
+#include "util/suggest.h"
+#include "util/template.h"
+#include "util/units.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <json-c/json.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Past this many errors the rest are noise: one broken default can fail every cell. */
+#define MAX_ERRORS 1000
+
+enum axis { AXIS_KERNEL, AXIS_SPAN, AXIS_CONCURRENCY, AXIS_PAYLOAD, AXIS_COUNT };
+static const char *const axis_names[AXIS_COUNT] = {"kernel_events", "span_events", "concurrency",
+                                                   "payload"};
+
+/* The placeholders a workload command or env value may use (ARCHITECTURE §3). */
+static const char *const workload_placeholders[] = {
+    "kernel_events", "span_events", "concurrency", "payload_bytes", "span_event_limit",
+    "trace_out",     "work_dir",    "cell",        "arm",           "phase",
+    "round",         "index",
+};
+#define N_WORKLOAD_PLACEHOLDERS (sizeof(workload_placeholders) / sizeof(workload_placeholders[0]))
+
+struct build {
+	const struct source_map *map;
+	struct diag_list *d;
+	struct json_object *levels;   /* may be NULL */
+	struct json_object *defaults; /* may be NULL */
+	struct matrix *m;
+	size_t errors;
+};
+
+/* A value found for a parameter and the pointer it was found at. */
+struct found {
+	struct json_object *node;
+	char ptr[256];
+};
+
+static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
+{
+	if (b->errors >= MAX_ERRORS)
+		return;
+	struct strbuf msg;
+	strbuf_init(&msg);
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	/* an inherited default reaches every cell: report it once, where it is written */
+	for (size_t i = 0; i < b->d->len; i++) {
+		const struct diag *g = &b->d->items[i];
+		if (g->pointer && strcmp(g->pointer, ptr) == 0 &&
+		    strcmp(g->message, msg.buf) == 0) {
+			strbuf_release(&msg);
+			return;
+		}
+	}
+	struct diag_loc loc = source_map_loc(b->map, ptr, false);
+	diag_error(b->d, code, &loc, "%s", msg.buf);
+	strbuf_release(&msg);
+	if (++b->errors == MAX_ERRORS)
+		diag_error(b->d, "matrix.too-many-errors", &loc,
+		           "too many errors; stopping after %d", MAX_ERRORS);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		abort();
+	return p;
+}
+
+static struct json_object *get(struct json_object *obj, const char *key)
+{
+	struct json_object *v = NULL;
+	if (obj && json_object_object_get_ex(obj, key, &v))
+		return v;
+	return NULL;
+}
+
+/* Finds key in the cell's own object, else in defaults. Returns false when neither has it. */
+static bool param(struct build *b, struct json_object *own, const char *own_ptr, const char *key,
+                  struct found *f)
+{
+	if ((f->node = get(own, key))) {
+		snprintf(f->ptr, sizeof(f->ptr), "%s/%s", own_ptr, key);
+		return true;
+	}
+	if ((f->node = get(b->defaults, key))) {
+		snprintf(f->ptr, sizeof(f->ptr), "/defaults/%s", key);
+		return true;
+	}
+	return false;
+}
+
+/* Appends "; did you mean 'x'?" or the list of choices for an unknown name. */
+static void describe_choices(struct strbuf *sb, const char *word, const char *const *names,
+                             size_t n)
+{
+	const char *best = suggest_closest(word, names, n);
+	if (best) {
+		strbuf_addf(sb, " (did you mean '%s'?)", best);
+		return;
+	}
+	if (n == 0)
+		return;
+	strbuf_addstr(sb, " (known: ");
+	for (size_t i = 0; i < n && i < 12; i++)
+		strbuf_addf(sb, "%s'%s'", i ? ", " : "", names[i]);
+	strbuf_addstr(sb, n > 12 ? ", ...)" : ")");
+}
+
+static size_t object_keys(struct json_object *obj, const char ***out)
+{
+	size_t n = obj ? (size_t)json_object_object_length(obj) : 0;
+	const char **keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys)
+		abort();
+	size_t i = 0;
+	if (obj) {
+		json_object_object_foreach(obj, k, v)
+		{
+			(void)v;
+			keys[i++] = k;
+		}
+	}
+	*out = keys;
+	return n;
+}
+
+/* A payload level value or a payload given directly: integer bytes or a size string. */
+static int size_value(struct build *b, struct json_object *node, const char *ptr, int64_t *out)
+{
+	if (json_object_is_type(node, json_type_int)) {
+		*out = json_object_get_int64(node);
+		return 0;
+	}
+	uint64_t v;
+	if (parse_size_bytes(json_object_get_string(node), &v) < 0 || v > INT64_MAX) {
+		fail(b, ptr, "matrix.size",
+		     "'%s' is not a size in whole bytes (e.g. 128, \"4KiB\", \"1MiB\")",
+		     json_object_get_string(node));
+		return -1;
+	}
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int check_axis_range(struct build *b, enum axis a, int64_t v, const char *ptr)
+{
+	switch (a) {
+	case AXIS_KERNEL:
+	case AXIS_SPAN:
+		if (v > MATRIX_MAX_EVENTS) {
+			fail(b, ptr, "matrix.range",
+			     "%s %lld is more than the limit of %lld per dispatch", axis_names[a],
+			     (long long)v, MATRIX_MAX_EVENTS);
+			return -1;
+		}
+		return 0;
+	case AXIS_CONCURRENCY:
+		if (v < 1 || v > MATRIX_MAX_CONCURRENCY) {
+			fail(b, ptr, "matrix.range",
+			     "concurrency must be between 1 and %lld, got %lld",
+			     MATRIX_MAX_CONCURRENCY, (long long)v);
+			return -1;
+		}
+		return 0;
+	case AXIS_PAYLOAD:
+		if (v > MATRIX_MAX_PAYLOAD) {
+			fail(b, ptr, "matrix.range",
+			     "payload %lld bytes is more than the limit of 1GiB", (long long)v);
+			return -1;
+		}
+		return 0;
+	case AXIS_COUNT:
+		break;
+	}
+	return 0;
+}
+
+/* Resolves an axis value: a number, or a label from levels.<axis> (payload also takes a size). */
+static int resolve_axis(struct build *b, enum axis a, struct json_object *node, const char *ptr,
+                        struct matrix_param *out)
+{
+	out->label = NULL;
+	if (json_object_is_type(node, json_type_int)) {
+		out->value = json_object_get_int64(node);
+		return check_axis_range(b, a, out->value, ptr);
+	}
+	const char *s = json_object_get_string(node);
+	struct json_object *labels = get(b->levels, axis_names[a]);
+	struct json_object *lv = get(labels, s);
+	if (lv) {
+		char lptr[256];
+		snprintf(lptr, sizeof(lptr), "/levels/%s/%s", axis_names[a], s);
+		if (a == AXIS_PAYLOAD) {
+			if (size_value(b, lv, lptr, &out->value) < 0)
+				return -1;
+		} else {
+			out->value = json_object_get_int64(lv);
+		}
+		out->label = xstrdup(s);
+		return check_axis_range(b, a, out->value, ptr);
+	}
+	uint64_t bytes;
+	if (a == AXIS_PAYLOAD && parse_size_bytes(s, &bytes) == 0 && bytes <= INT64_MAX) {
+		out->value = (int64_t)bytes;
+		return check_axis_range(b, a, out->value, ptr);
+	}
+	struct strbuf msg;
+	strbuf_init(&msg);
+	const char **names;
+	size_t n = object_keys(labels, &names);
+	if (n)
+		strbuf_addf(&msg, "unknown %s level '%s'", axis_names[a], s);
+	else if (a == AXIS_PAYLOAD)
+		strbuf_addf(
+		    &msg,
+		    "'%s' is not a size (e.g. 128, \"4KiB\"), and levels.payload defines no labels",
+		    s);
+	else
+		strbuf_addf(&msg, "'%s' is not a number, and levels.%s defines no labels", s,
+		            axis_names[a]);
+	describe_choices(&msg, s, names, n);
+	free(names);
+	fail(b, ptr, "matrix.unknown-level", "%s", msg.buf);
+	strbuf_release(&msg);
+	return -1;
+}
+
+static int64_t int_param(struct build *b, struct json_object *own, const char *own_ptr,
+                         const char *key, int64_t dflt)
+{
+	struct found f;
+	return param(b, own, own_ptr, key, &f) ? json_object_get_int64(f.node) : dflt;
+}
+
+static int resolve_timeout(struct build *b, struct json_object *own, const char *own_ptr,
+                           int64_t *out)
+{
+	struct found f;
+	*out = 300 * 1000;
+	if (!param(b, own, own_ptr, "timeout", &f))
+		return 0;
+	if (json_object_is_type(f.node, json_type_int)) {
+		int64_t s = json_object_get_int64(f.node);
+		*out = s > MATRIX_MAX_TIMEOUT_MS / 1000 ? MATRIX_MAX_TIMEOUT_MS + 1 : s * 1000;
+	} else if (parse_duration_ms(json_object_get_string(f.node), out) < 0) {
+		fail(b, f.ptr, "matrix.duration",
+		     "'%s' is not a duration (e.g. 300s, 5m, 1h30m, 250ms)",
+		     json_object_get_string(f.node));
+		return -1;
+	}
+	if (*out < 1 || *out > MATRIX_MAX_TIMEOUT_MS) {
+		fail(b, f.ptr, "matrix.range", "timeout must be between 1ms and 24h");
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve_compare(struct build *b, struct json_object *own, const char *own_ptr,
+                           struct matrix_cell *c)
+{
+	const struct matrix *m = b->m;
+	struct found f;
+	if (!param(b, own, own_ptr, "compare", &f)) {
+		/* default: every arm, when that is a comparison the planner can order */
+		if (m->n_arms > 8) {
+			fail(b, "/arms", "matrix.compare",
+			     "with more than 8 arms, 'compare' must say which ones a cell "
+			     "dispatches");
+			return -1;
+		}
+		c->compare = calloc(m->n_arms, sizeof(*c->compare));
+		if (!c->compare)
+			abort();
+		for (size_t i = 0; i < m->n_arms; i++)
+			c->compare[i] = i;
+		c->n_compare = m->n_arms;
+		return 0;
+	}
+	size_t n = json_object_array_length(f.node);
+	c->compare = calloc(n, sizeof(*c->compare));
+	if (!c->compare)
+		abort();
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(f.node, i));
+		size_t k = 0;
+		while (k < m->n_arms && strcmp(m->arms[k].name, name) != 0)
+			k++;
+		if (k == m->n_arms) {
+			char ptr[300];
+			snprintf(ptr, sizeof(ptr), "%s/%zu", f.ptr, i);
+			const char **names = calloc(m->n_arms, sizeof(*names));
+			if (!names)
+				abort();
+			for (size_t j = 0; j < m->n_arms; j++)
+				names[j] = m->arms[j].name;
+			struct strbuf msg;
+			strbuf_init(&msg);
+			strbuf_addf(&msg, "compare names the undeclared arm '%s'", name);
+			describe_choices(&msg, name, names, m->n_arms);
+			fail(b, ptr, "matrix.unknown-arm", "%s", msg.buf);
+			strbuf_release(&msg);
+			free(names);
+			rc = -1;
+			continue;
+		}
+		c->compare[c->n_compare++] = k;
+	}
+	return rc;
+}
+
+static enum plan_order order_from(const char *s)
+{
+	if (strcmp(s, "williams") == 0)
+		return ORDER_WILLIAMS;
+	if (strcmp(s, "random") == 0)
+		return ORDER_RANDOM;
+	if (strcmp(s, "fixed") == 0)
+		return ORDER_FIXED;
+	return ORDER_COUNTERBALANCED;
+}
+
+/* Axis values a sweep fixes for one generated cell (NULL node: take the cell/default value). */
+struct axis_override {
+	struct json_object *node[AXIS_COUNT];
+	char ptr[AXIS_COUNT][256];
+};
+
+/* Fills c from own (a cell or sweep object at own_ptr), the overrides and the defaults.
+ * Returns 0, or -1 after reporting what was wrong. */
+static int build_cell(struct build *b, struct json_object *own, const char *own_ptr,
+                      const char *name, const struct axis_override *ov, struct matrix_cell *c)
+{
+	int rc = 0;
+	c->name = xstrdup(name);
+	c->pointer = xstrdup(own_ptr);
+	c->tier = (int)int_param(b, own, own_ptr, "tier", b->m->tier);
+	struct matrix_param *params[AXIS_COUNT] = {&c->kernel_events, &c->span_events,
+	                                           &c->concurrency, &c->payload_bytes};
+	static const int64_t axis_default[AXIS_COUNT] = {0, 0, 1, 128};
+	for (int a = 0; a < AXIS_COUNT; a++) {
+		struct found f;
+		if (ov && ov->node[a]) {
+			f.node = ov->node[a];
+			snprintf(f.ptr, sizeof(f.ptr), "%s", ov->ptr[a]);
+		} else if (!param(b, own, own_ptr, axis_names[a], &f)) {
+			params[a]->value = axis_default[a];
+			params[a]->label = NULL;
+			continue;
+		}
+		if (resolve_axis(b, (enum axis)a, f.node, f.ptr, params[a]) < 0)
+			rc = -1;
+	}
+	c->span_event_limit = int_param(b, own, own_ptr, "span_event_limit", 128);
+	c->repetitions = (int)int_param(b, own, own_ptr, "repetitions", 5);
+	c->warmups = (int)int_param(b, own, own_ptr, "warmups", 1);
+	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
+	struct found f;
+	c->order = param(b, own, own_ptr, "order", &f) ? order_from(json_object_get_string(f.node))
+	                                               : ORDER_COUNTERBALANCED;
+	c->expect =
+	    param(b, own, own_ptr, "expect", &f) ? xstrdup(json_object_get_string(f.node)) : NULL;
+	if (resolve_timeout(b, own, own_ptr, &c->timeout_ms) < 0)
+		rc = -1;
+	if (resolve_compare(b, own, own_ptr, c) < 0)
+		rc = -1;
+	return rc;
+}
+
+static struct matrix_cell *add_cell(struct build *b)
+{
+	struct matrix *m = b->m;
+	if (m->n_cells % 64 == 0) {
+		struct matrix_cell *cells = realloc(m->cells, (m->n_cells + 64) * sizeof(*cells));
+		if (!cells)
+			abort();
+		m->cells = cells;
+	}
+	struct matrix_cell *c = &m->cells[m->n_cells++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+/* Sweep name placeholders: the axes, each as its level label when it has one, else its value. */
+struct sweep_names {
+	char text[AXIS_COUNT][64];
+	bool present[AXIS_COUNT];
+};
+
+static const char *sweep_lookup(void *ctx, const char *name)
+{
+	struct sweep_names *sn = ctx;
+	for (int a = 0; a < AXIS_COUNT; a++)
+		if (strcmp(name, axis_names[a]) == 0)
+			return sn->text[a];
+	return NULL;
+}
+
+static int sweep_visit(void *ctx, const char *name, size_t offset)
+{
+	(void)offset;
+	return sweep_lookup(ctx, name) ? 0 : 1;
+}
+
+static bool valid_cell_name(const char *s)
+{
+	if (!*s || strlen(s) > 128)
+		return false;
+	for (const char *p = s; *p; p++) {
+		char ch = *p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') ||
+		          (p > s && (ch == '.' || ch == '_' || ch == '-'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void param_text(char *buf, size_t size, struct json_object *node)
+{
+	snprintf(buf, size, "%s", json_object_get_string(node));
+}
+
+/* Expands one sweep: the cartesian product of its axes in written order, last axis fastest. */
+static void build_sweep(struct build *b, struct json_object *sweep, size_t si)
+{
+	char sptr[64];
+	snprintf(sptr, sizeof(sptr), "/sweeps/%zu", si);
+	const char *tmpl = json_object_get_string(get(sweep, "name"));
+	struct sweep_names sn = {0};
+	size_t off;
+	for (int a = 0; a < AXIS_COUNT; a++)
+		sn.present[a] = true;
+	char nptr[80];
+	snprintf(nptr, sizeof(nptr), "%s/name", sptr);
+	if (template_scan(tmpl, sweep_visit, &sn, &off) < 0) {
+		fail(b, nptr, "matrix.placeholder",
+		     "sweep name '%s' has a bad placeholder at offset %zu (use {kernel_events}, "
+		     "{span_events}, {concurrency} or {payload})",
+		     tmpl, off);
+		return;
+	}
+	/* the swept axes, in the order the sweep writes them */
+	int axes[AXIS_COUNT];
+	size_t lens[AXIS_COUNT], n_axes = 0, total = 1;
+	json_object_object_foreach(sweep, key, val)
+	{
+		for (int a = 0; a < AXIS_COUNT; a++) {
+			if (strcmp(key, axis_names[a]) != 0)
+				continue;
+			axes[n_axes] = a;
+			lens[n_axes] = json_object_is_type(val, json_type_array)
+			                   ? json_object_array_length(val)
+			                   : 1;
+			total = total > MATRIX_MAX_CELLS ? total : total * lens[n_axes];
+			n_axes++;
+		}
+	}
+	if (total + b->m->n_cells > MATRIX_MAX_CELLS) {
+		fail(b, sptr, "matrix.range", "the matrix would have more than %d cells",
+		     MATRIX_MAX_CELLS);
+		return;
+	}
+	size_t idx[AXIS_COUNT] = {0};
+	for (size_t combo = 0; combo < total; combo++) {
+		struct axis_override ov = {0};
+		for (size_t k = 0; k < n_axes; k++) {
+			int a = axes[k];
+			struct json_object *axis = get(sweep, axis_names[a]);
+			if (json_object_is_type(axis, json_type_array)) {
+				ov.node[a] = json_object_array_get_idx(axis, idx[k]);
+				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s/%zu", sptr,
+				         axis_names[a], idx[k]);
+			} else {
+				ov.node[a] = axis;
+				snprintf(ov.ptr[a], sizeof(ov.ptr[a]), "%s/%s", sptr,
+				         axis_names[a]);
+			}
+		}
+		struct matrix_cell *c = add_cell(b);
+		/* the cell is built before naming it, so the name can use the resolved labels */
+		if (build_cell(b, sweep, sptr, "", &ov, c) == 0) {
+			struct matrix_param *params[AXIS_COUNT] = {
+			    &c->kernel_events, &c->span_events, &c->concurrency, &c->payload_bytes};
+			for (int a = 0; a < AXIS_COUNT; a++) {
+				if (params[a]->label)
+					snprintf(sn.text[a], sizeof(sn.text[a]), "%s",
+					         params[a]->label);
+				else if (ov.node[a])
+					param_text(sn.text[a], sizeof(sn.text[a]), ov.node[a]);
+				else
+					snprintf(sn.text[a], sizeof(sn.text[a]), "%lld",
+					         (long long)params[a]->value);
+			}
+			struct strbuf name;
+			strbuf_init(&name);
+			template_expand(tmpl, sweep_lookup, &sn, 1, &name, &off);
+			free(c->name);
+			c->name = strbuf_detach(&name);
+			if (!valid_cell_name(c->name))
+				fail(b, nptr, "matrix.cell-name",
+				     "sweep name '%s' gives the cell name '%s', which is not a "
+				     "valid cell "
+				     "name (letters, digits, '.', '_', '-')",
+				     tmpl, c->name);
+		}
+		for (size_t k = n_axes; k-- > 0;) {
+			if (++idx[k] < lens[k])
+				break;
+			idx[k] = 0;
+		}
+	}
+}
+
+static void build_cells(struct build *b, struct json_object *tree)
+{
+	struct json_object *cells = get(tree, "cells");
+	size_t n = cells ? json_object_array_length(cells) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *obj = json_object_array_get_idx(cells, i);
+		char ptr[64];
+		snprintf(ptr, sizeof(ptr), "/cells/%zu", i);
+		build_cell(b, obj, ptr, json_object_get_string(get(obj, "name")), NULL,
+		           add_cell(b));
+	}
+	struct json_object *sweeps = get(tree, "sweeps");
+	size_t ns = sweeps ? json_object_array_length(sweeps) : 0;
+	for (size_t i = 0; i < ns; i++)
+		build_sweep(b, json_object_array_get_idx(sweeps, i), i);
+	/* a sweep that failed generated nothing: its own error says why */
+	if (b->m->n_cells == 0 && b->errors == 0)
+		fail(b, "", "matrix.no-cells", "the matrix has no cells; add 'cells' or 'sweeps'");
+}
+
+static int cmp_cell_name(const void *pa, const void *pb, void *ctx)
+{
+	const struct matrix_cell *cells = ctx;
+	size_t a = *(const size_t *)pa, bb = *(const size_t *)pb;
+	int c = strcmp(cells[a].name, cells[bb].name);
+	return c ? c : (a > bb) - (a < bb);
+}
+
+/* Duplicate names are found by sorting, so 100,000 cells cost n log n, not n². */
+static void check_duplicate_cells(struct build *b)
+{
+	struct matrix *m = b->m;
+	size_t *order = calloc(m->n_cells ? m->n_cells : 1, sizeof(*order));
+	if (!order)
+		abort();
+	for (size_t i = 0; i < m->n_cells; i++)
+		order[i] = i;
+	qsort_r(order, m->n_cells, sizeof(*order), cmp_cell_name, m->cells);
+	for (size_t i = 1; i < m->n_cells; i++) {
+		const struct matrix_cell *first = &m->cells[order[i - 1]],
+		                         *dup = &m->cells[order[i]];
+		if (!*dup->name || strcmp(first->name, dup->name) != 0)
+			continue;
+		struct diag_loc at = source_map_loc(b->map, first->pointer, false);
+		char where[64] = "";
+		if (at.line)
+			snprintf(where, sizeof(where), " (first at line %d)", at.line);
+		char ptr[300];
+		snprintf(ptr, sizeof(ptr), "%s%s", dup->pointer,
+		         strncmp(dup->pointer, "/cells/", 7) == 0 ? "/name" : "");
+		fail(b, ptr, "matrix.duplicate-cell", "duplicate cell name '%s'%s", dup->name,
+		     where);
+	}
+	free(order);
+}
+
+static void build_arms(struct build *b, struct json_object *tree)
+{
+	struct json_object *arms = get(tree, "arms");
+	struct matrix *m = b->m;
+	m->arms = calloc((size_t)json_object_object_length(arms), sizeof(*m->arms));
+	if (!m->arms)
+		abort();
+	json_object_object_foreach(arms, name, arm)
+	{
+		struct matrix_arm *a = &m->arms[m->n_arms++];
+		a->name = xstrdup(name);
+		a->capture = strcmp(json_object_get_string(get(arm, "capture")), "ebpf") == 0
+		                 ? ARM_CAPTURE_EBPF
+		                 : ARM_CAPTURE_NONE;
+		a->spans = json_object_get_boolean(get(arm, "spans"));
+	}
+}
+
+static int placeholder_visit(void *ctx, const char *name, size_t offset)
+{
+	(void)offset;
+	for (size_t i = 0; i < N_WORKLOAD_PLACEHOLDERS; i++)
+		if (strcmp(name, workload_placeholders[i]) == 0)
+			return 0;
+	snprintf(ctx, 64, "%s", name); /* copied: name lives in the scanner's buffer */
+	return 1;
+}
+
+/* Checks one command argument or env value for placeholders tare does not know. */
+static void check_template(struct build *b, const char *text, const char *ptr)
+{
+	char bad[64] = "";
+	size_t off = 0;
+	if (template_scan(text, placeholder_visit, bad, &off) == 0)
+		return;
+	if (*bad) {
+		struct strbuf msg;
+		strbuf_init(&msg);
+		strbuf_addf(&msg, "unknown placeholder '{%s}'", bad);
+		describe_choices(&msg, bad, workload_placeholders, N_WORKLOAD_PLACEHOLDERS);
+		fail(b, ptr, "matrix.placeholder", "%s", msg.buf);
+		strbuf_release(&msg);
+	} else {
+		fail(b, ptr, "matrix.placeholder",
+		     "malformed placeholder at offset %zu of '%s' (write '{{' and '}}' for literal "
+		     "braces)",
+		     off, text);
+	}
+}
+
+static void check_pattern(struct build *b, const char *pattern, const char *ptr)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+	                               &errcode, &erroff, NULL);
+	if (re) {
+		pcre2_code_free(re);
+		return;
+	}
+	PCRE2_UCHAR buf[256];
+	pcre2_get_error_message(errcode, buf, sizeof(buf));
+	fail(b, ptr, "matrix.pattern", "invalid kernel_match pattern at offset %zu: %s",
+	     (size_t)erroff, (const char *)buf);
+}
+
+static int cmp_env(const void *pa, const void *pb)
+{
+	return strcmp(((const struct matrix_env *)pa)->name, ((const struct matrix_env *)pb)->name);
+}
+
+static void build_workload(struct build *b, struct json_object *tree)
+{
+	struct matrix_workload *w = &b->m->workload;
+	struct json_object *wl = get(tree, "workload");
+	struct json_object *cmd = get(wl, "command");
+	struct json_object *match = get(wl, "kernel_match");
+	w->builtin = cmd == NULL;
+	if (cmd && get(wl, "builtin"))
+		fail(b, "/workload", "matrix.workload",
+		     "workload takes either 'builtin' or 'command', not both");
+	if (cmd) {
+		w->command_len = json_object_array_length(cmd);
+		w->command = calloc(w->command_len, sizeof(*w->command));
+		if (!w->command)
+			abort();
+		for (size_t i = 0; i < w->command_len; i++) {
+			char ptr[64];
+			snprintf(ptr, sizeof(ptr), "/workload/command/%zu", i);
+			w->command[i] =
+			    xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
+			check_template(b, w->command[i], ptr);
+		}
+		if (!match)
+			fail(b, "/workload/command", "matrix.workload",
+			     "a custom workload.command needs 'kernel_match', the pattern that "
+			     "picks "
+			     "the cell's events out of everything the process opens");
+	}
+	struct json_object *env = get(wl, "env");
+	w->env = calloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
+	if (!w->env)
+		abort();
+	if (env) {
+		json_object_object_foreach(env, name, val)
+		{
+			struct matrix_env *e = &w->env[w->env_len++];
+			e->name = xstrdup(name);
+			e->value = xstrdup(json_object_get_string(val));
+			char *ptr = json_pointer_join("/workload/env", name);
+			check_template(b, e->value, ptr);
+			free(ptr);
+		}
+		qsort(w->env, w->env_len, sizeof(*w->env), cmp_env);
+	}
+	w->kernel_match =
+	    xstrdup(match ? json_object_get_string(match) : MATRIX_BUILTIN_KERNEL_MATCH);
+	if (match)
+		check_pattern(b, w->kernel_match, "/workload/kernel_match");
+}
+
+static void tolerance_from(struct json_object *node, struct tolerance *t)
+{
+	if (!node)
+		return;
+	if (json_object_is_type(node, json_type_int)) {
+		t->value = (double)json_object_get_int64(node);
+		t->percent = false;
+	} else {
+		t->value = strtod(json_object_get_string(node), NULL);
+		t->percent = true;
+	}
+}
+
+static void build_gates(struct build *b, struct json_object *tree)
+{
+	struct matrix_gates *g = &b->m->gates;
+	*g = (struct matrix_gates){
+	    .preflight = true,
+	    .kernel_count = KERNEL_COUNT_EVENTS,
+	    .span_count = SPAN_COUNT_RETAINED,
+	    .on_fail = ON_FAIL_SKIP_CELL,
+	    .exit_code = 0,
+	    .max_ringbuf_drops = 0,
+	    .max_discarded = 0,
+	    .tail_warn = 1.5,
+	    .tail_fail = 2.0,
+	    .tail_in_verdicts = false,
+	    .warmups = WARMUPS_ANY_PASS,
+	};
+	struct json_object *gates = get(tree, "gates");
+	struct json_object *cal = get(gates, "calibration"), *health = get(gates, "health"), *v;
+	if ((v = get(cal, "preflight")))
+		g->preflight = json_object_get_boolean(v);
+	struct json_object *ke = get(cal, "kernel_events"), *se = get(cal, "span_events");
+	if ((v = get(ke, "count")))
+		g->kernel_count = strcmp(json_object_get_string(v), "unique-paths") == 0
+		                      ? KERNEL_COUNT_UNIQUE_PATHS
+		                      : KERNEL_COUNT_EVENTS;
+	tolerance_from(get(ke, "tolerance"), &g->kernel_tolerance);
+	if ((v = get(se, "count")))
+		g->span_count = strcmp(json_object_get_string(v), "added") == 0
+		                    ? SPAN_COUNT_ADDED
+		                    : SPAN_COUNT_RETAINED;
+	tolerance_from(get(se, "tolerance"), &g->span_tolerance);
+	if ((v = get(cal, "on_fail")))
+		g->on_fail = strcmp(json_object_get_string(v), "record") == 0 ? ON_FAIL_RECORD
+		                                                              : ON_FAIL_SKIP_CELL;
+	if ((v = get(health, "exit_code")))
+		g->exit_code = json_object_get_int(v);
+	if ((v = get(health, "max_ringbuf_drops")))
+		g->max_ringbuf_drops = json_object_get_int64(v);
+	if ((v = get(health, "max_discarded")))
+		g->max_discarded = json_object_get_int64(v);
+	struct json_object *tail = get(health, "tail_ratio");
+	if ((v = get(tail, "warn")))
+		g->tail_warn = json_object_get_double(v);
+	if ((v = get(tail, "fail")))
+		g->tail_fail = json_object_get_double(v);
+	if ((v = get(tail, "in_verdicts")))
+		g->tail_in_verdicts = json_object_get_boolean(v);
+	if (g->tail_warn > g->tail_fail)
+		fail(b, "/gates/health/tail_ratio", "matrix.tail-ratio",
+		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn,
+		     g->tail_fail);
+	if ((v = get(health, "warmups"))) {
+		const char *s = json_object_get_string(v);
+		g->warmups = strcmp(s, "all-pass") == 0 ? WARMUPS_ALL_PASS
+		             : strcmp(s, "ignore") == 0 ? WARMUPS_IGNORE
+		                                        : WARMUPS_ANY_PASS;
+	}
+}
+
+static void build_capture(struct build *b, struct json_object *tree)
+{
+	b->m->ringbuf_bytes = 16ULL * 1024 * 1024;
+	struct json_object *size = get(get(tree, "capture"), "ringbuf_size");
+	if (!size)
+		return;
+	int64_t v;
+	const char *ptr = "/capture/ringbuf_size";
+	if (size_value(b, size, ptr, &v) < 0)
+		return;
+	uint64_t u = (uint64_t)v;
+	if (u < MATRIX_MIN_RINGBUF || u > MATRIX_MAX_RINGBUF || (u & (u - 1)) != 0) {
+		fail(b, ptr, "matrix.ringbuf-size",
+		     "ringbuf_size must be a power of two from 4KiB to 1GiB, got %llu bytes",
+		     (unsigned long long)u);
+		return;
+	}
+	b->m->ringbuf_bytes = u;
+}
+
+/* Payload levels are sizes: check each once, where it is defined. */
+static void check_levels(struct build *b)
+{
+	struct json_object *payload = get(b->levels, "payload");
+	if (!payload)
+		return;
+	json_object_object_foreach(payload, label, val)
+	{
+		int64_t v;
+		char *ptr = json_pointer_join("/levels/payload", label);
+		if (size_value(b, val, ptr, &v) == 0)
+			check_axis_range(b, AXIS_PAYLOAD, v, ptr);
+		free(ptr);
+	}
+}
+
+struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
+                            struct diag_list *d)
+{
+	struct matrix *m = calloc(1, sizeof(*m));
+	if (!m)
+		abort();
+	struct build b = {
+	    .map = map,
+	    .d = d,
+	    .levels = get(tree, "levels"),
+	    .defaults = get(tree, "defaults"),
+	    .m = m,
+	};
+	m->name = xstrdup(json_object_get_string(get(tree, "name")));
+	struct json_object *desc = get(tree, "description");
+	m->description = desc ? xstrdup(json_object_get_string(desc)) : NULL;
+	struct json_object *tier = get(tree, "tier");
+	m->tier = tier ? json_object_get_int(tier) : 1;
+	build_arms(&b, tree);
+	check_levels(&b);
+	build_workload(&b, tree);
+	build_gates(&b, tree);
+	build_capture(&b, tree);
+	build_cells(&b, tree);
+	check_duplicate_cells(&b);
+	if (b.errors) {
+		matrix_free(m);
+		return NULL;
+	}
+	return m;
+}

@@ -1,0 +1,27 @@
+/* Building the matrix model from a schema-valid tree, with the checks a schema cannot express. */
+#ifndef TARE_MATRIX_BUILD_H
+#define TARE_MATRIX_BUILD_H
+
+#include "matrix/matrix.h"
+#include "util/source_map.h"
+
+struct json_object;
+
+/* Limits past which a value is absurd rather than ambitious (docs/matrix-format.md). */
+#define MATRIX_MAX_EVENTS      10000000LL
+#define MATRIX_MAX_CONCURRENCY 4096LL
+#define MATRIX_MAX_PAYLOAD     (1024LL * 1024 * 1024)
+#define MATRIX_MAX_TIMEOUT_MS  (24LL * 3600 * 1000)
+#define MATRIX_MAX_CELLS       100000
+#define MATRIX_MIN_RINGBUF     4096ULL
+#define MATRIX_MAX_RINGBUF     (1024ULL * 1024 * 1024)
+
+/* The pattern the built-in workload's events match (its files are sweep/worker-W/event-I). */
+#define MATRIX_BUILTIN_KERNEL_MATCH "sweep/worker-\\d+/event-\\d+"
+
+/* tree must already satisfy schemas/matrix.v1.schema.json. Returns a new matrix with path and
+ * sha256 unset, or NULL with every semantic error in d (locations from map). */
+struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
+                            struct diag_list *d);
+
+#endif

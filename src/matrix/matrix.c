@@ -1,0 +1,159 @@
+/* The matrix model's life cycle: load a file through YAML, schema and semantic checks; free; find.
+ */
+#include "matrix/matrix.h"
+
+#include "matrix/embedded_schema.h"
+#include "matrix/build.h"
+#include "jsonschema/schema.h"
+#include "yaml/load.h"
+#include "util/sha256.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static struct schema *matrix_schema(struct diag_list *d)
+{
+	const char *text = embedded_schema("matrix.v1.schema.json");
+	struct json_object *root = text ? json_tokener_parse(text) : NULL;
+	if (!root) {
+		diag_error(d, "internal.schema", NULL,
+		           "the built-in matrix schema is missing or broken");
+		return NULL;
+	}
+	struct schema *s = schema_new(root, "matrix.v1.schema.json", d);
+	json_object_put(root);
+	return s;
+}
+
+struct matrix *matrix_load(const char *path, struct diag_list *d)
+{
+	struct yaml_load_options opt = yaml_load_defaults();
+	struct json_object *tree = NULL;
+	struct source_map *map = NULL;
+	struct schema *schema = NULL;
+	struct matrix *m = NULL;
+
+	if (yaml_load_file(path, &opt, &tree, &map, d) < 0)
+		goto cleanup;
+	schema = matrix_schema(d);
+	if (!schema)
+		goto cleanup;
+	/* Semantic checks assume the shapes the schema guarantees, so they run only on a tree that
+	 * passed it: every schema error is still reported, all at once. */
+	if (schema_validate(schema, tree, map, d) < 0)
+		goto cleanup;
+	m = matrix_build(tree, map, d);
+	if (!m)
+		goto cleanup;
+	m->path = strdup(path);
+	if (!m->path || sha256_file_hex(path, m->sha256) < 0) {
+		diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
+		           "cannot read the file again to hash it");
+		matrix_free(m);
+		m = NULL;
+	}
+cleanup:
+	schema_free(schema);
+	source_map_free(map);
+	json_object_put(tree);
+	return m;
+}
+
+static void cell_release(struct matrix_cell *c)
+{
+	free(c->name);
+	free(c->pointer);
+	free(c->kernel_events.label);
+	free(c->span_events.label);
+	free(c->concurrency.label);
+	free(c->payload_bytes.label);
+	free(c->compare);
+	free(c->expect);
+}
+
+void matrix_free(struct matrix *m)
+{
+	if (!m)
+		return;
+	free(m->path);
+	free(m->name);
+	free(m->description);
+	for (size_t i = 0; i < m->n_arms; i++)
+		free(m->arms[i].name);
+	free(m->arms);
+	for (size_t i = 0; i < m->workload.command_len; i++)
+		free(m->workload.command[i]);
+	free(m->workload.command);
+	for (size_t i = 0; i < m->workload.env_len; i++) {
+		free(m->workload.env[i].name);
+		free(m->workload.env[i].value);
+	}
+	free(m->workload.env);
+	free(m->workload.kernel_match);
+	for (size_t i = 0; i < m->n_cells; i++)
+		cell_release(&m->cells[i]);
+	free(m->cells);
+	free(m);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *candidate(const char *dir, const char *name)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s.yaml", dir, name) < 0)
+		return NULL;
+	if (is_file(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+char *matrix_find(const char *name_or_path)
+{
+	if (is_file(name_or_path))
+		return strdup(name_or_path);
+	/* a name is a bare word: anything with a slash or an extension was meant as a path */
+	if (strchr(name_or_path, '/') || strchr(name_or_path, '.') || !*name_or_path)
+		return NULL;
+	char *p = candidate("matrices", name_or_path);
+	if (p)
+		return p;
+	const char *env = getenv("TARE_MATRIX_PATH");
+	if (!env)
+		return NULL;
+	char *dirs = strdup(env);
+	if (!dirs)
+		return NULL;
+	char *save = NULL;
+	for (char *dir = strtok_r(dirs, ":", &save); dir && !p; dir = strtok_r(NULL, ":", &save))
+		p = candidate(dir, name_or_path);
+	free(dirs);
+	return p;
+}
+
+const char *plan_order_name(enum plan_order o)
+{
+	switch (o) {
+	case ORDER_COUNTERBALANCED:
+		return "counterbalanced";
+	case ORDER_WILLIAMS:
+		return "williams";
+	case ORDER_RANDOM:
+		return "random";
+	case ORDER_FIXED:
+		return "fixed";
+	}
+	return "counterbalanced";
+}
+
+const char *arm_capture_name(enum arm_capture c)
+{
+	return c == ARM_CAPTURE_EBPF ? "ebpf" : "none";
+}

@@ -1,0 +1,117 @@
+/* The matrix model: a validated matrix file (format v1, ARCHITECTURE §3) resolved into plain
+ * structs. */
+#ifndef TARE_MATRIX_MATRIX_H
+#define TARE_MATRIX_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/diag.h"
+
+enum arm_capture { ARM_CAPTURE_NONE, ARM_CAPTURE_EBPF };
+
+struct matrix_arm {
+	char *name;
+	enum arm_capture capture;
+	bool spans;
+};
+
+enum plan_order { ORDER_COUNTERBALANCED, ORDER_WILLIAMS, ORDER_RANDOM, ORDER_FIXED };
+
+/* A resolved numeric parameter and the level label it came from (NULL when given as a number). */
+struct matrix_param {
+	int64_t value;
+	char *label;
+};
+
+struct matrix_cell {
+	char *name;
+	char *pointer; /* JSON pointer of the cell, or of the sweep that generated it */
+	int tier;
+	struct matrix_param kernel_events;
+	struct matrix_param span_events;
+	struct matrix_param concurrency;
+	struct matrix_param payload_bytes;
+	int64_t span_event_limit;
+	int64_t timeout_ms;
+	int repetitions;
+	int warmups;
+	size_t *compare; /* indices into matrix.arms, in declared order */
+	size_t n_compare;
+	enum plan_order order;
+	uint64_t seed;
+	char *expect; /* the verdict the author expects, or NULL */
+};
+
+/* One environment variable of the workload; value may hold {placeholders}. */
+struct matrix_env {
+	char *name;
+	char *value;
+};
+
+struct matrix_workload {
+	bool builtin;
+	char **command; /* argv templates (NULL for builtin) */
+	size_t command_len;
+	struct matrix_env *env; /* sorted by name */
+	size_t env_len;
+	char *kernel_match; /* pcre2 pattern selecting the captured paths that count */
+};
+
+enum kernel_count_mode { KERNEL_COUNT_EVENTS, KERNEL_COUNT_UNIQUE_PATHS };
+enum span_count_mode { SPAN_COUNT_RETAINED, SPAN_COUNT_ADDED };
+enum on_fail_mode { ON_FAIL_SKIP_CELL, ON_FAIL_RECORD };
+enum warmup_gate { WARMUPS_ANY_PASS, WARMUPS_ALL_PASS, WARMUPS_IGNORE };
+
+/* An absolute tolerance, or a percentage of the target when percent is set. */
+struct tolerance {
+	double value;
+	bool percent;
+};
+
+struct matrix_gates {
+	bool preflight;
+	enum kernel_count_mode kernel_count;
+	struct tolerance kernel_tolerance;
+	enum span_count_mode span_count;
+	struct tolerance span_tolerance;
+	enum on_fail_mode on_fail;
+	int exit_code;
+	int64_t max_ringbuf_drops;
+	int64_t max_discarded;
+	double tail_warn;
+	double tail_fail;
+	bool tail_in_verdicts; /* timing gates enter verdicts.json only when the matrix opts in */
+	enum warmup_gate warmups;
+};
+
+struct matrix {
+	char *path;      /* the file it was loaded from */
+	char sha256[65]; /* of the file's bytes, lowercase hex */
+	char *name;
+	char *description; /* NULL when absent */
+	int tier;
+	uint64_t ringbuf_bytes;  /* capture.ringbuf_size, default 16 MiB */
+	struct matrix_arm *arms; /* in declared order */
+	size_t n_arms;
+	struct matrix_workload workload;
+	struct matrix_gates gates;
+	struct matrix_cell *cells; /* explicit cells in order, then sweeps expanded */
+	size_t n_cells;
+};
+
+/* Loads, schema-validates (schemas/matrix.v1.schema.json) and semantically checks a matrix file.
+ * Returns a new matrix (matrix_free), or NULL with every error found in d. */
+struct matrix *matrix_load(const char *path, struct diag_list *d);
+void matrix_free(struct matrix *m);
+
+/* Finds MATRIX given on the command line: an existing path, else NAME as matrices/NAME.yaml in the
+ * current directory, then in each directory of $TARE_MATRIX_PATH (colon-separated). Returns a new
+ * string (caller frees) or NULL when nothing was found. */
+char *matrix_find(const char *name_or_path);
+
+const char *plan_order_name(enum plan_order o);
+const char *arm_capture_name(enum arm_capture c);
+
+#endif

@@ -1,0 +1,109 @@
+/* One dispatch's record (tare.sample.v1): what ran, how long, what each layer observed, and
+ * whether it may enter statistics; the type every stage above the plan shares. Serialised as one
+ * line of samples.jsonl by report/sample_json.h. */
+#ifndef TARE_SAMPLE_SAMPLE_H
+#define TARE_SAMPLE_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan/plan.h"
+
+struct json_object;
+
+/* How one layer's observation compares with the cell's target (ARCHITECTURE §6). */
+enum agreement {
+	AGREE_NOT_APPLICABLE, /* the arm does not carry the layer, or the target is 0 */
+	AGREE_MATCH,          /* observed within tolerance of the target */
+	AGREE_CLIPPED,        /* below target exactly as a declared limit explains */
+	AGREE_DRIFT,          /* anything else, over-counts included */
+	AGREE_FAILED,         /* no observation: capture missing, trace unreadable */
+};
+
+/* One layer's verdict for one dispatch. */
+struct layer_fidelity {
+	enum agreement agreement;
+	int64_t target;
+	int64_t observed; /* meaningful unless agreement is FAILED or NOT_APPLICABLE w/o data */
+	int64_t limit;    /* the limit that explains a clip (span_event_limit), else -1 */
+};
+
+/* A dispatch's combined fidelity: the worst of its layers. */
+enum fidelity { FIDELITY_CLEAN, FIDELITY_LOSSY, FIDELITY_BROKEN };
+
+/* The names in samples.jsonl and verdicts ("not_applicable", "clean", ...), and back: the
+ * *_from_name functions return 0 and set *out, or -1 for a name that is not one of them. */
+const char *agreement_name(enum agreement a);
+int agreement_from_name(const char *name, enum agreement *out);
+const char *fidelity_name(enum fidelity f);
+int fidelity_from_name(const char *name, enum fidelity *out);
+
+struct sample {
+	/* what ran (copied from the plan) */
+	size_t index;
+	char *cell;
+	enum plan_phase phase;
+	int round;
+	int slot;
+	char *arm;
+	bool capture; /* the arm captured with eBPF */
+	bool spans;   /* the arm traced spans */
+	int64_t kernel_target, span_target, concurrency, payload_bytes, span_event_limit,
+	    timeout_ms;
+	char **argv; /* as executed, paths substituted */
+	size_t argc;
+
+	/* how it ended */
+	int exit_code;   /* 124 on timeout, 128+signal when killed, 127 when exec failed */
+	int term_signal; /* 0 when it exited */
+	bool timed_out;
+	char *exec_error; /* NULL unless the command could not be executed */
+	int64_t orphans;  /* processes left in the cgroup after the workload exited */
+	bool output_truncated;
+
+	/* when it started (wall clock, for the trace), phase timings (ARCHITECTURE §5), rusage */
+	int64_t start_unix_ns;
+	int64_t attach_ns, spawn_ns, workload_ns, drain_ns, detach_ns, wall_ns;
+	int64_t user_us, sys_us, max_rss_kib;
+
+	/* capture counters (has_capture false for arms without eBPF) */
+	bool has_capture;
+	uint64_t emitted, received, dropped, filtered_in;
+	bool capture_clean;
+
+	/* what the layers observed */
+	struct layer_fidelity kernel;
+	int64_t kernel_events_matched, kernel_unique_paths;
+	struct layer_fidelity span;
+	bool has_span_counts;
+	int64_t spans_retained, spans_dropped;
+	struct json_object *self_report; /* the workload's own JSON line, or NULL; owned */
+	int self_report_agrees;          /* 1 agrees with the independent counts, 0 not, -1 n/a */
+
+	/* the gates' conclusion */
+	enum fidelity fidelity;
+	bool health_ok;
+	char *health_reason; /* NULL when healthy */
+	bool valid;          /* may enter statistics */
+	char *discard_reason;
+};
+
+/* Caller-provided: zeroes it (self_report_agrees -1, limits -1). */
+void sample_init(struct sample *s);
+void sample_release(struct sample *s);
+
+/* The samples of a run grouped by cell (record order kept within a cell): one sort, then a binary
+ * search per cell, so per-cell work does not rescan the whole run. Caller-provided struct;
+ * borrows the samples, which must outlive it. */
+struct sample_groups {
+	const struct sample **sorted;
+	size_t n;
+};
+void sample_groups_init(struct sample_groups *g, const struct sample *samples, size_t n);
+/* The samples of cell: sets *first to the first of them and returns how many (0: none). */
+size_t sample_groups_find(const struct sample_groups *g, const char *cell,
+                          const struct sample *const **first);
+void sample_groups_release(struct sample_groups *g);
+
+#endif
