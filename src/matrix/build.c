@@ -7,6 +7,7 @@
 #include "util/suggest.h"
 #include "util/template.h"
 #include "util/units.h"
+#include "util/xalloc.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <json-c/json.h>
@@ -33,17 +34,46 @@ static const char *const workload_placeholders[] = {
 struct build {
 	const struct source_map *map;
 	struct diag_list *d;
-	struct json_object *levels;   /* may be NULL */
+	size_t first; /* d->len when this build began: duplicates are looked for from here */
+	/* pointers where the schema failed (none for a schema-valid tree): what lies at, under or
+	 * above one of them is left alone, everything else is still checked */
+	const char *const *bad;
+	size_t n_bad;
+	size_t skipped;             /* cells or sweeps left out because the schema failed in them */
+	bool arms_complete;         /* the arms' names are known, so an unknown name is an error */
+	struct json_object *levels; /* may be NULL */
 	struct json_object *defaults; /* may be NULL */
 	struct matrix *m;
 	size_t errors;
 };
 
-/* A value found for a parameter and the pointer it was found at. */
+/* A value found for a parameter and the pointer it was found at. skipped: the value exists but
+ * failed the schema, so nothing can be concluded from it. */
 struct found {
 	struct json_object *node;
 	char ptr[256];
+	bool skipped;
 };
+
+/* Whether b->bad names ptr, a pointer below it, or one above it (but the root, whose errors are
+ * missing keys that say nothing about the keys present). */
+static bool tainted(const struct build *b, const char *ptr)
+{
+	size_t n = strlen(ptr);
+	for (size_t i = 0; i < b->n_bad; i++) {
+		const char *e = b->bad[i];
+		size_t k = strlen(e);
+		if (k >= n ? strncmp(e, ptr, n) == 0 && (e[n] == '\0' || e[n] == '/')
+		           : k > 0 && strncmp(ptr, e, k) == 0 && ptr[k] == '/')
+			return true;
+	}
+	return false;
+}
+
+static bool is_object(struct json_object *o)
+{
+	return json_object_is_type(o, json_type_object);
+}
 
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -58,8 +88,9 @@ static void fail(struct build *b, const char *ptr, const char *code, const char 
 	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	/* an inherited default reaches every cell: report it once, where it is written */
-	for (size_t i = 0; i < b->d->len; i++) {
+	/* an inherited default reaches every cell: report it once, where it is written (in this
+	 * file: the list may hold other files' errors) */
+	for (size_t i = b->first; i < b->d->len; i++) {
 		const struct diag *g = &b->d->items[i];
 		if (g->pointer && strcmp(g->pointer, ptr) == 0 &&
 		    strcmp(g->message, msg.buf) == 0) {
@@ -73,14 +104,6 @@ static void fail(struct build *b, const char *ptr, const char *code, const char 
 	if (++b->errors == MAX_ERRORS)
 		diag_error(b->d, "matrix.too-many-errors", &loc,
 		           "too many errors; stopping after %d", MAX_ERRORS);
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		abort();
-	return p;
 }
 
 static struct json_object *get(struct json_object *obj, const char *key)
@@ -99,9 +122,12 @@ static bool param(struct build *b, struct json_object *own, const char *own_ptr,
 		snprintf(f->ptr, sizeof(f->ptr), "%s/%s", own_ptr, key);
 		return true;
 	}
+	f->skipped = false;
 	if ((f->node = get(b->defaults, key))) {
 		snprintf(f->ptr, sizeof(f->ptr), "/defaults/%s", key);
-		return true;
+		if (!tainted(b, f->ptr))
+			return true;
+		f->skipped = true;
 	}
 	return false;
 }
@@ -204,9 +230,14 @@ static int resolve_axis(struct build *b, enum axis a, struct json_object *node, 
 	const char *s = json_object_get_string(node);
 	struct json_object *labels = get(b->levels, axis_names[a]);
 	struct json_object *lv = get(labels, s);
+	/* levels that failed the schema cannot say whether a label is defined */
+	if ((b->levels && !is_object(b->levels)) || (labels && !is_object(labels)))
+		return -1;
 	if (lv) {
 		char lptr[256];
 		snprintf(lptr, sizeof(lptr), "/levels/%s/%s", axis_names[a], s);
+		if (tainted(b, lptr))
+			return -1;
 		if (a == AXIS_PAYLOAD) {
 			if (size_value(b, lv, lptr, &out->value) < 0)
 				return -1;
@@ -277,7 +308,12 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 {
 	const struct matrix *m = b->m;
 	struct found f;
+	/* with an arm that failed the schema left out, no name can be called undeclared */
+	if (!b->arms_complete)
+		return -1;
 	if (!param(b, own, own_ptr, "compare", &f)) {
+		if (f.skipped)
+			return -1;
 		/* default: every arm, when that is a comparison the planner can order */
 		if (m->n_arms > 8) {
 			fail(b, "/arms", "matrix.compare",
@@ -533,20 +569,43 @@ static void build_sweep(struct build *b, struct json_object *sweep, size_t si)
 static void build_cells(struct build *b, struct json_object *tree)
 {
 	struct json_object *cells = get(tree, "cells");
+	if (cells && !json_object_is_type(cells, json_type_array)) {
+		b->skipped++;
+		cells = NULL;
+	}
 	size_t n = cells ? json_object_array_length(cells) : 0;
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *obj = json_object_array_get_idx(cells, i);
 		char ptr[64];
 		snprintf(ptr, sizeof(ptr), "/cells/%zu", i);
+		if (tainted(b, ptr)) {
+			b->skipped++;
+			continue;
+		}
 		build_cell(b, obj, ptr, json_object_get_string(get(obj, "name")), NULL,
 		           add_cell(b));
 	}
 	struct json_object *sweeps = get(tree, "sweeps");
+	if (sweeps && !json_object_is_type(sweeps, json_type_array)) {
+		b->skipped++;
+		sweeps = NULL;
+	}
 	size_t ns = sweeps ? json_object_array_length(sweeps) : 0;
-	for (size_t i = 0; i < ns; i++)
-		build_sweep(b, json_object_array_get_idx(sweeps, i), i);
-	/* a sweep that failed generated nothing: its own error says why */
-	if (b->m->n_cells == 0 && b->errors == 0)
+	for (size_t i = 0; i < ns; i++) {
+		char ptr[64];
+		snprintf(ptr, sizeof(ptr), "/sweeps/%zu", i);
+		if (tainted(b, ptr))
+			b->skipped++;
+		else
+			build_sweep(b, json_object_array_get_idx(sweeps, i), i);
+	}
+	/* a sweep that failed generated nothing: its own error says why; so does a top-level key
+	 * the schema refused ('cell:' for 'cells:') */
+	bool top_level_bad = false;
+	for (size_t i = 0; i < b->n_bad; i++)
+		if (!strchr(b->bad[i] + (b->bad[i][0] == '/'), '/'))
+			top_level_bad = true;
+	if (b->m->n_cells == 0 && b->errors == 0 && b->skipped == 0 && !top_level_bad)
 		fail(b, "", "matrix.no-cells", "the matrix has no cells; add 'cells' or 'sweeps'");
 }
 
@@ -590,13 +649,22 @@ static void build_arms(struct build *b, struct json_object *tree)
 {
 	struct json_object *arms = get(tree, "arms");
 	struct matrix *m = b->m;
-	m->arms = calloc((size_t)json_object_object_length(arms), sizeof(*m->arms));
-	if (!m->arms)
-		abort();
+	/* an arm whose body failed the schema still declares its name */
+	b->arms_complete = is_object(arms);
+	if (!is_object(arms)) {
+		m->arms = xcalloc(1, sizeof(*m->arms));
+		return;
+	}
+	m->arms = xcalloc((size_t)json_object_object_length(arms), sizeof(*m->arms));
 	json_object_object_foreach(arms, name, arm)
 	{
+		char *ptr = json_pointer_join("/arms", name);
+		bool skip = tainted(b, ptr);
+		free(ptr);
 		struct matrix_arm *a = &m->arms[m->n_arms++];
 		a->name = xstrdup(name);
+		if (skip)
+			continue;
 		a->capture = strcmp(json_object_get_string(get(arm, "capture")), "ebpf") == 0
 		                 ? ARM_CAPTURE_EBPF
 		                 : ARM_CAPTURE_NONE;
@@ -663,8 +731,18 @@ static void build_workload(struct build *b, struct json_object *tree)
 	struct json_object *wl = get(tree, "workload");
 	struct json_object *cmd = get(wl, "command");
 	struct json_object *match = get(wl, "kernel_match");
+	struct json_object *env = get(wl, "env");
 	w->builtin = cmd == NULL;
-	if (cmd && get(wl, "builtin"))
+	/* parts that failed the schema are left out: their errors are reported already */
+	bool cmd_ok = !tainted(b, "/workload/command"), env_ok = !tainted(b, "/workload/env");
+	bool match_ok = !tainted(b, "/workload/kernel_match");
+	if (!cmd_ok)
+		cmd = NULL;
+	if (!match_ok)
+		match = NULL;
+	if (!env_ok)
+		env = NULL;
+	if (cmd && get(wl, "builtin") && !tainted(b, "/workload/builtin"))
 		fail(b, "/workload", "matrix.workload",
 		     "workload takes either 'builtin' or 'command', not both");
 	if (cmd) {
@@ -679,13 +757,12 @@ static void build_workload(struct build *b, struct json_object *tree)
 			    xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
 			check_template(b, w->command[i], ptr);
 		}
-		if (!match)
+		if (!match && match_ok)
 			fail(b, "/workload/command", "matrix.workload",
 			     "a custom workload.command needs 'kernel_match', the pattern that "
 			     "picks "
 			     "the cell's events out of everything the process opens");
 	}
-	struct json_object *env = get(wl, "env");
 	w->env = calloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
 	if (!w->env)
 		abort();
@@ -767,7 +844,7 @@ static void build_gates(struct build *b, struct json_object *tree)
 		g->tail_fail = json_object_get_double(v);
 	if ((v = get(tail, "in_verdicts")))
 		g->tail_in_verdicts = json_object_get_boolean(v);
-	if (g->tail_warn > g->tail_fail)
+	if (g->tail_warn > g->tail_fail && !tainted(b, "/gates/health/tail_ratio"))
 		fail(b, "/gates/health/tail_ratio", "matrix.tail-ratio",
 		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn,
 		     g->tail_fail);
@@ -783,7 +860,7 @@ static void build_capture(struct build *b, struct json_object *tree)
 {
 	b->m->ringbuf_bytes = 16ULL * 1024 * 1024;
 	struct json_object *size = get(get(tree, "capture"), "ringbuf_size");
-	if (!size)
+	if (!size || tainted(b, "/capture/ringbuf_size"))
 		return;
 	int64_t v;
 	const char *ptr = "/capture/ringbuf_size";
@@ -803,32 +880,34 @@ static void build_capture(struct build *b, struct json_object *tree)
 static void check_levels(struct build *b)
 {
 	struct json_object *payload = get(b->levels, "payload");
-	if (!payload)
+	if (!is_object(payload))
 		return;
 	json_object_object_foreach(payload, label, val)
 	{
 		int64_t v;
 		char *ptr = json_pointer_join("/levels/payload", label);
-		if (size_value(b, val, ptr, &v) == 0)
+		if (!tainted(b, ptr) && size_value(b, val, ptr, &v) == 0)
 			check_axis_range(b, AXIS_PAYLOAD, v, ptr);
 		free(ptr);
 	}
 }
 
-struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
-                            struct diag_list *d)
+static struct matrix *build(struct json_object *tree, const struct source_map *map,
+                            const char *const *bad, size_t n_bad, struct diag_list *d)
 {
-	struct matrix *m = calloc(1, sizeof(*m));
-	if (!m)
-		abort();
+	struct matrix *m = xcalloc(1, sizeof(*m));
 	struct build b = {
 	    .map = map,
 	    .d = d,
+	    .first = d->len,
+	    .bad = bad,
+	    .n_bad = n_bad,
 	    .levels = get(tree, "levels"),
 	    .defaults = get(tree, "defaults"),
 	    .m = m,
 	};
-	m->name = xstrdup(json_object_get_string(get(tree, "name")));
+	struct json_object *name = get(tree, "name");
+	m->name = xstrdup(name ? json_object_get_string(name) : "");
 	struct json_object *desc = get(tree, "description");
 	m->description = desc ? xstrdup(json_object_get_string(desc)) : NULL;
 	struct json_object *tier = get(tree, "tier");
@@ -840,9 +919,23 @@ struct matrix *matrix_build(struct json_object *tree, const struct source_map *m
 	build_capture(&b, tree);
 	build_cells(&b, tree);
 	check_duplicate_cells(&b);
-	if (b.errors) {
+	if (b.errors || n_bad) {
 		matrix_free(m);
 		return NULL;
 	}
 	return m;
+}
+
+struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
+                            struct diag_list *d)
+{
+	return build(tree, map, NULL, 0, d);
+}
+
+void matrix_check_partial(struct json_object *tree, const struct source_map *map,
+                          const char *const *bad, size_t n_bad, struct diag_list *d)
+{
+	/* a root that is no mapping has no parts to check */
+	if (is_object(tree))
+		matrix_free(build(tree, map, bad, n_bad, d));
 }

@@ -24,4 +24,11 @@ struct json_object;
 struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
                             struct diag_list *d);
 
+/* For a tree that failed the schema: runs the same semantic checks on the parts that passed it,
+ * appending their errors to d, so that one pass reports every error it can. bad holds the
+ * pointers of the schema errors (borrowed); a part at, under or above one of them (but the root)
+ * is left alone. */
+void matrix_check_partial(struct json_object *tree, const struct source_map *map,
+                          const char *const *bad, size_t n_bad, struct diag_list *d);
+
 #endif

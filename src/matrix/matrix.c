@@ -6,7 +6,9 @@
 #include "matrix/build.h"
 #include "jsonschema/schema.h"
 #include "yaml/load.h"
+#include "util/input_file.h"
 #include "util/sha256.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -27,6 +29,20 @@ static struct schema *matrix_schema(struct diag_list *d)
 	return s;
 }
 
+/* The pointers of the schema errors d holds from index first on: the parts of the tree semantic
+ * checks must leave alone. Borrowed from d. */
+static size_t schema_error_pointers(const struct diag_list *d, size_t first, const char ***out)
+{
+	const char **ptrs = xcalloc(d->len - first + 1, sizeof(*ptrs));
+	size_t n = 0;
+	for (size_t i = first; i < d->len; i++)
+		if (d->items[i].pointer && d->items[i].code &&
+		    strncmp(d->items[i].code, "schema.", 7) == 0)
+			ptrs[n++] = d->items[i].pointer;
+	*out = ptrs;
+	return n;
+}
+
 struct matrix *matrix_load(const char *path, struct diag_list *d)
 {
 	struct yaml_load_options opt = yaml_load_defaults();
@@ -34,27 +50,32 @@ struct matrix *matrix_load(const char *path, struct diag_list *d)
 	struct source_map *map = NULL;
 	struct schema *schema = NULL;
 	struct matrix *m = NULL;
+	char *buf = NULL;
+	size_t len = 0;
 
-	if (yaml_load_file(path, &opt, &tree, &map, d) < 0)
+	if (input_read(path, opt.max_file_bytes, "yaml.file-too-large", &buf, &len, d) < 0 ||
+	    yaml_load_buffer(path, buf, len, &opt, &tree, &map, d) < 0)
 		goto cleanup;
 	schema = matrix_schema(d);
 	if (!schema)
 		goto cleanup;
-	/* Semantic checks assume the shapes the schema guarantees, so they run only on a tree that
-	 * passed it: every schema error is still reported, all at once. */
-	if (schema_validate(schema, tree, map, d) < 0)
+	size_t first = d->len;
+	if (schema_validate(schema, tree, map, d) < 0) {
+		/* every error in one pass: the semantic checks still run where the schema passed */
+		const char **bad = NULL;
+		size_t n_bad = schema_error_pointers(d, first, &bad);
+		matrix_check_partial(tree, map, (const char *const *)bad, n_bad, d);
+		free(bad);
 		goto cleanup;
+	}
 	m = matrix_build(tree, map, d);
 	if (!m)
 		goto cleanup;
-	m->path = strdup(path);
-	if (!m->path || sha256_file_hex(path, m->sha256) < 0) {
-		diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-		           "cannot read the file again to hash it");
-		matrix_free(m);
-		m = NULL;
-	}
+	m->path = xstrdup(path);
+	/* the digest of the bytes that were validated, not of a second read */
+	sha256_hex(buf, len, m->sha256);
 cleanup:
+	free(buf);
 	schema_free(schema);
 	source_map_free(map);
 	json_object_put(tree);
@@ -104,12 +125,16 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
 static char *candidate(const char *dir, const char *name)
 {
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s.yaml", dir, name) < 0)
-		return NULL;
-	if (is_file(p))
+	char *p = xasprintf("%s/%s.yaml", dir, name);
+	if (exists(p))
 		return p;
 	free(p);
 	return NULL;
@@ -118,23 +143,23 @@ static char *candidate(const char *dir, const char *name)
 char *matrix_find(const char *name_or_path)
 {
 	if (is_file(name_or_path))
-		return strdup(name_or_path);
+		return xstrdup(name_or_path);
 	/* a name is a bare word: anything with a slash or an extension was meant as a path */
-	if (strchr(name_or_path, '/') || strchr(name_or_path, '.') || !*name_or_path)
-		return NULL;
-	char *p = candidate("matrices", name_or_path);
-	if (p)
-		return p;
+	bool is_name = *name_or_path && !strchr(name_or_path, '/') && !strchr(name_or_path, '.');
+	char *p = is_name ? candidate("matrices", name_or_path) : NULL;
 	const char *env = getenv("TARE_MATRIX_PATH");
-	if (!env)
-		return NULL;
-	char *dirs = strdup(env);
-	if (!dirs)
-		return NULL;
-	char *save = NULL;
-	for (char *dir = strtok_r(dirs, ":", &save); dir && !p; dir = strtok_r(NULL, ":", &save))
-		p = candidate(dir, name_or_path);
-	free(dirs);
+	if (is_name && !p && env) {
+		char *dirs = xstrdup(env);
+		char *save = NULL;
+		for (char *dir = strtok_r(dirs, ":", &save); dir && !p;
+		     dir = strtok_r(NULL, ":", &save))
+			p = candidate(dir, name_or_path);
+		free(dirs);
+	}
+	/* a path that exists but is no regular file (a directory, /dev/null, a FIFO) is handed
+	 * back, so that loading it says what it is instead of "not found" */
+	if (!p && exists(name_or_path))
+		p = xstrdup(name_or_path);
 	return p;
 }
 

@@ -101,14 +101,18 @@ struct matrix {
 	size_t n_cells;
 };
 
-/* Loads, schema-validates (schemas/matrix.v1.schema.json) and semantically checks a matrix file.
- * Returns a new matrix (matrix_free), or NULL with every error found in d. */
+/* Loads (a regular file of at most 1 MiB), schema-validates (schemas/matrix.v1.schema.json) and
+ * semantically checks a matrix file; when the schema fails, the semantic checks still run on the
+ * parts of the tree it passed. Returns a new matrix (matrix_free), or NULL with every error found
+ * in d. */
 struct matrix *matrix_load(const char *path, struct diag_list *d);
 void matrix_free(struct matrix *m);
 
-/* Finds MATRIX given on the command line: an existing path, else NAME as matrices/NAME.yaml in the
- * current directory, then in each directory of $TARE_MATRIX_PATH (colon-separated). Returns a new
- * string (caller frees) or NULL when nothing was found. */
+/* Finds MATRIX given on the command line: an existing regular file, else NAME as
+ * matrices/NAME.yaml in the current directory, then in each directory of $TARE_MATRIX_PATH
+ * (colon-separated), else the argument itself when it exists as something other than a regular
+ * file (matrix_load then reports "not a regular file"). Returns a new string (caller frees) or
+ * NULL when nothing was found. */
 char *matrix_find(const char *name_or_path);
 
 const char *plan_order_name(enum plan_order o);
