@@ -4,22 +4,31 @@
 #include "matrix/embedded_schema.h"
 #include "matrix/matrix.h"
 #include "jsonschema/schema.h"
+#include "jsonin/jsonin.h"
 #include "yaml/load.h"
 #include "util/diag.h"
+#include "util/input_file.h"
 
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Loads a schema given as a path, or by the name of one of tare's own (plan.v1, or the file name
- * plan.v1.schema.json), so every output tare writes can be checked without the source tree. */
+ * plan.v1.schema.json), so every output tare writes can be checked without the source tree. A path
+ * that exists is read as strict JSON whatever it is, so that a directory or a FIFO says why it
+ * cannot be a schema. */
 static struct schema *load_schema(const char *arg, struct diag_list *d)
 {
-	FILE *f = fopen(arg, "rb");
-	if (f) {
-		fclose(f);
-		return schema_load_file(arg, d);
+	struct stat st;
+	if (stat(arg, &st) == 0) {
+		struct json_object *root = NULL;
+		if (jsonin_load_file(arg, INPUT_MAX_DOCUMENT_BYTES, &root, NULL, d) < 0)
+			return NULL;
+		struct schema *s = schema_new(root, arg, d);
+		json_object_put(root);
+		return s;
 	}
 	char name[256];
 	snprintf(name, sizeof(name), "%s%s", arg, strstr(arg, ".json") ? "" : ".schema.json");
@@ -41,16 +50,24 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* One JSON or YAML document. JSON is read through the YAML loader (JSON is YAML 1.2), which is what
- * gives every error a line and column. */
+/* One JSON or YAML document: .json is strict JSON (jsonin), anything else YAML. */
 static int validate_document(const struct schema *s, const char *path, struct diag_list *d)
 {
-	struct yaml_load_options opt = yaml_load_defaults();
-	opt.reject_yaml11 = !has_suffix(path, ".json");
-	opt.max_file_bytes = 256u * 1024 * 1024; /* outputs such as samples can be large */
 	struct json_object *tree = NULL;
 	struct source_map *map = NULL;
-	int rc = yaml_load_file(path, &opt, &tree, &map, d);
+	int rc;
+	if (has_suffix(path, ".json")) {
+		rc = jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &tree, &map, d);
+	} else {
+		struct yaml_load_options opt = yaml_load_defaults();
+		opt.max_file_bytes = INPUT_MAX_DOCUMENT_BYTES; /* outputs such as plans are large */
+		char *buf = NULL;
+		size_t len = 0;
+		rc = input_read(path, opt.max_file_bytes, "yaml.file-too-large", &buf, &len, d);
+		if (rc == 0)
+			rc = yaml_load_buffer(path, buf, len, &opt, &tree, &map, d);
+		free(buf);
+	}
 	if (rc == 0)
 		rc = schema_validate(s, tree, map, d);
 	json_object_put(tree);
@@ -58,40 +75,34 @@ static int validate_document(const struct schema *s, const char *path, struct di
 	return rc;
 }
 
-/* JSON Lines: each non-empty line is one document; errors carry the line number. */
+/* JSON Lines: each non-empty line is one strict JSON document, read where it sits in the file so
+ * that errors carry the file's line numbers. Lines are streamed; each is capped. */
 static int validate_lines(const struct schema *s, const char *path, struct diag_list *d)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-		                  "cannot read the file");
-	struct yaml_load_options opt = yaml_load_defaults();
-	opt.reject_yaml11 = false;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int lineno = 0, rc = 0;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (n == 0 || (n == 1 && line[0] == '\n'))
+	struct input_lines r;
+	if (input_lines_open(&r, path, INPUT_MAX_LINE_BYTES, d) < 0)
+		return -1;
+	const char *line;
+	size_t len;
+	bool complete;
+	int more, rc = 0;
+	while ((more = input_lines_next(&r, &line, &len, &complete, d)) > 0) {
+		if (complete)
+			len--;
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (len == 0)
 			continue;
-		size_t first = d->len;
 		struct json_object *tree = NULL;
 		struct source_map *map = NULL;
-		int lrc = yaml_load_buffer(path, line, (size_t)n, &opt, &tree, &map, d);
-		if (lrc == 0)
-			lrc = schema_validate(s, tree, map, d);
-		/* the loader saw one line: move what it found to the line it came from */
-		for (size_t i = first; i < d->len; i++)
-			d->items[i].line = lineno;
+		if (jsonin_parse(path, line, len, r.lineno, &tree, &map, d) < 0 ||
+		    schema_validate(s, tree, map, d) < 0)
+			rc = -1;
 		json_object_put(tree);
 		source_map_free(map);
-		if (lrc < 0)
-			rc = -1;
 	}
-	free(line);
-	fclose(f);
-	return rc;
+	input_lines_release(&r);
+	return more < 0 ? -1 : rc;
 }
 
 static int run_schema_mode(const struct cli_ctx *ctx, const char *schema_arg, int nfiles,

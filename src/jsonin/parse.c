@@ -7,8 +7,27 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Whether buf[0, len) alone is one complete JSON value: then an error at len is extra text. */
+static bool complete_value(const char *buf, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSONIN_MAX_DEPTH);
+	if (!tok)
+		abort(); /* json-c could not allocate a tokener: nothing sane is left to do */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	struct json_object *o = json_tokener_parse_ex(tok, buf, (int)len);
+	if (json_tokener_get_error(tok) == json_tokener_continue) {
+		json_object_put(o);
+		o = json_tokener_parse_ex(tok, "", 1);
+	}
+	bool ok = json_tokener_get_error(tok) == json_tokener_success;
+	json_object_put(o);
+	json_tokener_free(tok);
+	return ok;
+}
 
 /* json-c's own words, behind the usual reasons a file is not JSON when one applies. */
 static int tokener_error(struct jsonin_text *t, size_t off, enum json_tokener_error err,
@@ -20,6 +39,9 @@ static int tokener_error(struct jsonin_text *t, size_t off, enum json_tokener_er
 	if (err == json_tokener_error_depth)
 		return jsonin_error(t, off, "json.depth", NULL, d,
 		                    "invalid JSON: nesting deeper than %d", JSONIN_MAX_DEPTH);
+	if (off > 0 && off < t->len && complete_value(t->buf, off))
+		return jsonin_error(t, off, "json.syntax", NULL, d,
+		                    "invalid JSON: text after the value");
 	return jsonin_error(t, off, "json.syntax", NULL, d, "invalid JSON: %s",
 	                    json_tokener_error_desc(err));
 }

@@ -65,7 +65,7 @@ const char *jsonin_habit(const struct jsonin_text *t, size_t off)
 	char c = t->buf[off];
 	if (c == '#' ||
 	    (c == '/' && off + 1 < t->len && (t->buf[off + 1] == '/' || t->buf[off + 1] == '*')))
-		return "comments are not allowed in JSON";
+		return "comments are not allowed";
 	if (c == '\'')
 		return "single-quoted strings are not JSON (use double quotes)";
 	if (c == '}' || c == ']') {
@@ -472,7 +472,7 @@ int jsonin_scan(struct jsonin_text *t, struct source_map *map, struct diag_list 
 	if (value(&s, (struct source_pos){0, 0}) == 0) {
 		skip_ws(&s);
 		if (s.pos < t->len)
-			unexpected(&s, "the end of the input");
+			fail(&s, s.pos, "text after the value");
 	}
 	strbuf_release(&s.ptr);
 	return s.rc;
