@@ -2,8 +2,11 @@
 #include "cli/cli.h"
 
 #include "report/compare.h"
+#include "jsonin/jsonin.h"
 #include "report/run_dir.h"
 #include "util/diag.h"
+#include "util/input_file.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,20 +15,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* The host class in dir/summary.json's provenance; NULL when it cannot be read. New string. */
-static char *host_class(const char *dir)
+/* The host class in dir/summary.json's provenance; NULL when there is none. A summary.json that is
+ * there but is not JSON adds its located errors to d. New string. */
+static char *host_class(const char *dir, struct diag_list *d)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/summary.json", dir) < 0)
-		return NULL;
-	struct json_object *s = json_object_from_file(path), *p = NULL, *h = NULL;
+	char *path = xasprintf("%s/summary.json", dir);
+	struct json_object *s = NULL, *p = NULL, *h = NULL;
+	if (access(path, F_OK) == 0)
+		jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, d);
 	free(path);
 	char *out = NULL;
 	if (json_object_object_get_ex(s, "provenance", &p) &&
 	    json_object_object_get_ex(p, "host_class", &h) &&
 	    json_object_is_type(h, json_type_string))
-		out = strdup(json_object_get_string(h));
+		out = xstrdup(json_object_get_string(h));
 	json_object_put(s);
 	return out;
 }
@@ -86,9 +91,9 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
 		run_data_release(&base);
 		return TARE_EXIT_INVALID;
 	}
-	char *hb = host_class(base_dir), *hc = host_class(cur_dir);
 	struct diag_list mismatch;
 	diag_list_init(&mismatch);
+	char *hb = host_class(base_dir, &mismatch), *hc = host_class(cur_dir, &mismatch);
 	int rc = TARE_EXIT_OK;
 	bool forced = false;
 	if (compare_check_compatible(base.matrix->sha256, hb, cur.matrix->sha256, hc, &mismatch) <

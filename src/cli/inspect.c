@@ -5,8 +5,11 @@
 #include "cli/run_outputs.h"
 #include "gate/verdict.h"
 #include "report/run_dir.h"
+#include "jsonin/jsonin.h"
 #include "report/summary.h"
 #include "util/diag.h"
+#include "util/input_file.h"
+#include "util/xalloc.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -14,36 +17,52 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The out_dir of the run index's last line, or NULL with an error. */
 static char *latest_run(struct diag_list *d)
 {
 	char *path = run_index_path();
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *last = NULL;
-	size_t cap = 0;
-	if (!f) {
+	struct input_lines r;
+	if (access(path, F_OK) < 0) {
 		diag_error(d, "inspect.no-runs", NULL,
 		           "no run index at '%s': give a RUN_DIR or run a matrix first", path);
 		free(path);
 		return NULL;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		if (line[0] == '\n')
+	if (input_lines_open(&r, path, INPUT_MAX_LINE_BYTES, d) < 0) {
+		free(path);
+		return NULL;
+	}
+	const char *line;
+	size_t len;
+	bool complete;
+	char *last = NULL;
+	int last_no = 0, more;
+	while ((more = input_lines_next(&r, &line, &len, &complete, d)) > 0) {
+		if (complete)
+			len--;
+		if (len == 0)
 			continue;
 		free(last);
-		last = strdup(line);
+		last = xstrndup(line, len);
+		last_no = r.lineno;
 	}
-	fclose(f);
-	free(line);
+	input_lines_release(&r);
 	char *dir = NULL;
-	struct json_object *o = last ? json_tokener_parse(last) : NULL, *out = NULL;
-	if (o && json_object_object_get_ex(o, "out_dir", &out) &&
-	    json_object_is_type(out, json_type_string))
-		dir = strdup(json_object_get_string(out));
-	else
-		diag_error(d, "inspect.bad-index", NULL,
-		           "run index '%s' has no run with an out_dir on its last line", path);
+	struct json_object *o = NULL, *out = NULL;
+	if (more == 0 && last &&
+	    jsonin_parse(path, last, strlen(last), last_no, &o, NULL, d) == 0) {
+		if (json_object_object_get_ex(o, "out_dir", &out) &&
+		    json_object_is_type(out, json_type_string))
+			dir = xstrdup(json_object_get_string(out));
+		else
+			diag_error(d, "inspect.bad-index", NULL,
+			           "run index '%s' has no run with an out_dir on its last line",
+			           path);
+	} else if (more == 0 && !last) {
+		diag_error(d, "inspect.bad-index", NULL, "run index '%s' lists no run", path);
+	}
 	json_object_put(o);
 	free(last);
 	free(path);
@@ -62,13 +81,21 @@ static const char *str_or(struct json_object *o, const char *key, const char *fa
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : fallback;
 }
 
-/* The run's provenance from summary.json, or NULL (an interrupted run has none). New reference. */
-static struct json_object *load_provenance(const char *dir)
+/* The run's provenance from summary.json, or NULL: an interrupted run has none, and one that
+ * cannot be read is reported as a warning (the summary is recomputed from the samples anyway).
+ * New reference. */
+static struct json_object *load_provenance(const char *dir, struct diag_list *d)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/summary.json", dir) < 0)
-		return NULL;
-	struct json_object *s = json_object_from_file(path);
+	char *path = xasprintf("%s/summary.json", dir);
+	struct json_object *s = NULL;
+	if (access(path, F_OK) == 0) {
+		struct diag_list why;
+		diag_list_init(&why);
+		if (jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, &why) < 0)
+			for (size_t i = 0; i < why.len; i++)
+				why.items[i].severity = DIAG_WARNING;
+		diag_list_move(d, &why);
+	}
 	free(path);
 	struct json_object *p = get(s, "provenance");
 	if (p && !json_object_is_type(p, json_type_object))
@@ -235,7 +262,7 @@ static int inspect_main(int argc, char **argv, const struct cli_ctx *ctx)
 	struct run_data run;
 	int rc = TARE_EXIT_INVALID;
 	if (dir && run_dir_load(dir, &run, &d) == 0) {
-		struct json_object *prov = load_provenance(dir);
+		struct json_object *prov = load_provenance(dir, &d);
 		struct json_object *o = inspect_build(&run, prov);
 		if (!o) {
 			rc = cli_fail(ctx, TARE_EXIT_INTERNAL, "inspect.internal",

@@ -1,19 +1,30 @@
-/* Checking verdicts against a golden file, with a readable diff. */
+/* Checking verdicts against a golden file (read as strict JSON), with a readable diff. */
 #include "cli/verdict_golden.h"
 
 #include "gate/verdict_diff.h"
+#include "jsonin/jsonin.h"
+#include "util/input_file.h"
 #include "util/strbuf.h"
 
 #include <json-c/json.h>
+#include <unistd.h>
 
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
                  struct diag_list *d)
 {
-	struct json_object *golden = json_object_from_file(golden_path);
-	if (!golden) {
+	struct json_object *golden = NULL;
+	if (access(golden_path, F_OK) < 0) {
 		diag_error(
 		    d, "io.read", &(struct diag_loc){golden_path, 0, 0, NULL},
 		    "cannot read the golden verdicts (create it with 'tare verdict update')");
+		return TARE_EXIT_INVALID;
+	}
+	if (jsonin_load_file(golden_path, INPUT_MAX_DOCUMENT_BYTES, &golden, NULL, d) < 0)
+		return TARE_EXIT_INVALID;
+	if (!json_object_is_type(golden, json_type_object)) {
+		json_object_put(golden);
+		diag_error(d, "verdict.golden", &(struct diag_loc){golden_path, 1, 1, NULL},
+		           "the golden verdicts are not a JSON object");
 		return TARE_EXIT_INVALID;
 	}
 	struct strbuf diff;

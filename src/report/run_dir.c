@@ -1,8 +1,12 @@
-/* Reading a run directory back: matrix copy, plan cells, samples. */
+/* Reading a run directory back: matrix copy, plan cells, samples, all through the strict readers.
+ */
 #include "report/run_dir.h"
 
+#include "jsonin/jsonin.h"
 #include "report/sample_json.h"
 #include "util/atomic_file.h"
+#include "util/input_file.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -15,46 +19,40 @@ int samples_load(const char *path, struct sample **out, size_t *n, size_t *compl
 	*out = NULL;
 	*n = 0;
 	*complete_bytes = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
-		                  "cannot read the samples");
-	char *line = NULL;
-	size_t cap = 0, alloc = 0;
-	ssize_t len;
-	int lineno = 0, rc = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		bool complete = len > 0 && line[len - 1] == '\n';
-		struct json_object *o = json_tokener_parse(line);
+	struct input_lines r;
+	if (input_lines_open(&r, path, INPUT_MAX_LINE_BYTES, d) < 0)
+		return -1;
+	const char *line;
+	size_t len, alloc = 0;
+	bool complete;
+	int more, rc = 0;
+	while ((more = input_lines_next(&r, &line, &len, &complete, d)) > 0) {
 		if (!complete) {
 			/* a line without its newline was being written when the run stopped */
 			diag_warning(d, "samples.partial",
-			             &(struct diag_loc){path, lineno, 1, NULL},
+			             &(struct diag_loc){path, r.lineno, 1, NULL},
 			             "last line is incomplete (an interrupted write); ignoring it");
-			json_object_put(o);
 			break;
 		}
-		if (!o || !json_object_is_type(o, json_type_object)) {
+		struct json_object *o = NULL;
+		if (jsonin_parse(path, line, len - 1, r.lineno, &o, NULL, d) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!json_object_is_type(o, json_type_object)) {
 			json_object_put(o);
 			rc = diag_error(d, "samples.parse",
-			                &(struct diag_loc){path, lineno, 1, NULL},
+			                &(struct diag_loc){path, r.lineno, 1, NULL},
 			                "line is not a JSON object");
 			break;
 		}
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			struct sample *s = realloc(*out, alloc * sizeof(*s));
-			if (!s)
-				abort();
-			*out = s;
-		}
+		*out = xgrow(*out, &alloc, *n + 1, sizeof(**out));
 		size_t before = d->len;
 		if (sample_from_json(o, &(*out)[*n], d) < 0) {
 			for (size_t i = before; i < d->len; i++) {
 				free(d->items[i].file);
-				d->items[i].file = strdup(path);
-				d->items[i].line = lineno;
+				d->items[i].file = xstrdup(path);
+				d->items[i].line = r.lineno;
 			}
 			json_object_put(o);
 			rc = -1;
@@ -62,10 +60,11 @@ int samples_load(const char *path, struct sample **out, size_t *n, size_t *compl
 		}
 		json_object_put(o);
 		(*n)++;
-		*complete_bytes += (size_t)len;
+		*complete_bytes += len;
 	}
-	free(line);
-	fclose(f);
+	if (more < 0)
+		rc = -1;
+	input_lines_release(&r);
 	return rc;
 }
 
@@ -106,12 +105,8 @@ int run_dir_load(const char *dir, struct run_data *out, struct diag_list *d)
 	out->matrix = matrix_load(matrix, d);
 	if (!out->matrix)
 		goto cleanup;
-	out->plan = json_object_from_file(plan);
-	if (!out->plan) {
-		diag_error(d, "io.read", &(struct diag_loc){plan, 0, 0, NULL},
-		           "cannot read the plan");
+	if (jsonin_load_file(plan, INPUT_MAX_DOCUMENT_BYTES, &out->plan, NULL, d) < 0)
 		goto cleanup;
-	}
 	if (plan_cells(out, d) < 0)
 		goto cleanup;
 	if (samples_load(samples, &out->samples, &out->n_samples, &out->complete_bytes, d) < 0)
