@@ -186,14 +186,15 @@ const struct command cmd_validate = {
     .run = validate_main,
     .summary = "check matrix files and print every error",
     .usage = "tare validate MATRIX...\n       tare validate --schema SCHEMA FILE...",
-    .help = "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
-            "of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
-            "format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
-            "and a caret. Each file is checked on its own.\n\n"
-            "--schema SCHEMA  validate any JSON (.json, strict), JSON Lines (.jsonl, .ndjson:\n"
-            "                 each line strict JSON) or YAML file against SCHEMA: a path, or the\n"
-            "                 name of one of tare's schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"
-            "Only regular files are read: a directory, device or FIFO is 'not a regular file'.\n\n"
-            "exit: 0 valid, 3 invalid or unreadable, 2 usage\n",
+    .help =
+        "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
+        "of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
+        "format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
+        "and a caret. Each file is checked on its own.\n\n"
+        "--schema SCHEMA  validate any JSON (.json, strict), JSON Lines (.jsonl, .ndjson:\n"
+        "                 each line strict JSON) or YAML file against SCHEMA: a path, or the\n"
+        "                 name of one of tare's schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"
+        "Only regular files are read: a directory, device or FIFO is 'not a regular file'.\n\n"
+        "exit: 0 valid, 3 invalid or unreadable, 2 usage\n",
     .needs_root = false,
 };
