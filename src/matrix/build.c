@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Past this many errors the rest are noise: one broken default can fail every cell. */
-#define MAX_ERRORS 1000
-
 enum axis { AXIS_KERNEL, AXIS_SPAN, AXIS_CONCURRENCY, AXIS_PAYLOAD, AXIS_COUNT };
 static const char *const axis_names[AXIS_COUNT] = {"kernel_events", "span_events", "concurrency",
                                                    "payload"};
@@ -37,6 +34,9 @@ struct build {
 	struct json_object *defaults; /* may be NULL */
 	struct matrix *m;
 	size_t errors;
+	/* "pointer\x1fmessage" of every error reported (a set; NULL until the first error): an
+	 * inherited default reaches every cell, and is reported once, where it is written */
+	struct json_object *reported;
 };
 
 /* A value found for a parameter and the pointer it was found at. */
@@ -48,31 +48,39 @@ struct found {
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Whether the same error was already reported at ptr; remembers it when not. Every error is
+ * collected (printing shows the first DIAG_MAX_SHOWN and counts the rest), so this must not scan
+ * the list: 100,000 cells each with an error made that quadratic. */
+static bool reported_before(struct build *b, const char *ptr, const char *msg)
+{
+	if (!b->reported)
+		b->reported = json_object_new_object();
+	if (!b->reported)
+		return false; /* out of memory: the repeat is reported again, which is harmless */
+	struct strbuf key;
+	strbuf_init(&key);
+	strbuf_addf(&key, "%s\x1f%s", ptr, msg);
+	bool seen = json_object_object_get_ex(b->reported, key.buf, NULL);
+	if (!seen)
+		json_object_object_add(b->reported, key.buf, NULL);
+	strbuf_release(&key);
+	return seen;
+}
+
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
 {
-	if (b->errors >= MAX_ERRORS)
-		return;
 	struct strbuf msg;
 	strbuf_init(&msg);
 	va_list ap;
 	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	/* an inherited default reaches every cell: report it once, where it is written */
-	for (size_t i = 0; i < b->d->len; i++) {
-		const struct diag *g = &b->d->items[i];
-		if (g->pointer && strcmp(g->pointer, ptr) == 0 &&
-		    strcmp(g->message, msg.buf) == 0) {
-			strbuf_release(&msg);
-			return;
-		}
+	if (!reported_before(b, ptr, msg.buf)) {
+		struct diag_loc loc = source_map_loc(b->map, ptr, false);
+		diag_error(b->d, code, &loc, "%s", msg.buf);
+		b->errors++;
 	}
-	struct diag_loc loc = source_map_loc(b->map, ptr, false);
-	diag_error(b->d, code, &loc, "%s", msg.buf);
 	strbuf_release(&msg);
-	if (++b->errors == MAX_ERRORS)
-		diag_error(b->d, "matrix.too-many-errors", &loc,
-		           "too many errors; stopping after %d", MAX_ERRORS);
 }
 
 static char *xstrdup(const char *s)
@@ -840,6 +848,7 @@ struct matrix *matrix_build(struct json_object *tree, const struct source_map *m
 	build_capture(&b, tree);
 	build_cells(&b, tree);
 	check_duplicate_cells(&b);
+	json_object_put(b.reported);
 	if (b.errors) {
 		matrix_free(m);
 		return NULL;

@@ -49,5 +49,20 @@ assert d[-1]["code"] == "diag.not-shown" and d[-1]["severity"] == "note", d[-1]
 assert d[-1]["message"] == "198999 more errors not shown", d[-1]
 PY
 
+# the cap is the same for every kind: 20,000 semantic errors (one per cell) show 1,000 and count
+# the rest, instead of stopping at a matrix-only "too many errors"
+m=$tmp/many-cells.yaml
+"$py" - >"$m" <<'PY'
+print("tare: 1\nname: many\narms:\n  a: {capture: none, spans: false}\n"
+      "  b: {capture: ebpf, spans: false}\ncells:")
+for i in range(20000):
+    print("  - {name: c%d, kernel_events: hgh}" % i)
+PY
+{ timeout 60 "$tare" validate "$m" 2>&1 >/dev/null; echo "exit $?" >"$tmp/rc"; } |
+  head -c $((limit + 1)) >"$tmp/text"
+check grep -qx 'exit 3' "$tmp/rc"
+check test "$(grep -c '(matrix.unknown-level)$' "$tmp/text")" = 1000
+check test "$(tail -n 1 "$tmp/text")" = 'tare: note: 19000 more errors not shown (diag.not-shown)'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
