@@ -215,6 +215,13 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 		json_pointer_push_key(&b->ptr, n->text);
 	else
 		push_child_token(b);
+	/* the text goes on as a C string (json-c keys, argv, pcre2 patterns), which would end at
+	 * the NUL: "kernel_events\0zz" would silently become kernel_events */
+	const char *nul = memchr(n->text, '\0', len);
+	if (nul)
+		berror(b, "yaml.nul", pos, b->ptr.buf,
+		       "scalar has a NUL character (\\0) at offset %zu, which would cut it short",
+		       (size_t)(nul - n->text));
 	if (b->opt.reject_yaml11 && plain && !tag) {
 		struct strbuf msg;
 		strbuf_init(&msg);

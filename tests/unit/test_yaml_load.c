@@ -389,6 +389,38 @@ static void test_invalid_utf8(void **state)
 	unload(&l);
 }
 
+/* A NUL would end the C string that carries the text on (json-c keys, argv, patterns). */
+static void test_nul(void **state)
+{
+	(void)state;
+	struct loaded l;
+	load(&l, "cell:\n  \"kernel_events\\0zz\": 5\n");
+	const struct diag *e = only_error(&l, "yaml.nul");
+	assert_string_equal(
+	    e->message, "scalar has a NUL character (\\0) at offset 13, which would cut it short");
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 3);
+	assert_string_equal(e->pointer, "/cell/kernel_events");
+	unload(&l);
+
+	/* in a value, written as JSON writes it */
+	load(&l, "{\"command\": [\"sh\", \"-c\\u0000junk\"], \"match\": \"a\\x00b\"}");
+	assert_int_equal(l.rc, -1);
+	assert_int_equal(l.d.len, 2);
+	assert_string_equal(l.d.items[0].code, "yaml.nul");
+	assert_string_equal(l.d.items[0].pointer, "/command/1");
+	assert_int_equal(l.d.items[0].column, 20);
+	assert_string_equal(l.d.items[1].code, "yaml.nul");
+	assert_string_equal(l.d.items[1].pointer, "/match");
+	unload(&l);
+
+	/* single quotes have no escapes: '\0' is a backslash and a zero */
+	load(&l, "a: '\\0'\n");
+	assert_int_equal(l.rc, 0);
+	assert_string_equal(json_object_get_string(get(l.tree, "a")), "\\0");
+	unload(&l);
+}
+
 static void test_syntax_error(void **state)
 {
 	(void)state;
@@ -574,14 +606,23 @@ static void test_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_core_typing),    cmocka_unit_test(test_tags),
-	    cmocka_unit_test(test_integer_range),  cmocka_unit_test(test_yaml11_rejections),
-	    cmocka_unit_test(test_merge_keys),     cmocka_unit_test(test_aliases),
-	    cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_documents),      cmocka_unit_test(test_invalid_utf8),
-	    cmocka_unit_test(test_syntax_error),   cmocka_unit_test(test_depth_cap),
-	    cmocka_unit_test(test_billion_laughs), cmocka_unit_test(test_scalar_and_file_caps),
-	    cmocka_unit_test(test_source_map),     cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_core_typing),
+	    cmocka_unit_test(test_tags),
+	    cmocka_unit_test(test_integer_range),
+	    cmocka_unit_test(test_yaml11_rejections),
+	    cmocka_unit_test(test_merge_keys),
+	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_duplicate_keys),
+	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_syntax_error),
+	    cmocka_unit_test(test_depth_cap),
+	    cmocka_unit_test(test_billion_laughs),
+	    cmocka_unit_test(test_scalar_and_file_caps),
+	    cmocka_unit_test(test_source_map),
+	    cmocka_unit_test(test_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
