@@ -326,6 +326,7 @@ static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum y
 static void check_map(struct builder *b, struct ynode *m)
 {
 	size_t ptr_len = b->ptr.len;
+	const struct ynode *first_merge = NULL;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *key = m->keys[i];
 		if (!ynode_key_text(key)) {
@@ -336,6 +337,19 @@ static void check_map(struct builder *b, struct ynode *m)
 		}
 		if (!key->merge)
 			continue;
+		/* merge keys stay out of the sorted index below, yet a repeated '<<' is as much a
+		 * duplicate key as a repeated quoted '<<' */
+		if (first_merge) {
+			json_pointer_push_key(&b->ptr, "<<");
+			berror(
+			    b, "yaml.duplicate-key", key->pos, b->ptr.buf,
+			    "duplicate key '<<' (first defined at %d:%d); merge several mappings "
+			    "with one '<<: [*a, *b]'",
+			    first_merge->pos.line, first_merge->pos.column);
+			json_pointer_pop(&b->ptr, ptr_len);
+		} else {
+			first_merge = key;
+		}
 		const struct ynode *v = ynode_resolve(m->items[i]);
 		bool ok = v->kind == YNODE_MAP || v->kind == YNODE_SEQ;
 		for (size_t k = 0; ok && v->kind == YNODE_SEQ && k < v->n; k++)

@@ -245,6 +245,32 @@ static void test_merge_keys(void **state)
 	unload(&l);
 }
 
+/* Merge keys are kept out of the duplicate-key index, which let a repeated one through. */
+static void test_repeated_merge_key(void **state)
+{
+	(void)state;
+	struct loaded l;
+	load(&l, "x-a: &a {p: 1}\nx-b: &b {q: 2}\none: {<<: *a, r: 3, <<: *b}\n");
+	const struct diag *e = only_error(&l, "yaml.duplicate-key");
+	assert_string_equal(e->message, "duplicate key '<<' (first defined at 3:7); merge several "
+	                                "mappings with one '<<: [*a, *b]'");
+	assert_int_equal(e->line, 3);
+	assert_int_equal(e->column, 21);
+	assert_string_equal(e->pointer, "/one/<<");
+	unload(&l);
+
+	/* a tagged merge key is the same key; a quoted '<<' is another one */
+	load(&l, "x-a: &a {p: 1}\none:\n  <<: *a\n  !!merge <<: {q: 2}\n  '<<': 3\n");
+	e = only_error(&l, "yaml.duplicate-key");
+	assert_int_equal(e->line, 4);
+	assert_int_equal(e->column, 3);
+	unload(&l);
+	load(&l, "x-a: &a {p: 1}\none: {<<: *a, '<<': 3}\n");
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(json_object_get_int(get(get(l.tree, "one"), "<<")), 3);
+	unload(&l);
+}
+
 static void test_aliases(void **state)
 {
 	(void)state;
@@ -612,6 +638,7 @@ int main(void)
 	    cmocka_unit_test(test_yaml11_rejections),
 	    cmocka_unit_test(test_merge_keys),
 	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_repeated_merge_key),
 	    cmocka_unit_test(test_duplicate_keys),
 	    cmocka_unit_test(test_keys),
 	    cmocka_unit_test(test_documents),
