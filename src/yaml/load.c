@@ -414,12 +414,29 @@ static void on_collection_end(struct builder *b)
 	json_pointer_pop(&b->ptr, f->ptr_len);
 }
 
-static void parse_error(struct builder *b, const yaml_parser_t *p)
+/* libyaml's reader reports a byte offset and no mark; the input is known to be UTF-8 by then, so
+ * the offset converts to a line and column. */
+static void reader_error(struct builder *b, const yaml_parser_t *p, const char *buf)
+{
+	struct source_pos pos = yaml_utf8_pos(buf, p->problem_offset);
+	/* libyaml's wording for every character YAML does not allow raw (C0 and C1 controls but
+	 * tab, line breaks and NEL, DEL, U+FFFE, U+FFFF); problem_value is the character */
+	if (p->problem && strcmp(p->problem, "control characters are not allowed") == 0 &&
+	    p->problem_value >= 0)
+		bfatal(b, "yaml.control-character", pos,
+		       "control character U+%04X is not allowed; in a double-quoted scalar, write "
+		       "it as an escape",
+		       (unsigned)p->problem_value);
+	else
+		bfatal(b, "yaml.syntax", pos, "%s at byte offset %zu",
+		       p->problem ? p->problem : "cannot read the input", p->problem_offset);
+}
+
+static void parse_error(struct builder *b, const yaml_parser_t *p, const char *buf)
 {
 	const char *problem = p->problem ? p->problem : "cannot parse the document";
 	if (p->error == YAML_READER_ERROR) {
-		bfatal(b, "yaml.syntax", (struct source_pos){0, 0}, "%s at byte offset %zu",
-		       problem, p->problem_offset);
+		reader_error(b, p, buf);
 		return;
 	}
 	struct source_pos pos = mark_pos(p->problem_mark);
@@ -480,7 +497,7 @@ static void build(struct builder *b, const char *buf, size_t len)
 	while (!done && !b->stop) {
 		yaml_event_t ev;
 		if (next_event(&parser, &ev) < 0) {
-			parse_error(b, &parser);
+			parse_error(b, &parser, buf);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;

@@ -447,6 +447,57 @@ static void test_nul(void **state)
 	unload(&l);
 }
 
+/* Loads len bytes of text, which may hold NUL bytes, and returns its only error. */
+static const struct diag *only_error_of(struct loaded *l, const char *text, size_t len,
+                                        const char *code)
+{
+	diag_list_init(&l->d);
+	l->tree = NULL;
+	l->map = NULL;
+	l->rc = yaml_load_buffer("t.yaml", text, len, NULL, &l->tree, &l->map, &l->d);
+	return only_error(l, code);
+}
+
+/* libyaml's reader reports raw control characters by byte offset only. */
+static void test_control_characters(void **state)
+{
+	(void)state;
+	struct loaded l;
+	static const char ctl[] = "name: a\x01"
+	                          "b\n";
+	const struct diag *e = only_error_of(&l, ctl, sizeof(ctl) - 1, "yaml.control-character");
+	assert_string_equal(e->message, "control character U+0001 is not allowed; in a "
+	                                "double-quoted scalar, write it as an escape");
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 8);
+	unload(&l);
+
+	/* a raw NUL, after a byte order mark (no column) and on a later line */
+	static const char nul[] = "\xef\xbb\xbf"
+	                          "a: 1\nb: [x, \"y\0z\"]\n";
+	e = only_error_of(&l, nul, sizeof(nul) - 1, "yaml.control-character");
+	assert_non_null(strstr(e->message, "U+0000"));
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 10);
+	unload(&l);
+
+	/* a C1 control after a two-byte character: columns count characters */
+	static const char c1[] = "\xc3\xa9: \xc2\x80\n";
+	e = only_error_of(&l, c1, sizeof(c1) - 1, "yaml.control-character");
+	assert_non_null(strstr(e->message, "U+0080"));
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 4);
+	unload(&l);
+
+	/* invalid UTF-8 after a byte order mark is placed the same way */
+	static const char bad[] = "\xef\xbb\xbf"
+	                          "a: \xc3\x28\n";
+	e = only_error_of(&l, bad, sizeof(bad) - 1, "yaml.invalid-utf8");
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 4);
+	unload(&l);
+}
+
 static void test_syntax_error(void **state)
 {
 	(void)state;
@@ -644,6 +695,7 @@ int main(void)
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_control_characters),
 	    cmocka_unit_test(test_syntax_error),
 	    cmocka_unit_test(test_depth_cap),
 	    cmocka_unit_test(test_billion_laughs),
