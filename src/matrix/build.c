@@ -594,6 +594,42 @@ static void check_duplicate_cells(struct build *b)
 	free(order);
 }
 
+static uint64_t cell_dispatches(const struct matrix *m, const struct matrix_cell *c)
+{
+	uint64_t rounds = (m->gates.preflight ? 1 : 0) +
+	                  (uint64_t)(c->warmups > 0 ? c->warmups : 0) +
+	                  (uint64_t)(c->repetitions > 0 ? c->repetitions : 0);
+	return rounds * c->n_compare;
+}
+
+/* A valid matrix must also give a plan that can be built: counted here, without expanding, since
+ * 100,000 cells × 1,000 repetitions validated and then `expand` was killed for memory. The error
+ * points at the cell or sweep that gives the most dispatches, the place most likely to change. */
+static void check_dispatch_count(struct build *b)
+{
+	const struct matrix *m = b->m;
+	uint64_t total = 0, share = 0, best = 0;
+	const char *best_ptr = "";
+	for (size_t i = 0; i < m->n_cells; i++) {
+		uint64_t n = cell_dispatches(m, &m->cells[i]);
+		total += n; /* far from overflow: 100,000 cells × arms × 110,001 rounds */
+		/* a sweep's cells are consecutive and share its pointer */
+		share = i > 0 && strcmp(m->cells[i].pointer, m->cells[i - 1].pointer) == 0
+		            ? share + n
+		            : n;
+		if (share > best) {
+			best = share;
+			best_ptr = m->cells[i].pointer;
+		}
+	}
+	if (total <= MATRIX_MAX_DISPATCHES)
+		return;
+	fail(b, best_ptr, "matrix.too-many-dispatches",
+	     "the plan would have %llu dispatches, more than the limit of %llu (cells × compared "
+	     "arms × (calibrate + warmups + repetitions)); %llu of them come from here",
+	     (unsigned long long)total, MATRIX_MAX_DISPATCHES, (unsigned long long)best);
+}
+
 static void build_arms(struct build *b, struct json_object *tree)
 {
 	struct json_object *arms = get(tree, "arms");
@@ -848,6 +884,7 @@ struct matrix *matrix_build(struct json_object *tree, const struct source_map *m
 	build_capture(&b, tree);
 	build_cells(&b, tree);
 	check_duplicate_cells(&b);
+	check_dispatch_count(&b);
 	json_object_put(b.reported);
 	if (b.errors) {
 		matrix_free(m);
