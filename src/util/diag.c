@@ -190,17 +190,39 @@ static const char *severity_name(enum diag_severity s)
 	return "error";
 }
 
-/* Reads the lines of one source file forward. Diagnostics are printed sorted by file and line, so
- * each file is opened once and read once however many diagnostics point into it: reading it again
- * from the start for every diagnostic made 200,000 errors on one long line quadratic. */
+/* Reads the lines of one source file forward. Diagnostics are printed sorted by file, line and
+ * column, so each file is opened once and read once, and each line is walked once, however many
+ * diagnostics point into it: reading the file again from the start for every diagnostic made
+ * 200,000 errors on one long line quadratic. */
 struct source_reader {
 	const char *file; /* borrowed from the diagnostic being printed; NULL when none is open */
 	FILE *f;
 	int line; /* the line now in buf (1-based), 0 before the first */
 	char *buf;
 	size_t cap;
-	size_t len;
+	size_t len;   /* bytes of the line, its line ending dropped */
+	size_t chars; /* characters of the line */
+	/* a position in the line, character and byte: where the last window started */
+	size_t mark_char, mark_byte;
 };
+
+static bool continues_char(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+/* Byte offset of the character after the first `chars` characters of s[0..len). */
+static size_t skip_chars(const char *s, size_t len, size_t chars)
+{
+	size_t i = 0;
+	while (i < len && chars > 0) {
+		i++;
+		while (i < len && continues_char((unsigned char)s[i]))
+			i++;
+		chars--;
+	}
+	return i;
+}
 
 static void reader_close(struct source_reader *r)
 {
@@ -227,56 +249,46 @@ static FILE *open_regular(const char *file)
 	return f;
 }
 
-/* Line `line` (1-based) of file without its line ending, borrowed until the next call; NULL
- * when the file cannot be read or is shorter. */
-static const char *reader_line(struct source_reader *r, const char *file, int line, size_t *len)
+/* Makes line `line` (1-based) of file the reader's line. Returns false when the file cannot be
+ * read or is shorter. */
+static bool reader_seek(struct source_reader *r, const char *file, int line)
 {
+	if (r->file && strcmp(r->file, file) == 0 && line == r->line)
+		return true;
 	if (!r->file || strcmp(r->file, file) != 0 || line < r->line) {
 		reader_close(r);
 		r->f = open_regular(file);
 		if (!r->f)
-			return NULL;
+			return false;
 		r->file = file;
 	}
 	while (r->line < line) {
 		ssize_t n = getline(&r->buf, &r->cap, r->f);
 		if (n < 0) {
 			reader_close(r);
-			return NULL;
+			return false;
 		}
 		r->len = (size_t)n;
 		r->line++;
 	}
 	while (r->len > 0 && (r->buf[r->len - 1] == '\n' || r->buf[r->len - 1] == '\r'))
 		r->len--;
-	*len = r->len;
-	return r->buf;
+	r->chars = 0;
+	for (size_t i = 0; i < r->len; i++)
+		r->chars += !continues_char((unsigned char)r->buf[i]);
+	r->mark_char = r->mark_byte = 0;
+	return true;
 }
 
-static bool continues_char(unsigned char c)
+/* Byte offset of 0-based character k (at most r->chars) of the line, walking on from the last
+ * position asked for when k is past it, as it is for diagnostics sorted by column. */
+static size_t reader_offset(struct source_reader *r, size_t k)
 {
-	return (c & 0xC0) == 0x80;
-}
-
-/* Byte offset of the character after the first `chars` characters of s[0..len). */
-static size_t skip_chars(const char *s, size_t len, size_t chars)
-{
-	size_t i = 0;
-	while (i < len && chars > 0) {
-		i++;
-		while (i < len && continues_char((unsigned char)s[i]))
-			i++;
-		chars--;
-	}
-	return i;
-}
-
-static size_t count_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += !continues_char((unsigned char)s[i]);
-	return n;
+	if (k < r->mark_char)
+		r->mark_char = r->mark_byte = 0;
+	r->mark_byte += skip_chars(r->buf + r->mark_byte, r->len - r->mark_byte, k - r->mark_char);
+	r->mark_char = k;
+	return r->mark_byte;
 }
 
 /* Appends s[0..len) with control characters (tab aside) shown as '?': a hostile file must not
@@ -289,13 +301,13 @@ static void add_visible(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
-/* Appends the source line and a caret under the column. Columns count characters, so the caret
+/* Appends the reader's line and a caret under the column. Columns count characters, so the caret
  * padding copies tabs and is one space per UTF-8 character. A line longer than
  * DIAG_CONTEXT_COLUMNS characters is shown as that many characters around the column, with "…"
  * where it was cut: one diagnostic on a 1 MB line must not echo the megabyte. */
-static void add_excerpt(struct strbuf *sb, const char *src, size_t len, int column)
+static void add_excerpt(struct strbuf *sb, struct source_reader *r, int column)
 {
-	size_t chars = count_chars(src, len), col = (size_t)column;
+	size_t chars = r->chars, col = (size_t)column;
 	size_t first = 1, last = chars; /* 1-based characters shown */
 	if (chars > DIAG_CONTEXT_COLUMNS) {
 		/* the start of a line (its indentation, its key) says most: keep it while the
@@ -306,8 +318,9 @@ static void add_excerpt(struct strbuf *sb, const char *src, size_t len, int colu
 			first = chars - DIAG_CONTEXT_COLUMNS + 1;
 		last = first + DIAG_CONTEXT_COLUMNS - 1;
 	}
-	size_t from = skip_chars(src, len, first - 1);
-	size_t to = from + skip_chars(src + from, len - from, last - first + 1);
+	const char *src = r->buf;
+	size_t from = reader_offset(r, first - 1);
+	size_t to = from + skip_chars(src + from, r->len - from, last - first + 1);
 	strbuf_addstr(sb, "  ");
 	if (first > 1)
 		strbuf_addstr(sb, "…");
@@ -392,11 +405,8 @@ void diag_print_text(FILE *out, const struct diag_list *d)
 	for (size_t i = 0; i < shown; i++) {
 		const struct diag *g = &d->items[i];
 		add_header(&sb, g);
-		size_t len;
-		const char *src;
-		if (g->file && g->line > 0 && g->column > 0 &&
-		    (src = reader_line(&r, g->file, g->line, &len)))
-			add_excerpt(&sb, src, len, g->column);
+		if (g->file && g->line > 0 && g->column > 0 && reader_seek(&r, g->file, g->line))
+			add_excerpt(&sb, &r, g->column);
 		/* one write per diagnostic: stderr is unbuffered */
 		fwrite(sb.buf, 1, sb.len, out);
 		strbuf_reset(&sb);

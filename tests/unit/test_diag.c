@@ -223,6 +223,26 @@ static void test_long_line_window(void **state)
 	check_excerpt(path, 1, 1999, true, false, "E");
 	/* a short line is shown whole */
 	check_excerpt(path, 2, 8, false, false, "l");
+
+	/* several diagnostics on the line, in and out of column order */
+	struct diag_list d;
+	diag_list_init(&d);
+	const int cols[] = {5, 900, 1999, 900, 74, 5};
+	const char *under[] = {"S", "M", "E", "M", "T", "S"};
+	for (size_t i = 0; i < 6; i++)
+		diag_error(&d, "test.here", &(struct diag_loc){path, 1, cols[i], NULL}, "here");
+	char *out = print(&d);
+	assert_int_equal(count_lines(out), 18);
+	for (size_t i = 0; i < 6; i++) {
+		char *src = nth_line(out, 3 * i + 1), *caret = nth_line(out, 3 * i + 2);
+		char *ch = char_at(src, caret_index(caret));
+		assert_string_equal(ch, under[i]);
+		free(ch);
+		free(src);
+		free(caret);
+	}
+	free(out);
+	diag_list_release(&d);
 }
 
 static void test_control_characters_not_echoed(void **state)
