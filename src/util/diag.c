@@ -291,13 +291,16 @@ static size_t reader_offset(struct source_reader *r, size_t k)
 	return r->mark_byte;
 }
 
-/* Appends s[0..len) with control characters (tab aside) shown as '?': a hostile file must not
- * drive the terminal. Each stays one column wide, so the caret still lines up. */
-static void add_visible(struct strbuf *sb, const char *s, size_t len)
+/* Appends s[0..len) with control characters shown as '?' (tab aside, and a newline when
+ * newlines is set): a hostile file must not drive the terminal, whether through a raw byte in an
+ * echoed line or an escape ("\e[2J") in a key a message quotes. Each stays one column wide, so a
+ * caret still lines up. */
+static void add_visible(struct strbuf *sb, const char *s, size_t len, bool newlines)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		strbuf_addch(sb, (c < 0x20 && c != '\t') || c == 0x7F ? '?' : (char)c);
+		bool shown = c == '\t' || (c == '\n' && newlines) || (c >= 0x20 && c != 0x7F);
+		strbuf_addch(sb, shown ? (char)c : '?');
 	}
 }
 
@@ -324,7 +327,7 @@ static void add_excerpt(struct strbuf *sb, struct source_reader *r, int column)
 	strbuf_addstr(sb, "  ");
 	if (first > 1)
 		strbuf_addstr(sb, "…");
-	add_visible(sb, src + from, to - from);
+	add_visible(sb, src + from, to - from, false);
 	if (last < chars)
 		strbuf_addstr(sb, "…");
 	strbuf_addstr(sb, "\n  ");
@@ -353,9 +356,15 @@ static void add_header(struct strbuf *sb, const struct diag *g)
 	} else {
 		strbuf_addstr(sb, "tare: ");
 	}
-	strbuf_addf(sb, "%s: %s", severity_name(g->severity), g->message);
-	if (g->pointer)
-		strbuf_addf(sb, " [%s]", g->pointer[0] ? g->pointer : "/");
+	strbuf_addf(sb, "%s: ", severity_name(g->severity));
+	/* a note may carry a tool's multi-line log (libbpf's verifier) */
+	add_visible(sb, g->message, strlen(g->message), true);
+	if (g->pointer) {
+		strbuf_addstr(sb, " [");
+		add_visible(sb, g->pointer[0] ? g->pointer : "/",
+		            g->pointer[0] ? strlen(g->pointer) : 1, false);
+		strbuf_addch(sb, ']');
+	}
 	if (g->code)
 		strbuf_addf(sb, " (%s)", g->code);
 	strbuf_addch(sb, '\n');

@@ -261,6 +261,16 @@ static void test_control_characters_not_echoed(void **state)
 	free(src);
 	free(out);
 	diag_list_release(&d);
+
+	/* nor through a message or a pointer quoting an escaped key; a note's log keeps its lines
+	 */
+	diag_error(&d, "test.key", &(struct diag_loc){NULL, 0, 0, "/\x1b[2J"}, "key '\x1b[2J'");
+	diag_note(&d, NULL, "log:\nline");
+	out = print(&d);
+	assert_string_equal(out, "tare: error: key '?[2J' [/?[2J] (test.key)\n"
+	                         "tare: note: log:\nline\n");
+	free(out);
+	diag_list_release(&d);
 }
 
 /* Sorted diagnostics read each file once front to back; out of order ones still find their lines,
