@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Past this many errors the rest are noise: one broken default can fail every cell. */
-#define MAX_ERRORS 1000
-
 enum axis { AXIS_KERNEL, AXIS_SPAN, AXIS_CONCURRENCY, AXIS_PAYLOAD, AXIS_COUNT };
 static const char *const axis_names[AXIS_COUNT] = {"kernel_events", "span_events", "concurrency",
                                                    "payload"};
@@ -34,7 +31,6 @@ static const char *const workload_placeholders[] = {
 struct build {
 	const struct source_map *map;
 	struct diag_list *d;
-	size_t first; /* d->len when this build began: duplicates are looked for from here */
 	/* pointers where the schema failed (none for a schema-valid tree): what lies at, under or
 	 * above one of them is left alone, everything else is still checked */
 	const char *const *bad;
@@ -45,6 +41,9 @@ struct build {
 	struct json_object *defaults; /* may be NULL */
 	struct matrix *m;
 	size_t errors;
+	/* "pointer\x1fmessage" of every error reported (a set; NULL until the first error): an
+	 * inherited default reaches every cell, and is reported once, where it is written */
+	struct json_object *reported;
 };
 
 /* A value found for a parameter and the pointer it was found at. skipped: the value exists but
@@ -78,32 +77,39 @@ static bool is_object(struct json_object *o)
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Whether the same error was already reported at ptr; remembers it when not. Every error is
+ * collected (printing shows the first DIAG_MAX_SHOWN and counts the rest), so this must not scan
+ * the list: 100,000 cells each with an error made that quadratic. */
+static bool reported_before(struct build *b, const char *ptr, const char *msg)
+{
+	if (!b->reported)
+		b->reported = json_object_new_object();
+	if (!b->reported)
+		return false; /* out of memory: the repeat is reported again, which is harmless */
+	struct strbuf key;
+	strbuf_init(&key);
+	strbuf_addf(&key, "%s\x1f%s", ptr, msg);
+	bool seen = json_object_object_get_ex(b->reported, key.buf, NULL);
+	if (!seen)
+		json_object_object_add(b->reported, key.buf, NULL);
+	strbuf_release(&key);
+	return seen;
+}
+
 static void fail(struct build *b, const char *ptr, const char *code, const char *fmt, ...)
 {
-	if (b->errors >= MAX_ERRORS)
-		return;
 	struct strbuf msg;
 	strbuf_init(&msg);
 	va_list ap;
 	va_start(ap, fmt);
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	/* an inherited default reaches every cell: report it once, where it is written (in this
-	 * file: the list may hold other files' errors) */
-	for (size_t i = b->first; i < b->d->len; i++) {
-		const struct diag *g = &b->d->items[i];
-		if (g->pointer && strcmp(g->pointer, ptr) == 0 &&
-		    strcmp(g->message, msg.buf) == 0) {
-			strbuf_release(&msg);
-			return;
-		}
+	if (!reported_before(b, ptr, msg.buf)) {
+		struct diag_loc loc = source_map_loc(b->map, ptr, false);
+		diag_error(b->d, code, &loc, "%s", msg.buf);
+		b->errors++;
 	}
-	struct diag_loc loc = source_map_loc(b->map, ptr, false);
-	diag_error(b->d, code, &loc, "%s", msg.buf);
 	strbuf_release(&msg);
-	if (++b->errors == MAX_ERRORS)
-		diag_error(b->d, "matrix.too-many-errors", &loc,
-		           "too many errors; stopping after %d", MAX_ERRORS);
 }
 
 static struct json_object *get(struct json_object *obj, const char *key)
@@ -645,6 +651,42 @@ static void check_duplicate_cells(struct build *b)
 	free(order);
 }
 
+static uint64_t cell_dispatches(const struct matrix *m, const struct matrix_cell *c)
+{
+	uint64_t rounds = (m->gates.preflight ? 1 : 0) +
+	                  (uint64_t)(c->warmups > 0 ? c->warmups : 0) +
+	                  (uint64_t)(c->repetitions > 0 ? c->repetitions : 0);
+	return rounds * c->n_compare;
+}
+
+/* A valid matrix must also give a plan that can be built: counted here, without expanding, since
+ * 100,000 cells × 1,000 repetitions validated and then `expand` was killed for memory. The error
+ * points at the cell or sweep that gives the most dispatches, the place most likely to change. */
+static void check_dispatch_count(struct build *b)
+{
+	const struct matrix *m = b->m;
+	uint64_t total = 0, share = 0, best = 0;
+	const char *best_ptr = "";
+	for (size_t i = 0; i < m->n_cells; i++) {
+		uint64_t n = cell_dispatches(m, &m->cells[i]);
+		total += n; /* far from overflow: 100,000 cells × arms × 110,001 rounds */
+		/* a sweep's cells are consecutive and share its pointer */
+		share = i > 0 && strcmp(m->cells[i].pointer, m->cells[i - 1].pointer) == 0
+		            ? share + n
+		            : n;
+		if (share > best) {
+			best = share;
+			best_ptr = m->cells[i].pointer;
+		}
+	}
+	if (total <= MATRIX_MAX_DISPATCHES)
+		return;
+	fail(b, best_ptr, "matrix.too-many-dispatches",
+	     "the plan would have %llu dispatches, more than the limit of %llu (cells × compared "
+	     "arms × (calibrate + warmups + repetitions)); %llu of them come from here",
+	     (unsigned long long)total, MATRIX_MAX_DISPATCHES, (unsigned long long)best);
+}
+
 static void build_arms(struct build *b, struct json_object *tree)
 {
 	struct json_object *arms = get(tree, "arms");
@@ -899,7 +941,6 @@ static struct matrix *build(struct json_object *tree, const struct source_map *m
 	struct build b = {
 	    .map = map,
 	    .d = d,
-	    .first = d->len,
 	    .bad = bad,
 	    .n_bad = n_bad,
 	    .levels = get(tree, "levels"),
@@ -919,6 +960,8 @@ static struct matrix *build(struct json_object *tree, const struct source_map *m
 	build_capture(&b, tree);
 	build_cells(&b, tree);
 	check_duplicate_cells(&b);
+	check_dispatch_count(&b);
+	json_object_put(b.reported);
 	if (b.errors || n_bad) {
 		matrix_free(m);
 		return NULL;

@@ -13,8 +13,12 @@ struct json_object;
 #define MATRIX_MAX_PAYLOAD     (1024LL * 1024 * 1024)
 #define MATRIX_MAX_TIMEOUT_MS  (24LL * 3600 * 1000)
 #define MATRIX_MAX_CELLS       100000
-#define MATRIX_MIN_RINGBUF     4096ULL
-#define MATRIX_MAX_RINGBUF     (1024ULL * 1024 * 1024)
+/* Dispatches of the whole plan: cells × compared arms × (calibrate + warmups + repetitions). An
+ * expanded dispatch costs about 320 bytes, so the limit is about 3.2 GB for `tare expand` and
+ * `tare run`, and days of running at a few milliseconds per dispatch. */
+#define MATRIX_MAX_DISPATCHES 10000000ULL
+#define MATRIX_MIN_RINGBUF    4096ULL
+#define MATRIX_MAX_RINGBUF    (1024ULL * 1024 * 1024)
 
 /* The pattern the built-in workload's events match (its files are sweep/worker-W/event-I). */
 #define MATRIX_BUILTIN_KERNEL_MATCH "sweep/worker-\\d+/event-\\d+"

@@ -61,11 +61,19 @@ void diag_list_sort(struct diag_list *d);
 /* Moves every diagnostic of src to the end of dst; src is left empty. */
 void diag_list_move(struct diag_list *dst, struct diag_list *src);
 
+/* Printing shows the first DIAG_MAX_SHOWN errors and warnings (each with its notes) and then one
+ * note "N more errors not shown" (code diag.not-shown): a flood of one mistake repeated helps no
+ * one. An echoed source line shows at most DIAG_CONTEXT_COLUMNS characters around the column. */
+#define DIAG_MAX_SHOWN       1000
+#define DIAG_CONTEXT_COLUMNS 100
+
 /* Prints in the compiler format `FILE:LINE:COL: error: MESSAGE [POINTER] (code)`, followed by the
- * source line and a caret under the column when the file can be read. */
+ * source line and a caret under the column when the file is a regular file that can be read.
+ * Sort d first: each file is then read once, front to back, whatever the number of diagnostics. */
 void diag_print_text(FILE *out, const struct diag_list *d);
 
-/* Returns a new JSON array of diagnostic objects (caller owns it). */
+/* Returns a new JSON array of diagnostic objects (caller owns it), capped as diag_print_text
+ * is: the first DIAG_MAX_SHOWN, then the diag.not-shown note. */
 struct json_object *diag_list_to_json(const struct diag_list *d);
 
 #endif

@@ -215,6 +215,13 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 		json_pointer_push_key(&b->ptr, n->text);
 	else
 		push_child_token(b);
+	/* the text goes on as a C string (json-c keys, argv, pcre2 patterns), which would end at
+	 * the NUL: "kernel_events\0zz" would silently become kernel_events */
+	const char *nul = memchr(n->text, '\0', len);
+	if (nul)
+		berror(b, "yaml.nul", pos, b->ptr.buf,
+		       "scalar has a NUL character (\\0) at offset %zu, which would cut it short",
+		       (size_t)(nul - n->text));
 	if (b->opt.reject_yaml11 && plain && !tag) {
 		struct strbuf msg;
 		strbuf_init(&msg);
@@ -319,6 +326,7 @@ static int on_collection_start(struct builder *b, const yaml_event_t *ev, enum y
 static void check_map(struct builder *b, struct ynode *m)
 {
 	size_t ptr_len = b->ptr.len;
+	const struct ynode *first_merge = NULL;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct ynode *key = m->keys[i];
 		if (!ynode_key_text(key)) {
@@ -329,6 +337,19 @@ static void check_map(struct builder *b, struct ynode *m)
 		}
 		if (!key->merge)
 			continue;
+		/* merge keys stay out of the sorted index below, yet a repeated '<<' is as much a
+		 * duplicate key as a repeated quoted '<<' */
+		if (first_merge) {
+			json_pointer_push_key(&b->ptr, "<<");
+			berror(
+			    b, "yaml.duplicate-key", key->pos, b->ptr.buf,
+			    "duplicate key '<<' (first defined at %d:%d); merge several mappings "
+			    "with one '<<: [*a, *b]'",
+			    first_merge->pos.line, first_merge->pos.column);
+			json_pointer_pop(&b->ptr, ptr_len);
+		} else {
+			first_merge = key;
+		}
 		const struct ynode *v = ynode_resolve(m->items[i]);
 		bool ok = v->kind == YNODE_MAP || v->kind == YNODE_SEQ;
 		for (size_t k = 0; ok && v->kind == YNODE_SEQ && k < v->n; k++)
@@ -393,12 +414,29 @@ static void on_collection_end(struct builder *b)
 	json_pointer_pop(&b->ptr, f->ptr_len);
 }
 
-static void parse_error(struct builder *b, const yaml_parser_t *p)
+/* libyaml's reader reports a byte offset and no mark; the input is known to be UTF-8 by then, so
+ * the offset converts to a line and column. */
+static void reader_error(struct builder *b, const yaml_parser_t *p, const char *buf)
+{
+	struct source_pos pos = yaml_utf8_pos(buf, p->problem_offset);
+	/* libyaml's wording for every character YAML does not allow raw (C0 and C1 controls but
+	 * tab, line breaks and NEL, DEL, U+FFFE, U+FFFF); problem_value is the character */
+	if (p->problem && strcmp(p->problem, "control characters are not allowed") == 0 &&
+	    p->problem_value >= 0)
+		bfatal(b, "yaml.control-character", pos,
+		       "control character U+%04X is not allowed; in a double-quoted scalar, write "
+		       "it as an escape",
+		       (unsigned)p->problem_value);
+	else
+		bfatal(b, "yaml.syntax", pos, "%s at byte offset %zu",
+		       p->problem ? p->problem : "cannot read the input", p->problem_offset);
+}
+
+static void parse_error(struct builder *b, const yaml_parser_t *p, const char *buf)
 {
 	const char *problem = p->problem ? p->problem : "cannot parse the document";
 	if (p->error == YAML_READER_ERROR) {
-		bfatal(b, "yaml.syntax", (struct source_pos){0, 0}, "%s at byte offset %zu",
-		       problem, p->problem_offset);
+		reader_error(b, p, buf);
 		return;
 	}
 	struct source_pos pos = mark_pos(p->problem_mark);
@@ -459,7 +497,7 @@ static void build(struct builder *b, const char *buf, size_t len)
 	while (!done && !b->stop) {
 		yaml_event_t ev;
 		if (next_event(&parser, &ev) < 0) {
-			parse_error(b, &parser);
+			parse_error(b, &parser, buf);
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;

@@ -1,6 +1,8 @@
 /* UTF-8 well-formedness and byte-offset-to-position conversion for the YAML loader. */
 #include "yaml/utf8.h"
 
+#include <string.h>
+
 /* Number of continuation bytes after lead byte c and the allowed range of the first of them
  * (RFC 3629 table 3-7); 0 continuation bytes with lo > hi marks an invalid lead byte. */
 static int utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
@@ -60,7 +62,11 @@ bool yaml_utf8_valid(const char *buf, size_t len, size_t *bad_offset)
 struct source_pos yaml_utf8_pos(const char *buf, size_t offset)
 {
 	struct source_pos p = {1, 1};
-	for (size_t i = 0; i < offset; i++) {
+	size_t i = 0;
+	/* a byte order mark takes no column, as in libyaml's marks */
+	if (offset >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < offset; i++) {
 		unsigned char c = (unsigned char)buf[i];
 		if (c == '\n') {
 			p.line++;

@@ -13,7 +13,8 @@
 bool yaml_utf8_valid(const char *buf, size_t len, size_t *bad_offset);
 
 /* The 1-based line and column (in characters, counting each byte that does not continue a UTF-8
- * sequence as one) of byte offset in buf; lines end at '\n'. */
+ * sequence as one) of byte offset in buf; lines end at '\n'. A leading UTF-8 byte order mark takes
+ * no column. */
 struct source_pos yaml_utf8_pos(const char *buf, size_t offset);
 
 #endif

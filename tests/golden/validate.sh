@@ -29,5 +29,13 @@ for m in tests/golden/valid/*.yaml matrices/*.yaml; do
   if "$tare" validate "$m" 2>"$tmp/err"; then pass=$((pass + 1)); else
     echo "expected valid: $m"; cat "$tmp/err"; fail=$((fail + 1)); fi
 done
+# the dispatch limit is inclusive: 50 cells × 2 arms × (1 calibrate + 99,999 measure) rounds is
+# exactly 10,000,000 (tests/golden/invalid/too-many-dispatches.yaml is over it)
+{ printf 'tare: 1\nname: at-limit\narms:\n  a: {capture: none, spans: false}\n'
+  printf '  b: {capture: ebpf, spans: false}\ndefaults: {warmups: 0, repetitions: 99999}\n'
+  printf 'sweeps:\n  - {name: "k{kernel_events}", kernel_events: [%s]}\n' "$(seq -s, 1 50)"
+} >"$tmp/at-limit.yaml"
+if "$tare" validate "$tmp/at-limit.yaml" 2>"$tmp/err"; then pass=$((pass + 1)); else
+  echo "expected valid at the dispatch limit"; cat "$tmp/err"; fail=$((fail + 1)); fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -245,6 +245,32 @@ static void test_merge_keys(void **state)
 	unload(&l);
 }
 
+/* Merge keys are kept out of the duplicate-key index, which let a repeated one through. */
+static void test_repeated_merge_key(void **state)
+{
+	(void)state;
+	struct loaded l;
+	load(&l, "x-a: &a {p: 1}\nx-b: &b {q: 2}\none: {<<: *a, r: 3, <<: *b}\n");
+	const struct diag *e = only_error(&l, "yaml.duplicate-key");
+	assert_string_equal(e->message, "duplicate key '<<' (first defined at 3:7); merge several "
+	                                "mappings with one '<<: [*a, *b]'");
+	assert_int_equal(e->line, 3);
+	assert_int_equal(e->column, 21);
+	assert_string_equal(e->pointer, "/one/<<");
+	unload(&l);
+
+	/* a tagged merge key is the same key; a quoted '<<' is another one */
+	load(&l, "x-a: &a {p: 1}\none:\n  <<: *a\n  !!merge <<: {q: 2}\n  '<<': 3\n");
+	e = only_error(&l, "yaml.duplicate-key");
+	assert_int_equal(e->line, 4);
+	assert_int_equal(e->column, 3);
+	unload(&l);
+	load(&l, "x-a: &a {p: 1}\none: {<<: *a, '<<': 3}\n");
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(json_object_get_int(get(get(l.tree, "one"), "<<")), 3);
+	unload(&l);
+}
+
 static void test_aliases(void **state)
 {
 	(void)state;
@@ -386,6 +412,89 @@ static void test_invalid_utf8(void **state)
 	unload(&l);
 	load(&l, "a: \xed\xa0\x80\n");
 	only_error(&l, "yaml.invalid-utf8");
+	unload(&l);
+}
+
+/* A NUL would end the C string that carries the text on (json-c keys, argv, patterns). */
+static void test_nul(void **state)
+{
+	(void)state;
+	struct loaded l;
+	load(&l, "cell:\n  \"kernel_events\\0zz\": 5\n");
+	const struct diag *e = only_error(&l, "yaml.nul");
+	assert_string_equal(
+	    e->message, "scalar has a NUL character (\\0) at offset 13, which would cut it short");
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 3);
+	assert_string_equal(e->pointer, "/cell/kernel_events");
+	unload(&l);
+
+	/* in a value, written as JSON writes it */
+	load(&l, "{\"command\": [\"sh\", \"-c\\u0000junk\"], \"match\": \"a\\x00b\"}");
+	assert_int_equal(l.rc, -1);
+	assert_int_equal(l.d.len, 2);
+	assert_string_equal(l.d.items[0].code, "yaml.nul");
+	assert_string_equal(l.d.items[0].pointer, "/command/1");
+	assert_int_equal(l.d.items[0].column, 20);
+	assert_string_equal(l.d.items[1].code, "yaml.nul");
+	assert_string_equal(l.d.items[1].pointer, "/match");
+	unload(&l);
+
+	/* single quotes have no escapes: '\0' is a backslash and a zero */
+	load(&l, "a: '\\0'\n");
+	assert_int_equal(l.rc, 0);
+	assert_string_equal(json_object_get_string(get(l.tree, "a")), "\\0");
+	unload(&l);
+}
+
+/* Loads len bytes of text, which may hold NUL bytes, and returns its only error. */
+static const struct diag *only_error_of(struct loaded *l, const char *text, size_t len,
+                                        const char *code)
+{
+	diag_list_init(&l->d);
+	l->tree = NULL;
+	l->map = NULL;
+	l->rc = yaml_load_buffer("t.yaml", text, len, NULL, &l->tree, &l->map, &l->d);
+	return only_error(l, code);
+}
+
+/* libyaml's reader reports raw control characters by byte offset only. */
+static void test_control_characters(void **state)
+{
+	(void)state;
+	struct loaded l;
+	static const char ctl[] = "name: a\x01"
+	                          "b\n";
+	const struct diag *e = only_error_of(&l, ctl, sizeof(ctl) - 1, "yaml.control-character");
+	assert_string_equal(e->message, "control character U+0001 is not allowed; in a "
+	                                "double-quoted scalar, write it as an escape");
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 8);
+	unload(&l);
+
+	/* a raw NUL, after a byte order mark (no column) and on a later line */
+	static const char nul[] = "\xef\xbb\xbf"
+	                          "a: 1\nb: [x, \"y\0z\"]\n";
+	e = only_error_of(&l, nul, sizeof(nul) - 1, "yaml.control-character");
+	assert_non_null(strstr(e->message, "U+0000"));
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 10);
+	unload(&l);
+
+	/* a C1 control after a two-byte character: columns count characters */
+	static const char c1[] = "\xc3\xa9: \xc2\x80\n";
+	e = only_error_of(&l, c1, sizeof(c1) - 1, "yaml.control-character");
+	assert_non_null(strstr(e->message, "U+0080"));
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 4);
+	unload(&l);
+
+	/* invalid UTF-8 after a byte order mark is placed the same way */
+	static const char bad[] = "\xef\xbb\xbf"
+	                          "a: \xc3\x28\n";
+	e = only_error_of(&l, bad, sizeof(bad) - 1, "yaml.invalid-utf8");
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 4);
 	unload(&l);
 }
 
@@ -574,14 +683,25 @@ static void test_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_core_typing),    cmocka_unit_test(test_tags),
-	    cmocka_unit_test(test_integer_range),  cmocka_unit_test(test_yaml11_rejections),
-	    cmocka_unit_test(test_merge_keys),     cmocka_unit_test(test_aliases),
-	    cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_documents),      cmocka_unit_test(test_invalid_utf8),
-	    cmocka_unit_test(test_syntax_error),   cmocka_unit_test(test_depth_cap),
-	    cmocka_unit_test(test_billion_laughs), cmocka_unit_test(test_scalar_and_file_caps),
-	    cmocka_unit_test(test_source_map),     cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_core_typing),
+	    cmocka_unit_test(test_tags),
+	    cmocka_unit_test(test_integer_range),
+	    cmocka_unit_test(test_yaml11_rejections),
+	    cmocka_unit_test(test_merge_keys),
+	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_repeated_merge_key),
+	    cmocka_unit_test(test_duplicate_keys),
+	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_control_characters),
+	    cmocka_unit_test(test_syntax_error),
+	    cmocka_unit_test(test_depth_cap),
+	    cmocka_unit_test(test_billion_laughs),
+	    cmocka_unit_test(test_scalar_and_file_caps),
+	    cmocka_unit_test(test_source_map),
+	    cmocka_unit_test(test_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
