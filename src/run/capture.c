@@ -5,6 +5,7 @@
 
 #include "bpf/capture.h"
 #include "capture.skel.h"
+#include "util/clock.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 _Static_assert(CAPTURE_EVENT_PATH_MAX == CAPTURE_PATH_MAX, "path limits differ");
@@ -83,13 +83,6 @@ static void libbpf_log_note(struct diag_list *d)
 		libbpf_log[--libbpf_log_len] = '\0';
 	if (libbpf_log_len > 0)
 		diag_note(d, NULL, "libbpf said:\n%s", libbpf_log);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -293,7 +286,7 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 {
 	if (c->attached)
 		return diag_error(d, "capture.state", NULL, "the capture is already attached");
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	/* records a timed-out drain left behind belong to an earlier window */
 	c->discarding = true;
 	ring_buffer__consume(c->rb);
@@ -325,14 +318,14 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 	}
 	c->thread_running = true;
 	c->attached = true;
-	c->attach_ns = now_ns() - t0;
+	c->attach_ns = (uint64_t)clock_monotonic_ns() - t0;
 	return 0;
 }
 
 int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts *out,
                   struct diag_list *d)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	memset(out, 0, sizeof(*out));
 	stop_thread(c);
 	if (c->thread_err)
@@ -348,7 +341,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 			return -1;
 		if (out->received >= out->emitted)
 			break;
-		if (now_ns() >= deadline) {
+		if ((uint64_t)clock_monotonic_ns() >= deadline) {
 			out->drain_timed_out = true;
 			break;
 		}
@@ -358,7 +351,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 	}
 	out->clean = out->clean && !out->drain_timed_out;
 	out->attach_ns = c->attach_ns;
-	out->drain_ns = now_ns() - t0;
+	out->drain_ns = (uint64_t)clock_monotonic_ns() - t0;
 	return 0;
 }
 
@@ -366,12 +359,12 @@ void capture_detach(struct capture *c, struct capture_counts *out)
 {
 	if (!c)
 		return;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	capture_bpf__detach(c->skel);
 	stop_thread(c);
 	c->attached = false;
 	if (out)
-		out->detach_ns = now_ns() - t0;
+		out->detach_ns = (uint64_t)clock_monotonic_ns() - t0;
 }
 
 void capture_free(struct capture *c)

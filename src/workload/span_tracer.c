@@ -1,12 +1,13 @@
 /* The in-process span tracer: one root span, a ring buffer of events that evicts the oldest. */
 #include "workload/span_tracer.h"
 
+#include "util/clock.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 struct span_tracer {
 	const char *name;
@@ -25,13 +26,6 @@ struct span_tracer {
 	size_t len;
 	uint64_t added;
 };
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 uint32_t span_event_limit_resolve(bool has_flag, uint32_t flag_value, const char *env,
                                   struct diag_list *d)
@@ -101,7 +95,7 @@ struct span_tracer *span_tracer_new(const char *name, uint32_t limit, struct dia
 	pthread_mutex_init(&t->lock, NULL);
 	t->name = name;
 	t->limit = limit;
-	t->start_ns = realtime_ns();
+	t->start_ns = (uint64_t)clock_realtime_ns();
 	return t;
 }
 
@@ -124,7 +118,7 @@ int span_tracer_set_attr(struct span_tracer *t, const char *key, int64_t value)
 
 void span_tracer_add_event(struct span_tracer *t, int64_t index)
 {
-	uint64_t now = realtime_ns();
+	uint64_t now = (uint64_t)clock_realtime_ns();
 	pthread_mutex_lock(&t->lock);
 	if (t->ended) {
 		pthread_mutex_unlock(&t->lock);
@@ -149,7 +143,7 @@ void span_tracer_end(struct span_tracer *t)
 	pthread_mutex_lock(&t->lock);
 	if (!t->ended) {
 		t->ended = true;
-		t->end_ns = realtime_ns();
+		t->end_ns = (uint64_t)clock_realtime_ns();
 	}
 	pthread_mutex_unlock(&t->lock);
 }

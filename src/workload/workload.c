@@ -1,6 +1,7 @@
 /* The built-in workload: setup, worker threads started together, pacing, and the self-report. */
 #include "workload/workload.h"
 
+#include "util/clock.h"
 #include "workload/latency_hist.h"
 #include "workload/otlp_export.h"
 
@@ -49,13 +50,6 @@ struct worker {
 	size_t prefix_len; /* path holds "D/sweep/worker-<w>/event-" up to here */
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t workload_operations(const struct workload_config *cfg)
 {
 	uint64_t n = cfg->kernel_events;
@@ -88,8 +82,8 @@ static void sleep_until(uint64_t when_ns)
 
 static void spin_for(uint64_t ns)
 {
-	uint64_t until = mono_ns() + ns;
-	while (mono_ns() < until)
+	uint64_t until = (uint64_t)clock_monotonic_ns() + ns;
+	while ((uint64_t)clock_monotonic_ns() < until)
 		;
 }
 
@@ -163,10 +157,10 @@ static void *worker_main(void *arg)
 			/* open loop: latency counts from when the operation was due, so a stall
 			 * shows up in every operation it delayed (no coordinated omission) */
 			from = start + workload_schedule_offset_ns(i, cfg->rate);
-			if (mono_ns() < from)
+			if ((uint64_t)clock_monotonic_ns() < from)
 				sleep_until(from);
 		} else {
-			from = mono_ns();
+			from = (uint64_t)clock_monotonic_ns();
 		}
 		if (i < cfg->kernel_events)
 			kernel_event(w, i);
@@ -174,7 +168,7 @@ static void *worker_main(void *arg)
 			span_tracer_add_event(sh->tracer, (int64_t)i);
 		if (cfg->extra_ns_per_event > 0)
 			spin_for(cfg->extra_ns_per_event);
-		latency_hist_record(w->hist, mono_ns() - from);
+		latency_hist_record(w->hist, (uint64_t)clock_monotonic_ns() - from);
 	}
 	return NULL;
 }
@@ -240,14 +234,14 @@ static int run_workers(struct shared *sh, struct worker *workers, uint32_t n, ui
 	while (rc == 0 && sh->ready < started)
 		pthread_cond_wait(&sh->cond, &sh->lock);
 	sh->abort = rc < 0;
-	sh->start_ns = mono_ns();
+	sh->start_ns = (uint64_t)clock_monotonic_ns();
 	sh->go = true;
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 	for (uint32_t i = 0; i < n; i++)
 		if (workers[i].started)
 			pthread_join(workers[i].thread, NULL);
-	*elapsed = mono_ns() - sh->start_ns;
+	*elapsed = (uint64_t)clock_monotonic_ns() - sh->start_ns;
 	return rc;
 }
 

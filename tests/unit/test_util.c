@@ -1,10 +1,12 @@
-/* Unit tests for the small utilities: units, sha256, templates, JSON pointers, string buffers. */
+/* Unit tests for the small utilities: units, sha256, templates, JSON pointers, string buffers,
+ * the clock and file reading. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "util/clock.h"
 #include "util/json_pointer.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -13,6 +15,7 @@
 
 #include <json-c/json.h>
 #include <string.h>
+#include <time.h>
 
 static void test_durations(void **state)
 {
@@ -192,13 +195,44 @@ static void test_strbuf(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_clock_monotonic(void **state)
+{
+	(void)state;
+	int64_t a = clock_monotonic_ns();
+	/* sleep 2 ms on the same clock, so the difference has a known lower bound */
+	struct timespec ts = {0, 2 * CLOCK_NS_PER_MS};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	int64_t b = clock_monotonic_ns();
+	assert_true(a > 0);
+	assert_true(b - a >= 2 * CLOCK_NS_PER_MS);
+	/* signed: an interval taken the wrong way round is negative, not a huge unsigned value */
+	assert_true(a - b < 0);
+	int64_t ms = clock_monotonic_ms();
+	assert_true(ms >= b / CLOCK_NS_PER_MS);
+	assert_true(ms <= clock_monotonic_ns() / CLOCK_NS_PER_MS);
+}
+
+static void test_clock_realtime(void **state)
+{
+	(void)state;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts); /* the test's own reading to compare with */
+	int64_t t = clock_realtime_ns();
+	int64_t ref = (int64_t)ts.tv_sec * CLOCK_NS_PER_SEC + ts.tv_nsec;
+	assert_true(t >= ref);
+	assert_true(t - ref < 10 * CLOCK_NS_PER_SEC);
+	assert_true(t > INT64_C(1600000000) * CLOCK_NS_PER_SEC); /* after September 2020 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_durations),       cmocka_unit_test(test_sizes),
 	    cmocka_unit_test(test_format_duration), cmocka_unit_test(test_sha256_vectors),
 	    cmocka_unit_test(test_template),        cmocka_unit_test(test_json_pointer),
-	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_strbuf),          cmocka_unit_test(test_clock_monotonic),
+	    cmocka_unit_test(test_clock_realtime),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
