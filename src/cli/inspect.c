@@ -7,6 +7,7 @@
 #include "report/run_dir.h"
 #include "report/summary.h"
 #include "util/diag.h"
+#include "util/file_read.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -19,23 +20,13 @@
 static char *latest_run(struct diag_list *d)
 {
 	char *path = run_index_path();
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *last = NULL;
-	size_t cap = 0;
-	if (!f) {
+	char *last = NULL;
+	if (file_read_last_line(path, &last) < 0) {
 		diag_error(d, "inspect.no-runs", NULL,
 		           "no run index at '%s': give a RUN_DIR or run a matrix first", path);
 		free(path);
 		return NULL;
 	}
-	while (getline(&line, &cap, f) > 0) {
-		if (line[0] == '\n')
-			continue;
-		free(last);
-		last = strdup(line);
-	}
-	fclose(f);
-	free(line);
 	char *dir = NULL;
 	struct json_object *o = last ? json_tokener_parse(last) : NULL, *out = NULL;
 	if (o && json_object_object_get_ex(o, "out_dir", &out) &&

@@ -3,6 +3,7 @@
 
 #include "run/capture.h"
 #include "matrix/matrix.h"
+#include "util/file_read.h"
 #include "util/sha256.h"
 
 #include <bpf/libbpf.h>
@@ -12,19 +13,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-/* First line of a small file, newline removed, or "" (buf is returned). */
-static char *read_line(const char *path, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return buf;
-	if (fgets(buf, (int)size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static void cpu_model(char *buf, size_t size)
 {
@@ -103,13 +91,16 @@ struct json_object *provenance_collect(const struct matrix *m)
 	char *host = provenance_host_class();
 	json_object_object_add(p, "host_class", json_object_new_string(host ? host : "unknown"));
 	free(host);
-	char buf[128];
-	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
+	char *line = NULL;
+	file_read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", &line);
 	json_object_object_add(p, "cpu_governor",
-	                       json_object_new_string(*buf ? buf : "none (no cpufreq)"));
-	read_line("/sys/devices/system/cpu/smt/active", buf, sizeof(buf));
+	                       json_object_new_string(line && *line ? line : "none (no cpufreq)"));
+	free(line);
+	file_read_first_line("/sys/devices/system/cpu/smt/active", &line);
 	json_object_object_add(p, "smt_active",
-	                       *buf ? json_object_new_boolean(strcmp(buf, "1") == 0) : NULL);
+	                       line && *line ? json_object_new_boolean(strcmp(line, "1") == 0)
+	                                     : NULL);
+	free(line);
 	json_object_object_add(p, "load_start", loadavg());
 	return p;
 }

@@ -7,15 +7,19 @@
 #include <cmocka.h>
 
 #include "util/clock.h"
+#include "util/file_read.h"
 #include "util/json_pointer.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/template.h"
 #include "util/units.h"
 
+#include <errno.h>
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void test_durations(void **state)
 {
@@ -225,14 +229,82 @@ static void test_clock_realtime(void **state)
 	assert_true(t > INT64_C(1600000000) * CLOCK_NS_PER_SEC); /* after September 2020 */
 }
 
+/* A new temporary file holding text; returns its path (caller unlinks and frees). */
+static char *temp_file(const char *text)
+{
+	char *path = strdup("/tmp/tare-test-util-XXXXXX");
+	assert_non_null(path);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t len = strlen(text);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void check_lines(const char *text, const char *first, const char *last)
+{
+	char *path = temp_file(text);
+	char *line = (char *)"unset";
+	assert_int_equal(file_read_first_line(path, &line), 0);
+	if (first)
+		assert_string_equal(line, first);
+	else
+		assert_null(line);
+	free(line);
+	line = (char *)"unset";
+	assert_int_equal(file_read_last_line(path, &line), 0);
+	if (last)
+		assert_string_equal(line, last);
+	else
+		assert_null(line);
+	free(line);
+	unlink(path);
+	free(path);
+}
+
+static void test_file_read_lines(void **state)
+{
+	(void)state;
+	check_lines("performance\n", "performance", "performance");
+	check_lines("1", "1", "1"); /* no trailing newline */
+	check_lines("a\nb\nc\n", "a", "c");
+	check_lines("a\nb\nlast without newline", "a", "last without newline");
+	check_lines("{\"x\":1}\n\n\n", "{\"x\":1}", "{\"x\":1}"); /* empty lines are not last */
+	check_lines("\nsecond\n", "", "second");
+	check_lines("", NULL, NULL);
+	check_lines("\n\n", "", NULL);
+}
+
+static void test_file_read_missing(void **state)
+{
+	(void)state;
+	char *line = (char *)"unset";
+	errno = 0;
+	assert_int_equal(file_read_first_line("/nonexistent/tare/file", &line), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(line);
+	line = (char *)"unset";
+	errno = 0;
+	assert_int_equal(file_read_last_line("/nonexistent/tare/file", &line), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_durations),       cmocka_unit_test(test_sizes),
-	    cmocka_unit_test(test_format_duration), cmocka_unit_test(test_sha256_vectors),
-	    cmocka_unit_test(test_template),        cmocka_unit_test(test_json_pointer),
-	    cmocka_unit_test(test_strbuf),          cmocka_unit_test(test_clock_monotonic),
+	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_format_duration),
+	    cmocka_unit_test(test_sha256_vectors),
+	    cmocka_unit_test(test_template),
+	    cmocka_unit_test(test_json_pointer),
+	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_clock_monotonic),
 	    cmocka_unit_test(test_clock_realtime),
+	    cmocka_unit_test(test_file_read_lines),
+	    cmocka_unit_test(test_file_read_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
