@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/file_read.h"
 #include "util/json_pointer.h"
+#include "util/number_format.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/template.h"
@@ -16,6 +17,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -291,6 +293,17 @@ static void test_file_read_missing(void **state)
 	assert_null(line);
 }
 
+static void test_format_ms(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_string_equal(format_ms(buf, sizeof(buf), 12.3456), "12.346");
+	assert_string_equal(format_ms(buf, sizeof(buf), 0.0), "0.000");
+	assert_string_equal(format_ms(buf, sizeof(buf), -1.5), "-1.500");
+	assert_string_equal(format_ms(buf, sizeof(buf), NAN), "n/a");
+	assert_ptr_equal(format_ms(buf, sizeof(buf), 1.0), buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +318,7 @@ int main(void)
 	    cmocka_unit_test(test_clock_realtime),
 	    cmocka_unit_test(test_file_read_lines),
 	    cmocka_unit_test(test_file_read_missing),
+	    cmocka_unit_test(test_format_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
