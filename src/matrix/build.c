@@ -326,17 +326,6 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 	return rc;
 }
 
-static enum plan_order order_from(const char *s)
-{
-	if (strcmp(s, "williams") == 0)
-		return ORDER_WILLIAMS;
-	if (strcmp(s, "random") == 0)
-		return ORDER_RANDOM;
-	if (strcmp(s, "fixed") == 0)
-		return ORDER_FIXED;
-	return ORDER_COUNTERBALANCED;
-}
-
 /* Axis values a sweep fixes for one generated cell (NULL node: take the cell/default value). */
 struct axis_override {
 	struct json_object *node[AXIS_COUNT];
@@ -373,8 +362,10 @@ static int build_cell(struct build *b, struct json_object *own, const char *own_
 	c->warmups = (int)int_param(b, own, own_ptr, "warmups", 1);
 	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
 	struct found f;
-	c->order = param(b, own, own_ptr, "order", &f) ? order_from(json_object_get_string(f.node))
-	                                               : ORDER_COUNTERBALANCED;
+	/* the schema allows only known names; an unknown one keeps the default */
+	c->order = ORDER_COUNTERBALANCED;
+	if (param(b, own, own_ptr, "order", &f))
+		plan_order_from_name(json_object_get_string(f.node), &c->order);
 	c->expect =
 	    param(b, own, own_ptr, "expect", &f) ? xstrdup(json_object_get_string(f.node)) : NULL;
 	if (resolve_timeout(b, own, own_ptr, &c->timeout_ms) < 0)
@@ -597,9 +588,8 @@ static void build_arms(struct build *b, struct json_object *tree)
 	{
 		struct matrix_arm *a = &m->arms[m->n_arms++];
 		a->name = xstrdup(name);
-		a->capture = strcmp(json_object_get_string(get(arm, "capture")), "ebpf") == 0
-		                 ? ARM_CAPTURE_EBPF
-		                 : ARM_CAPTURE_NONE;
+		a->capture = ARM_CAPTURE_NONE;
+		arm_capture_from_name(json_object_get_string(get(arm, "capture")), &a->capture);
 		a->spans = json_object_get_boolean(get(arm, "spans"));
 	}
 }
@@ -742,18 +732,13 @@ static void build_gates(struct build *b, struct json_object *tree)
 		g->preflight = json_object_get_boolean(v);
 	struct json_object *ke = get(cal, "kernel_events"), *se = get(cal, "span_events");
 	if ((v = get(ke, "count")))
-		g->kernel_count = strcmp(json_object_get_string(v), "unique-paths") == 0
-		                      ? KERNEL_COUNT_UNIQUE_PATHS
-		                      : KERNEL_COUNT_EVENTS;
+		kernel_count_mode_from_name(json_object_get_string(v), &g->kernel_count);
 	tolerance_from(get(ke, "tolerance"), &g->kernel_tolerance);
 	if ((v = get(se, "count")))
-		g->span_count = strcmp(json_object_get_string(v), "added") == 0
-		                    ? SPAN_COUNT_ADDED
-		                    : SPAN_COUNT_RETAINED;
+		span_count_mode_from_name(json_object_get_string(v), &g->span_count);
 	tolerance_from(get(se, "tolerance"), &g->span_tolerance);
 	if ((v = get(cal, "on_fail")))
-		g->on_fail = strcmp(json_object_get_string(v), "record") == 0 ? ON_FAIL_RECORD
-		                                                              : ON_FAIL_SKIP_CELL;
+		on_fail_mode_from_name(json_object_get_string(v), &g->on_fail);
 	if ((v = get(health, "exit_code")))
 		g->exit_code = json_object_get_int(v);
 	if ((v = get(health, "max_ringbuf_drops")))
@@ -771,12 +756,8 @@ static void build_gates(struct build *b, struct json_object *tree)
 		fail(b, "/gates/health/tail_ratio", "matrix.tail-ratio",
 		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn,
 		     g->tail_fail);
-	if ((v = get(health, "warmups"))) {
-		const char *s = json_object_get_string(v);
-		g->warmups = strcmp(s, "all-pass") == 0 ? WARMUPS_ALL_PASS
-		             : strcmp(s, "ignore") == 0 ? WARMUPS_IGNORE
-		                                        : WARMUPS_ANY_PASS;
-	}
+	if ((v = get(health, "warmups")))
+		warmup_gate_from_name(json_object_get_string(v), &g->warmups);
 }
 
 static void build_capture(struct build *b, struct json_object *tree)

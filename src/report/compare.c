@@ -157,19 +157,12 @@ enum compare_status compare_classify(const struct compare_shift *s, double max_p
 	return COMPARE_WITHIN;
 }
 
+static const char *const status_names[] = {"no detectable change", "within threshold", "regression",
+                                           "improvement"};
+
 const char *compare_status_name(enum compare_status s)
 {
-	switch (s) {
-	case COMPARE_REGRESSION:
-		return "regression";
-	case COMPARE_IMPROVEMENT:
-		return "improvement";
-	case COMPARE_WITHIN:
-		return "within threshold";
-	case COMPARE_NO_CHANGE:
-		break;
-	}
-	return "no detectable change";
+	return status_names[s];
 }
 
 int compare_check_compatible(const char *base_sha, const char *base_host, const char *cur_sha,
@@ -294,11 +287,12 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 	return len;
 }
 
+static const char *const method_names[] = {"none", "exact Mann-Whitney",
+                                           "normal approximation of Mann-Whitney"};
+
 static const char *method_name(enum compare_ci_method m)
 {
-	return m == COMPARE_CI_EXACT    ? "exact Mann-Whitney"
-	       : m == COMPARE_CI_NORMAL ? "normal approximation of Mann-Whitney"
-	                                : "none";
+	return method_names[m];
 }
 
 struct json_object *compare_result_to_json(const struct compare_result *r)

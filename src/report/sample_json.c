@@ -1,6 +1,7 @@
 /* The sample record to and from its JSON line (schemas/sample.v1.schema.json). */
 #include "report/sample_json.h"
 
+#include "matrix/matrix.h"
 #include "util/diag.h"
 
 #include <json-c/json.h>
@@ -42,7 +43,9 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(o, "round", json_object_new_int(s->round));
 	add(o, "slot", json_object_new_int(s->slot));
 	add(o, "arm", json_object_new_string(s->arm));
-	add(o, "capture", json_object_new_string(s->capture ? "ebpf" : "none"));
+	add(o, "capture",
+	    json_object_new_string(
+	        arm_capture_name(s->capture ? ARM_CAPTURE_EBPF : ARM_CAPTURE_NONE)));
 	add(o, "spans", json_object_new_boolean(s->spans));
 
 	struct json_object *p = json_object_new_object();
@@ -205,7 +208,9 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->slot = (int)get_i64(&r, o, "slot");
 	s->arm = get_str(&r, o, "arm");
 	char *capture = get_str(&r, o, "capture");
-	s->capture = capture && strcmp(capture, "ebpf") == 0;
+	enum arm_capture cap = ARM_CAPTURE_NONE;
+	arm_capture_from_name(capture, &cap);
+	s->capture = cap == ARM_CAPTURE_EBPF;
 	free(capture);
 	s->spans = get_bool(&r, o, "spans");
 

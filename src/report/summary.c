@@ -118,11 +118,6 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	return o;
 }
 
-static const char *delta_verdict_name(enum stats_delta_verdict v)
-{
-	return v == DELTA_HIGHER ? "higher" : v == DELTA_LOWER ? "lower" : "no_difference";
-}
-
 /* The wall time of a valid measured sample of arm in a round, among a cell's samples, or NaN. */
 static double round_wall(const struct sample *const *s, size_t n, const char *arm, int round)
 {
@@ -162,18 +157,14 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 	json_object_object_add(o, "ci_ms", json_interval(out->hl.lo, out->hl.hi));
 	json_object_object_add(o, "conf", json_number_or_null(out->hl.conf));
 	json_object_object_add(o, "conf_achieved", json_number_or_null(out->hl.conf_achieved));
-	json_object_object_add(
-	    o, "ci_method",
-	    json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
-	                               ? "exact Wilcoxon signed-rank"
-	                           : out->hl.method == STATS_CI_NORMAL_WILCOXON
-	                               ? "normal approximation of Wilcoxon signed-rank"
-	                               : "none"));
+	json_object_object_add(o, "ci_method",
+	                       json_object_new_string(stats_ci_method_name(out->hl.method)));
 	json_object_object_add(o, "p_value", json_number_or_null(out->test.p_value));
 	json_object_object_add(o, "rel_pct", json_number_or_null(out->rel_pct));
 	json_object_object_add(o, "rel_ci_pct", json_interval(out->rel_lo, out->rel_hi));
 	json_object_object_add(
-	    o, "verdict", json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
+	    o, "verdict",
+	    json_object_new_string(stats_delta_verdict_name(stats_paired_verdict(out))));
 	char sentence[256];
 	stats_delta_format(out, "ms", 3, sentence, sizeof(sentence));
 	json_object_object_add(o, "sentence", json_object_new_string(sentence));

@@ -309,6 +309,20 @@ cleanup:
 	return rc;
 }
 
+static const char *const delta_verdict_names[] = {"no_difference", "higher", "lower"};
+static const char *const ci_method_names[] = {"none", "exact Wilcoxon signed-rank",
+                                              "normal approximation of Wilcoxon signed-rank"};
+
+const char *stats_delta_verdict_name(enum stats_delta_verdict v)
+{
+	return delta_verdict_names[v];
+}
+
+const char *stats_ci_method_name(enum stats_ci_method m)
+{
+	return ci_method_names[m];
+}
+
 enum stats_delta_verdict stats_delta_verdict(double lo, double hi)
 {
 	if (lo > 0.0 && hi > 0.0)
@@ -352,7 +366,7 @@ int stats_delta_format(const struct stats_paired *p, const char *unit, int decim
 	enum stats_delta_verdict v = stats_paired_verdict(p);
 	if (v == DELTA_HIGHER || v == DELTA_LOWER)
 		return snprintf(buf, size, "%s%s%s [%s, %s]%s \xe2\x80\x94 %s", est, sp, u, lo, hi,
-		                pct, v == DELTA_HIGHER ? "higher" : "lower");
+		                pct, stats_delta_verdict_name(v));
 	if (p->hl.method != STATS_CI_NONE && !reaches_conf(&p->hl))
 		return snprintf(buf, size,
 		                "no detectable difference: %s%s%s [%s, %s] (%.1f%% interval: %zu "

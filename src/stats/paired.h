@@ -96,6 +96,12 @@ enum stats_delta_verdict {
  * touches or includes zero, or has a NaN end, is NO_DIFFERENCE. */
 enum stats_delta_verdict stats_delta_verdict(double lo, double hi);
 
+/* "no_difference", "higher", "lower": the names summary.json gives the verdicts. */
+const char *stats_delta_verdict_name(enum stats_delta_verdict v);
+
+/* "none", "exact Wilcoxon signed-rank", "normal approximation of Wilcoxon signed-rank". */
+const char *stats_ci_method_name(enum stats_ci_method m);
+
 /* The verdict for a pair: as stats_delta_verdict on the HL interval, but NO_DIFFERENCE as well
  * when the interval's achieved confidence is below the requested one (n ≤ 5 at 95%). */
 enum stats_delta_verdict stats_paired_verdict(const struct stats_paired *p);
