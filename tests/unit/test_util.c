@@ -13,6 +13,7 @@
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/template.h"
+#include "util/xalloc.h"
 #include "util/units.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_durations(void **state)
@@ -304,6 +306,56 @@ static void test_format_ms(void **state)
 	assert_ptr_equal(format_ms(buf, sizeof(buf), 1.0), buf);
 }
 
+static char *vformat(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void test_xalloc_formats(void **state)
+{
+	(void)state;
+	char *s = xasprintf("%s/%03d", "work", 42);
+	assert_string_equal(s, "work/042");
+	free(s);
+	s = vformat("%zu of %s", (size_t)3, "five");
+	assert_string_equal(s, "3 of five");
+	free(s);
+}
+
+/* An allocation that cannot be satisfied ends the process with one message and exit code 5. */
+static void test_xalloc_dies(void **state)
+{
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan reports an impossible allocation itself instead of returning NULL */
+	skip();
+#endif
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		volatile size_t huge = SIZE_MAX / 2;
+		free(xmalloc(huge));
+		_exit(0);
+	}
+	close(fds[1]);
+	char buf[256] = "";
+	ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "tare: out of memory ("));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +371,8 @@ int main(void)
 	    cmocka_unit_test(test_file_read_lines),
 	    cmocka_unit_test(test_file_read_missing),
 	    cmocka_unit_test(test_format_ms),
+	    cmocka_unit_test(test_xalloc_formats),
+	    cmocka_unit_test(test_xalloc_dies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
