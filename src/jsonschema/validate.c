@@ -11,6 +11,7 @@
 #include "util/json_pointer.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
+#include "util/xalloc.h"
 
 /* Subschema applications deep: far beyond any real document, and well within the C stack. */
 enum { MAX_DEPTH = 512, FIT_DEPTH = 32, ENUM_SHOWN = 12, MAX_NOTES = 3 };
@@ -196,9 +197,7 @@ static int check_enum(struct vctx *c, const struct snode *n, struct json_object 
 		return -1;
 	struct strbuf sb;
 	strbuf_init(&sb);
-	const char **strings = calloc(len ? len : 1, sizeof(*strings));
-	if (!strings)
-		abort();
+	const char **strings = xcalloc(len ? len : 1, sizeof(*strings));
 	strbuf_addstr(&sb, len == 1 ? "must be " : "must be one of ");
 	for (size_t i = 0; i < len; i++) {
 		struct json_object *v = json_object_array_get_idx(n->enum_values, i);
@@ -414,9 +413,7 @@ static int unknown_key(struct vctx *c, const struct snode *n, const char *key, s
 {
 	if (!d)
 		return -1;
-	const char **names = calloc(n->n_props + 1, sizeof(*names));
-	if (!names)
-		abort();
+	const char **names = xcalloc(n->n_props + 1, sizeof(*names));
 	for (size_t i = 0; i < n->n_props; i++)
 		names[i] = n->props[i].name;
 	const char *best = suggest_closest(key, names, n->n_props);
