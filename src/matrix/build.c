@@ -7,6 +7,7 @@
 #include "util/suggest.h"
 #include "util/template.h"
 #include "util/units.h"
+#include "util/xalloc.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <json-c/json.h>
@@ -75,14 +76,6 @@ static void fail(struct build *b, const char *ptr, const char *code, const char 
 		           "too many errors; stopping after %d", MAX_ERRORS);
 }
 
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		abort();
-	return p;
-}
-
 static struct json_object *get(struct json_object *obj, const char *key)
 {
 	struct json_object *v = NULL;
@@ -126,9 +119,7 @@ static void describe_choices(struct strbuf *sb, const char *word, const char *co
 static size_t object_keys(struct json_object *obj, const char ***out)
 {
 	size_t n = obj ? (size_t)json_object_object_length(obj) : 0;
-	const char **keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys)
-		abort();
+	const char **keys = xcalloc(n ? n : 1, sizeof(*keys));
 	size_t i = 0;
 	if (obj) {
 		json_object_object_foreach(obj, k, v)
@@ -285,18 +276,14 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 			     "dispatches");
 			return -1;
 		}
-		c->compare = calloc(m->n_arms, sizeof(*c->compare));
-		if (!c->compare)
-			abort();
+		c->compare = xcalloc(m->n_arms, sizeof(*c->compare));
 		for (size_t i = 0; i < m->n_arms; i++)
 			c->compare[i] = i;
 		c->n_compare = m->n_arms;
 		return 0;
 	}
 	size_t n = json_object_array_length(f.node);
-	c->compare = calloc(n, sizeof(*c->compare));
-	if (!c->compare)
-		abort();
+	c->compare = xcalloc(n, sizeof(*c->compare));
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(f.node, i));
@@ -306,9 +293,7 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 		if (k == m->n_arms) {
 			char ptr[300];
 			snprintf(ptr, sizeof(ptr), "%s/%zu", f.ptr, i);
-			const char **names = calloc(m->n_arms, sizeof(*names));
-			if (!names)
-				abort();
+			const char **names = xcalloc(m->n_arms, sizeof(*names));
 			for (size_t j = 0; j < m->n_arms; j++)
 				names[j] = m->arms[j].name;
 			struct strbuf msg;
@@ -379,9 +364,7 @@ static struct matrix_cell *add_cell(struct build *b)
 {
 	struct matrix *m = b->m;
 	if (m->n_cells % 64 == 0) {
-		struct matrix_cell *cells = realloc(m->cells, (m->n_cells + 64) * sizeof(*cells));
-		if (!cells)
-			abort();
+		struct matrix_cell *cells = xrealloc(m->cells, (m->n_cells + 64) * sizeof(*cells));
 		m->cells = cells;
 	}
 	struct matrix_cell *c = &m->cells[m->n_cells++];
@@ -553,9 +536,7 @@ static int cmp_cell_name(const void *pa, const void *pb, void *ctx)
 static void check_duplicate_cells(struct build *b)
 {
 	struct matrix *m = b->m;
-	size_t *order = calloc(m->n_cells ? m->n_cells : 1, sizeof(*order));
-	if (!order)
-		abort();
+	size_t *order = xcalloc(m->n_cells ? m->n_cells : 1, sizeof(*order));
 	for (size_t i = 0; i < m->n_cells; i++)
 		order[i] = i;
 	qsort_r(order, m->n_cells, sizeof(*order), cmp_cell_name, m->cells);
@@ -581,9 +562,7 @@ static void build_arms(struct build *b, struct json_object *tree)
 {
 	struct json_object *arms = get(tree, "arms");
 	struct matrix *m = b->m;
-	m->arms = calloc((size_t)json_object_object_length(arms), sizeof(*m->arms));
-	if (!m->arms)
-		abort();
+	m->arms = xcalloc((size_t)json_object_object_length(arms), sizeof(*m->arms));
 	json_object_object_foreach(arms, name, arm)
 	{
 		struct matrix_arm *a = &m->arms[m->n_arms++];
@@ -659,9 +638,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 		     "workload takes either 'builtin' or 'command', not both");
 	if (cmd) {
 		w->command_len = json_object_array_length(cmd);
-		w->command = calloc(w->command_len, sizeof(*w->command));
-		if (!w->command)
-			abort();
+		w->command = xcalloc(w->command_len, sizeof(*w->command));
 		for (size_t i = 0; i < w->command_len; i++) {
 			char ptr[64];
 			snprintf(ptr, sizeof(ptr), "/workload/command/%zu", i);
@@ -676,9 +653,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 			     "the cell's events out of everything the process opens");
 	}
 	struct json_object *env = get(wl, "env");
-	w->env = calloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
-	if (!w->env)
-		abort();
+	w->env = xcalloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
 	if (env) {
 		json_object_object_foreach(env, name, val)
 		{
@@ -799,9 +774,7 @@ static void check_levels(struct build *b)
 struct matrix *matrix_build(struct json_object *tree, const struct source_map *map,
                             struct diag_list *d)
 {
-	struct matrix *m = calloc(1, sizeof(*m));
-	if (!m)
-		abort();
+	struct matrix *m = xcalloc(1, sizeof(*m));
 	struct build b = {
 	    .map = map,
 	    .d = d,

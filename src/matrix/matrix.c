@@ -6,6 +6,7 @@
 #include "matrix/build.h"
 #include "jsonschema/schema.h"
 #include "util/name_table.h"
+#include "util/xalloc.h"
 #include "yaml/load.h"
 #include "util/sha256.h"
 
@@ -48,8 +49,8 @@ struct matrix *matrix_load(const char *path, struct diag_list *d)
 	m = matrix_build(tree, map, d);
 	if (!m)
 		goto cleanup;
-	m->path = strdup(path);
-	if (!m->path || sha256_file_hex(path, m->sha256) < 0) {
+	m->path = xstrdup(path);
+	if (sha256_file_hex(path, m->sha256) < 0) {
 		diag_error(d, "io.read", &(struct diag_loc){path, 0, 0, NULL},
 		           "cannot read the file again to hash it");
 		matrix_free(m);
@@ -107,9 +108,7 @@ static bool is_file(const char *path)
 
 static char *candidate(const char *dir, const char *name)
 {
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s.yaml", dir, name) < 0)
-		return NULL;
+	char *p = xasprintf("%s/%s.yaml", dir, name);
 	if (is_file(p))
 		return p;
 	free(p);
@@ -119,7 +118,7 @@ static char *candidate(const char *dir, const char *name)
 char *matrix_find(const char *name_or_path)
 {
 	if (is_file(name_or_path))
-		return strdup(name_or_path);
+		return xstrdup(name_or_path);
 	/* a name is a bare word: anything with a slash or an extension was meant as a path */
 	if (strchr(name_or_path, '/') || strchr(name_or_path, '.') || !*name_or_path)
 		return NULL;
@@ -129,9 +128,7 @@ char *matrix_find(const char *name_or_path)
 	const char *env = getenv("TARE_MATRIX_PATH");
 	if (!env)
 		return NULL;
-	char *dirs = strdup(env);
-	if (!dirs)
-		return NULL;
+	char *dirs = xstrdup(env);
 	char *save = NULL;
 	for (char *dir = strtok_r(dirs, ":", &save); dir && !p; dir = strtok_r(NULL, ":", &save))
 		p = candidate(dir, name_or_path);
