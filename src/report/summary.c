@@ -7,6 +7,7 @@
 #include "stats/paired.h"
 #include "stats/slope.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -77,11 +78,9 @@ static double median_of(const double *v, size_t n)
 static struct json_object *arm_json(const struct matrix *m, const struct sample *const *cs,
                                     size_t n_cs, const char *arm)
 {
-	const struct sample **ss = calloc(n_cs + 1, sizeof(*ss));
-	double *wall = calloc(n_cs + 1, sizeof(*wall)), *user = calloc(n_cs + 1, sizeof(*user)),
-	       *sys = calloc(n_cs + 1, sizeof(*sys)), *rss = calloc(n_cs + 1, sizeof(*rss));
-	if (!ss || !wall || !user || !sys || !rss)
-		abort();
+	const struct sample **ss = xcalloc(n_cs + 1, sizeof(*ss));
+	double *wall = xcalloc(n_cs + 1, sizeof(*wall)), *user = xcalloc(n_cs + 1, sizeof(*user)),
+	       *sys = xcalloc(n_cs + 1, sizeof(*sys)), *rss = xcalloc(n_cs + 1, sizeof(*rss));
 	size_t discarded;
 	size_t n = arm_samples(cs, n_cs, arm, ss, &discarded);
 	double rss_max = NAN;
@@ -133,10 +132,8 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
                                      size_t n_cs, const char *base, const char *cand,
                                      struct stats_paired *out)
 {
-	double *a = calloc((size_t)c->repetitions + 1, sizeof(*a));
-	double *b = calloc((size_t)c->repetitions + 1, sizeof(*b));
-	if (!a || !b)
-		abort();
+	double *a = xcalloc((size_t)c->repetitions + 1, sizeof(*a));
+	double *b = xcalloc((size_t)c->repetitions + 1, sizeof(*b));
 	size_t n = 0;
 	for (int r = 1; r <= c->repetitions; r++) {
 		double x = round_wall(cs, n_cs, base, r);
@@ -208,10 +205,9 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
                                        const double *delta, const char *pair)
 {
 	struct json_object *arr = json_object_new_array();
-	double *x = calloc(n_cells + 1, sizeof(*x)), *y = calloc(n_cells + 1, sizeof(*y));
-	size_t *best = calloc(n_cells + 1, sizeof(*best)), *grp = calloc(n_cells + 1, sizeof(*grp));
-	if (!x || !y || !best || !grp)
-		abort();
+	double *x = xcalloc(n_cells + 1, sizeof(*x)), *y = xcalloc(n_cells + 1, sizeof(*y));
+	size_t *best = xcalloc(n_cells + 1, sizeof(*best)),
+	       *grp = xcalloc(n_cells + 1, sizeof(*grp));
 	for (size_t axis = 0; axis < sizeof(axes) / sizeof(axes[0]); axis++) {
 		size_t nbest = 0;
 		for (size_t i = 0; i < n_cells; i++) {
@@ -326,9 +322,7 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	json_object_object_add(o, "methods", methods);
 
 	struct json_object *cj = json_object_new_array();
-	double *delta = calloc(n_cells + 1, sizeof(*delta));
-	if (!delta)
-		abort();
+	double *delta = xcalloc(n_cells + 1, sizeof(*delta));
 	char pair_name[256] = "";
 	struct sample_groups groups;
 	sample_groups_init(&groups, samples, n_samples);
