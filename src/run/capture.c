@@ -6,6 +6,7 @@
 #include "bpf/capture.h"
 #include "capture.skel.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -164,11 +165,7 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 	    opts && opts->ringbuf_bytes ? opts->ringbuf_bytes : CAPTURE_DEFAULT_RINGBUF_BYTES;
 	if (capture_check_ringbuf_bytes(bytes, d))
 		return NULL;
-	struct capture *c = calloc(1, sizeof(*c));
-	if (!c) {
-		diag_error(d, "capture.nomem", NULL, "out of memory");
-		return NULL;
-	}
+	struct capture *c = xcalloc(1, sizeof(*c));
 	c->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : CAPTURE_DEFAULT_POLL_MS;
 	atomic_init(&c->stop, false);
 	atomic_init(&c->received, 0);
@@ -211,11 +208,7 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 		           strerror(-c->ncpus));
 		goto fail;
 	}
-	c->percpu = calloc((size_t)c->ncpus, sizeof(uint64_t));
-	if (!c->percpu) {
-		diag_error(d, "capture.nomem", NULL, "out of memory");
-		goto fail;
-	}
+	c->percpu = xcalloc((size_t)c->ncpus, sizeof(uint64_t));
 	return c;
 fail:
 	capture_free(c);
@@ -398,7 +391,7 @@ static char *self_cgroup2_path(void)
 			continue;
 		if (n > 0 && line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		path = strdup(line + 3);
+		path = xstrdup(line + 3);
 	}
 	free(line);
 	fclose(f);
@@ -416,13 +409,10 @@ int capture_self_cgroup_id(uint64_t *id, struct diag_list *d)
 		return diag_error(d, "capture.cgroup", NULL,
 		                  "'/proc/self/cgroup' has no cgroup v2 line (\"0::\")");
 	}
-	char *path = NULL;
+	char *path = xasprintf("%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel);
 	struct stat st;
 	int rc = 0;
-	if (asprintf(&path, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel) < 0) {
-		path = NULL;
-		rc = diag_error(d, "capture.nomem", NULL, "out of memory");
-	} else if (stat(path, &st) != 0) {
+	if (stat(path, &st) != 0) {
 		rc = diag_error(d, "capture.cgroup", NULL, "cannot stat cgroup '%s': %s", path,
 		                strerror(errno));
 	} else {

@@ -3,6 +3,7 @@
 
 #include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -54,9 +55,8 @@ static char *cgroup2_mount_point(const char *line)
 	const char *end = strchr(p, ' ');
 	if (!end || end > sep)
 		return NULL;
-	char *mp = strndup(p, (size_t)(end - p));
-	if (mp)
-		unescape_octal(mp);
+	char *mp = xstrndup(p, (size_t)(end - p));
+	unescape_octal(mp);
 	return mp;
 }
 

@@ -5,6 +5,7 @@
 #include "matrix/matrix.h"
 #include "util/file_read.h"
 #include "util/sha256.h"
+#include "util/xalloc.h"
 
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -50,10 +51,8 @@ char *provenance_host_class(void)
 	for (char *p = model; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	char *s = NULL;
-	if (asprintf(&s, "%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
-	             sysconf(_SC_NPROCESSORS_ONLN)) < 0)
-		return NULL;
+	char *s = xasprintf("%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
+	                    sysconf(_SC_NPROCESSORS_ONLN));
 	for (char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -89,7 +88,7 @@ struct json_object *provenance_collect(const struct matrix *m)
 	uname(&u);
 	json_object_object_add(p, "kernel_release", json_object_new_string(u.release));
 	char *host = provenance_host_class();
-	json_object_object_add(p, "host_class", json_object_new_string(host ? host : "unknown"));
+	json_object_object_add(p, "host_class", json_object_new_string(host));
 	free(host);
 	char *line = NULL;
 	file_read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", &line);

@@ -4,6 +4,7 @@
 
 #include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,9 +71,7 @@ static char **merge_env(char *const *extra)
 		n_env++;
 	while (extra && extra[n_extra])
 		n_extra++;
-	char **envp = calloc(n_env + n_extra + 1, sizeof(*envp));
-	if (!envp)
-		return NULL;
+	char **envp = xcalloc(n_env + n_extra + 1, sizeof(*envp));
 	size_t k = 0;
 	for (size_t i = 0; i < n_env; i++) {
 		size_t len = name_len(environ[i]);
@@ -395,10 +394,6 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	c.cwd = req->cwd;
 	c.cap = req->output_cap ? req->output_cap : SPAWN_DEFAULT_OUTPUT_CAP;
 	c.envp = merge_env(req->env);
-	if (!c.envp) {
-		diag_error(d, "internal.oom", NULL, "out of memory building the environment");
-		goto cleanup;
-	}
 	path = resolve_program(req->argv[0], c.envp);
 	if (!path) {
 		/* not found in PATH: the same outcome as a failed exec, without a process */
