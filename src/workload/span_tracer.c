@@ -2,6 +2,7 @@
 #include "workload/span_tracer.h"
 
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -70,20 +71,9 @@ static int random_id(uint8_t *buf, size_t n)
 
 struct span_tracer *span_tracer_new(const char *name, uint32_t limit, struct diag_list *d)
 {
-	struct span_tracer *t = calloc(1, sizeof(*t));
-	if (!t) {
-		diag_error(d, "workload.memory", NULL, "out of memory for the span tracer");
-		return NULL;
-	}
-	if (limit > 0) {
-		t->ring = calloc(limit, sizeof(*t->ring));
-		if (!t->ring) {
-			diag_error(d, "workload.memory", NULL,
-			           "out of memory for %u retained span events", limit);
-			free(t);
-			return NULL;
-		}
-	}
+	struct span_tracer *t = xcalloc(1, sizeof(*t));
+	if (limit > 0)
+		t->ring = xcalloc(limit, sizeof(*t->ring));
 	if (random_id(t->trace_id, sizeof(t->trace_id)) < 0 ||
 	    random_id(t->span_id, sizeof(t->span_id)) < 0) {
 		diag_error(d, "workload.random", NULL, "cannot get random span ids: %s",

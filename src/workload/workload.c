@@ -2,6 +2,7 @@
 #include "workload/workload.h"
 
 #include "util/clock.h"
+#include "util/xalloc.h"
 #include "workload/latency_hist.h"
 #include "workload/otlp_export.h"
 
@@ -194,9 +195,6 @@ static int prepare_worker(struct worker *w, const char *work_dir, struct diag_li
 	w->prefix_len = (size_t)n + strlen("/event-");
 	memcpy(w->path + n, "/event-", strlen("/event-") + 1);
 	w->hist = latency_hist_new();
-	if (!w->hist)
-		return diag_error(d, "workload.memory", NULL,
-		                  "out of memory for worker histograms");
 	return 0;
 }
 
@@ -301,16 +299,12 @@ int workload_run(const struct workload_config *cfg, struct workload_result *out,
 
 	if (prepare_dirs(cfg, d) < 0)
 		goto cleanup;
-	workers = calloc(cfg->concurrency, sizeof(*workers));
+	workers = xcalloc(cfg->concurrency, sizeof(*workers));
 	all = latency_hist_new();
-	if (cfg->payload_bytes > 0)
-		payload = malloc(cfg->payload_bytes);
-	if (!workers || !all || (cfg->payload_bytes > 0 && !payload)) {
-		diag_error(d, "workload.memory", NULL, "out of memory setting up the workload");
-		goto cleanup;
-	}
-	if (payload)
+	if (cfg->payload_bytes > 0) {
+		payload = xmalloc(cfg->payload_bytes);
 		memset(payload, 'x', cfg->payload_bytes); /* touched now, not during timing */
+	}
 	sh.payload = payload;
 	for (uint32_t i = 0; i < cfg->concurrency; i++) {
 		workers[i].sh = &sh;
