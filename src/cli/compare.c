@@ -5,6 +5,7 @@
 #include "report/run_dir.h"
 #include "util/diag.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,16 +18,14 @@
 /* The host class in dir/summary.json's provenance; NULL when it cannot be read. New string. */
 static char *host_class(const char *dir)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/summary.json", dir) < 0)
-		return NULL;
+	char *path = xasprintf("%s/summary.json", dir);
 	struct json_object *s = json_object_from_file(path), *p = NULL, *h = NULL;
 	free(path);
 	char *out = NULL;
 	if (json_object_object_get_ex(s, "provenance", &p) &&
 	    json_object_object_get_ex(p, "host_class", &h) &&
 	    json_object_is_type(h, json_type_string))
-		out = strdup(json_object_get_string(h));
+		out = xstrdup(json_object_get_string(h));
 	json_object_put(s);
 	return out;
 }

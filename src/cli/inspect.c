@@ -9,6 +9,7 @@
 #include "util/diag.h"
 #include "util/file_read.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -32,7 +33,7 @@ static char *latest_run(struct diag_list *d)
 	struct json_object *o = last ? json_tokener_parse(last) : NULL, *out = NULL;
 	if (o && json_object_object_get_ex(o, "out_dir", &out) &&
 	    json_object_is_type(out, json_type_string))
-		dir = strdup(json_object_get_string(out));
+		dir = xstrdup(json_object_get_string(out));
 	else
 		diag_error(d, "inspect.bad-index", NULL,
 		           "run index '%s' has no run with an out_dir on its last line", path);
@@ -57,9 +58,7 @@ static const char *str_or(struct json_object *o, const char *key, const char *fa
 /* The run's provenance from summary.json, or NULL (an interrupted run has none). New reference. */
 static struct json_object *load_provenance(const char *dir)
 {
-	char *path = NULL;
-	if (asprintf(&path, "%s/summary.json", dir) < 0)
-		return NULL;
+	char *path = xasprintf("%s/summary.json", dir);
 	struct json_object *s = json_object_from_file(path);
 	free(path);
 	struct json_object *p = get(s, "provenance");
@@ -215,7 +214,7 @@ static int inspect_main(int argc, char **argv, const struct cli_ctx *ctx)
 		return cli_usage_error(ctx, "inspect", "takes at most one RUN_DIR");
 	struct diag_list d;
 	diag_list_init(&d);
-	char *dir = optind < argc ? strdup(argv[optind]) : latest_run(&d);
+	char *dir = optind < argc ? xstrdup(argv[optind]) : latest_run(&d);
 	struct run_data run;
 	int rc = TARE_EXIT_INVALID;
 	if (dir && run_dir_load(dir, &run, &d) == 0) {
