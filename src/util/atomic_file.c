@@ -1,6 +1,7 @@
 /* Whole files by temp + rename, logs by flushed lines, directories with parents. */
 #include "util/atomic_file.h"
 
+#include "util/write_all.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -26,18 +27,7 @@ int atomic_write(const char *path, const void *data, size_t len, struct diag_lis
 		free(tmp);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		left -= (size_t)n;
-	}
-	if (fsync(fd) < 0)
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;

@@ -2,6 +2,7 @@
 #include "workload/workload.h"
 
 #include "util/clock.h"
+#include "util/write_all.h"
 #include "util/xalloc.h"
 #include "workload/latency_hist.h"
 #include "workload/otlp_export.h"
@@ -97,22 +98,6 @@ static void note_failure(struct worker *w, uint64_t i, const char *op, int err)
 	}
 }
 
-static int write_all(int fd, const char *buf, uint64_t len)
-{
-	while (len > 0) {
-		size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
-		ssize_t n = write(fd, buf, chunk);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
 /* Event i: exactly one openat, of a new file, then the payload, then close. */
 static void kernel_event(struct worker *w, uint64_t i)
 {
@@ -123,7 +108,8 @@ static void kernel_event(struct worker *w, uint64_t i)
 		note_failure(w, i, "openat", errno);
 		return;
 	}
-	if (cfg->payload_bytes > 0 && write_all(fd, w->sh->payload, cfg->payload_bytes) < 0) {
+	if (cfg->payload_bytes > 0 &&
+	    write_all(fd, w->sh->payload, (size_t)cfg->payload_bytes) < 0) {
 		note_failure(w, i, "write", errno);
 		close(fd);
 		return;

@@ -13,6 +13,7 @@
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/template.h"
+#include "util/write_all.h"
 #include "util/xalloc.h"
 #include "util/units.h"
 
@@ -22,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -356,6 +359,32 @@ static void test_xalloc_dies(void **state)
 	assert_int_equal(WEXITSTATUS(status), 5);
 }
 
+static void test_write_all(void **state)
+{
+	(void)state;
+	char *path = temp_file("");
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	/* larger than a pipe or page, so a short write would lose data */
+	size_t len = 1 << 20;
+	char *buf = malloc(len);
+	assert_non_null(buf);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)('a' + i % 26);
+	assert_int_equal(write_all(fd, buf, len), 0);
+	assert_int_equal(write_all(fd, "", 0), 0);
+	close(fd);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)len);
+	errno = 0;
+	assert_int_equal(write_all(-1, buf, 1), -1);
+	assert_int_equal(errno, EBADF);
+	free(buf);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +402,7 @@ int main(void)
 	    cmocka_unit_test(test_format_ms),
 	    cmocka_unit_test(test_xalloc_formats),
 	    cmocka_unit_test(test_xalloc_dies),
+	    cmocka_unit_test(test_write_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
