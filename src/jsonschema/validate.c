@@ -68,6 +68,24 @@ static int fail(struct vctx *c, struct diag_list *d, const char *kw, bool want_k
 	return -1;
 }
 
+/* Fails kw with "must be <what><want>, got <inst>", both values described as the schema
+ * spells them. */
+static int fail_want_got(struct vctx *c, struct diag_list *d, const char *kw, const char *what,
+                         struct json_object *want, struct json_object *inst)
+{
+	if (!d)
+		return -1;
+	struct strbuf w, g;
+	strbuf_init(&w);
+	strbuf_init(&g);
+	schema_value_describe(&w, want);
+	schema_value_describe(&g, inst);
+	fail(c, d, kw, false, "must be %s%s, got %s", what, w.buf, g.buf);
+	strbuf_release(&w);
+	strbuf_release(&g);
+	return -1;
+}
+
 /* ---- which types a subschema can accept: the anyOf/oneOf heuristic ---- */
 
 /* The type bits with integer folded into number, for comparing const/enum values. */
@@ -173,17 +191,7 @@ static int check_const(struct vctx *c, const struct snode *n, struct json_object
 {
 	if (schema_value_equal(n->const_value, inst))
 		return 0;
-	if (!d)
-		return -1;
-	struct strbuf want, got;
-	strbuf_init(&want);
-	strbuf_init(&got);
-	schema_value_describe(&want, n->const_value);
-	schema_value_describe(&got, inst);
-	fail(c, d, "const", false, "must be %s, got %s", want.buf, got.buf);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	return -1;
+	return fail_want_got(c, d, "const", "", n->const_value, inst);
 }
 
 static int check_enum(struct vctx *c, const struct snode *n, struct json_object *inst,
@@ -234,17 +242,9 @@ static int bound(struct vctx *c, struct json_object *inst, struct json_object *l
 	int cmp = schema_number_compare(inst, limit);
 	if (cmp != bad_cmp1 && cmp != bad_cmp2)
 		return 0;
-	if (!d)
-		return -1;
-	struct strbuf want, got;
-	strbuf_init(&want);
-	strbuf_init(&got);
-	schema_value_describe(&want, limit);
-	schema_value_describe(&got, inst);
-	fail(c, d, kw, false, "must be %s %s, got %s", op, want.buf, got.buf);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	return -1;
+	char what[8];
+	snprintf(what, sizeof(what), "%s ", op);
+	return fail_want_got(c, d, kw, what, limit, inst);
 }
 
 static int check_number(struct vctx *c, const struct snode *n, struct json_object *inst,
@@ -255,19 +255,8 @@ static int check_number(struct vctx *c, const struct snode *n, struct json_objec
 	rc |= bound(c, inst, n->maximum, 1, 1, "maximum", "<=", d);
 	rc |= bound(c, inst, n->exclusive_min, -1, 0, "exclusiveMinimum", ">", d);
 	rc |= bound(c, inst, n->exclusive_max, 1, 0, "exclusiveMaximum", "<", d);
-	if (n->multiple_of && !schema_number_multiple_of(inst, n->multiple_of)) {
-		if (!d)
-			return -1;
-		struct strbuf want, got;
-		strbuf_init(&want);
-		strbuf_init(&got);
-		schema_value_describe(&want, n->multiple_of);
-		schema_value_describe(&got, inst);
-		rc = fail(c, d, "multipleOf", false, "must be a multiple of %s, got %s", want.buf,
-		          got.buf);
-		strbuf_release(&want);
-		strbuf_release(&got);
-	}
+	if (n->multiple_of && !schema_number_multiple_of(inst, n->multiple_of))
+		rc = fail_want_got(c, d, "multipleOf", "a multiple of ", n->multiple_of, inst);
 	return rc ? -1 : 0;
 }
 

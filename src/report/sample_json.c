@@ -228,7 +228,7 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	if (argv) {
 		s->argc = json_object_array_length(argv);
 		s->argv = xcalloc(s->argc ? s->argc : 1, sizeof(*s->argv));
-		for (size_t i = 0; s->argv && i < s->argc; i++)
+		for (size_t i = 0; i < s->argc; i++)
 			s->argv[i] =
 			    xstrdup(json_object_get_string(json_object_array_get_idx(argv, i)));
 	}
