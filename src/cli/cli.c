@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "util/diag.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -25,18 +26,15 @@ static void print_json_error(const char *code, const char *message)
 
 int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *fmt, ...)
 {
-	char *msg = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	const struct command *cmd = command ? cli_find_command(command) : NULL;
 	if (ctx && ctx->json) {
-		print_json_error("usage", msg ? msg : "usage error");
+		print_json_error("usage", msg);
 	} else {
-		fprintf(stderr, "tare%s%s: %s\n", command ? " " : "", command ? command : "",
-		        msg ? msg : "usage error");
+		fprintf(stderr, "tare%s%s: %s\n", command ? " " : "", command ? command : "", msg);
 		if (cmd)
 			fprintf(stderr, "usage: %s\n", cmd->usage);
 		fprintf(stderr, "see 'tare help%s%s'\n", command ? " " : "",
@@ -63,16 +61,14 @@ void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d)
 
 int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const char *fmt, ...)
 {
-	char *msg = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (ctx && ctx->json)
-		print_json_error(diag_code, msg ? msg : "error");
+		print_json_error(diag_code, msg);
 	else
-		fprintf(stderr, "tare: error: %s\n", msg ? msg : "error");
+		fprintf(stderr, "tare: error: %s\n", msg);
 	free(msg);
 	return code;
 }

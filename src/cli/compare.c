@@ -6,6 +6,7 @@
 #include "report/run_dir.h"
 #include "util/diag.h"
 #include "util/input_file.h"
+#include "util/number_format.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -35,14 +36,6 @@ static char *host_class(const char *dir, struct diag_list *d)
 	return out;
 }
 
-static void print_ms(double v)
-{
-	if (isnan(v))
-		printf(" %11s", "n/a");
-	else
-		printf(" %11.3f", v);
-}
-
 static void print_table(const char *base, const char *cur, const struct compare_result *r)
 {
 	printf("base: %s\ncurrent: %s\nmethod: %s\n\n", base, cur, compare_method_sentence());
@@ -50,12 +43,12 @@ static void print_table(const char *base, const char *cur, const struct compare_
 	       "status", "change [95% CI]");
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct compare_row *row = &r->rows[i];
-		char change[256];
+		char change[256], base_ms[64], cur_ms[64];
 		compare_change_format(&row->shift, change, sizeof(change));
-		printf("%-20s %-16s", row->cell, row->arm);
-		print_ms(row->shift.median_base);
-		print_ms(row->shift.median_cur);
-		printf("  %-20s  %s\n", compare_status_name(row->status), change);
+		printf("%-20s %-16s %11s %11s  %-20s  %s\n", row->cell, row->arm,
+		       format_ms(base_ms, sizeof(base_ms), row->shift.median_base),
+		       format_ms(cur_ms, sizeof(cur_ms), row->shift.median_cur),
+		       compare_status_name(row->status), change);
 	}
 	putchar('\n');
 	if (r->n_regressions)

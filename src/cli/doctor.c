@@ -6,6 +6,7 @@
 #include "run/cgroup.h"
 #include "run/privileges.h"
 #include "util/diag.h"
+#include "util/file_read.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -43,25 +44,6 @@ static void set(struct check *c, enum status st, const char *advice, const char 
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
 	snprintf(c->advice, sizeof(c->advice), "%s", advice ? advice : "");
-}
-
-/* The first line of a file, without its newline; NULL when unreadable. Caller frees. */
-static char *read_line(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, f);
-	fclose(f);
-	if (n < 0) {
-		free(line);
-		return NULL;
-	}
-	if (n > 0 && line[n - 1] == '\n')
-		line[n - 1] = '\0';
-	return line;
 }
 
 static void check_privileges(struct check *c)
@@ -214,7 +196,8 @@ static void check_governor(struct check *c)
 	size_t other = 0;
 	char first_other[64] = "";
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char *gov = read_line(g.gl_pathv[i]);
+		char *gov = NULL;
+		file_read_first_line(g.gl_pathv[i], &gov);
 		if (gov && strcmp(gov, "performance") != 0) {
 			if (!other++)
 				snprintf(first_other, sizeof(first_other), "%s", gov);
@@ -234,7 +217,8 @@ static void check_governor(struct check *c)
 
 static void check_smt(struct check *c)
 {
-	char *active = read_line("/sys/devices/system/cpu/smt/active");
+	char *active = NULL;
+	file_read_first_line("/sys/devices/system/cpu/smt/active", &active);
 	if (!active)
 		set(c, ST_INFO, NULL, "the kernel does not report SMT state");
 	else if (strcmp(active, "1") == 0)
@@ -249,7 +233,8 @@ static void check_smt(struct check *c)
 
 static void check_load(struct check *c)
 {
-	char *line = read_line("/proc/loadavg");
+	char *line = NULL;
+	file_read_first_line("/proc/loadavg", &line);
 	double load1 = 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!line || sscanf(line, "%lf", &load1) != 1 || cpus <= 0) {

@@ -6,6 +6,7 @@
 #include "matrix/matrix.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -165,9 +166,7 @@ static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 {
 	struct expand_args a = {.tier = -1, .format = FORMAT_TABLE};
 	int rc = TARE_EXIT_OK;
-	a.globs = calloc(argc > 0 ? (size_t)argc : 1, sizeof(char *));
-	if (!a.globs)
-		return cli_fail(ctx, TARE_EXIT_INTERNAL, "internal.oom", "out of memory");
+	a.globs = xcalloc(argc > 0 ? (size_t)argc : 1, sizeof(char *));
 	if (parse_args(argc, argv, ctx, &a, &rc) < 0) {
 		free(a.globs);
 		return rc;

@@ -9,6 +9,7 @@
 #include "report/summary.h"
 #include "util/diag.h"
 #include "util/input_file.h"
+#include "util/number_format.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -179,14 +180,6 @@ static double dbl(struct json_object *o, const char *key)
 	return v && !json_object_is_type(v, json_type_null) ? json_object_get_double(v) : NAN;
 }
 
-static void print_ms(FILE *out, double v)
-{
-	if (isnan(v))
-		fprintf(out, " %10s", "n/a");
-	else
-		fprintf(out, " %10.3f", v);
-}
-
 static void print_text(FILE *out, struct json_object *o)
 {
 	struct json_object *m = get(o, "matrix"), *prov = get(o, "provenance");
@@ -216,11 +209,11 @@ static void print_text(FILE *out, struct json_object *o)
 		for (size_t k = 0; k < json_object_array_length(arms); k++) {
 			struct json_object *a = json_object_array_get_idx(arms, k);
 			struct json_object *w = get(a, "wall_ms");
-			fprintf(out, "  %-16s %4lld", str_or(a, "arm", "?"),
-			        (long long)json_object_get_int64(get(a, "n")));
-			print_ms(out, dbl(w, "median"));
-			print_ms(out, dbl(w, "p95"));
-			fputc('\n', out);
+			char median[64], p95[64];
+			fprintf(out, "  %-16s %4lld %10s %10s\n", str_or(a, "arm", "?"),
+			        (long long)json_object_get_int64(get(a, "n")),
+			        format_ms(median, sizeof(median), dbl(w, "median")),
+			        format_ms(p95, sizeof(p95), dbl(w, "p95")));
 		}
 		struct json_object *pairs = get(c, "pairs");
 		for (size_t k = 0; k < json_object_array_length(pairs); k++) {
@@ -258,7 +251,7 @@ static int inspect_main(int argc, char **argv, const struct cli_ctx *ctx)
 		return cli_usage_error(ctx, "inspect", "takes at most one RUN_DIR");
 	struct diag_list d;
 	diag_list_init(&d);
-	char *dir = optind < argc ? strdup(argv[optind]) : latest_run(&d);
+	char *dir = optind < argc ? xstrdup(argv[optind]) : latest_run(&d);
 	struct run_data run;
 	int rc = TARE_EXIT_INVALID;
 	if (dir && run_dir_load(dir, &run, &d) == 0) {

@@ -1,25 +1,18 @@
 /* Run progress on stderr: cell, dispatch i/N, elapsed and estimated remaining time. */
 #include "cli/progress.h"
 
+#include "util/clock.h"
 #include "util/units.h"
 
 #include <stdarg.h>
-#include <time.h>
 #include <unistd.h>
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 void progress_init(struct progress *p, FILE *out, size_t total, size_t already, bool quiet)
 {
 	p->out = out;
 	p->tty = isatty(fileno(out));
 	p->quiet = quiet;
-	p->start_ns = now_ns();
+	p->start_ns = clock_monotonic_ns();
 	p->total = total;
 	p->done = already;
 	p->resumed_at = already;
@@ -32,7 +25,7 @@ void progress_dispatch(struct progress *p, const char *cell, const char *phase, 
 	p->done++;
 	if (p->quiet)
 		return;
-	int64_t elapsed_ms = (now_ns() - p->start_ns) / 1000000;
+	int64_t elapsed_ms = (clock_monotonic_ns() - p->start_ns) / CLOCK_NS_PER_MS;
 	char elapsed[32], left[32] = "?";
 	format_duration_ms(elapsed_ms, elapsed, sizeof(elapsed));
 	if (finished > 0)

@@ -13,6 +13,7 @@
 #include "jsonschema/ecma_regex.h"
 #include "util/json_pointer.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 /* Deep enough for any real schema; a schema file nested deeper is rejected by the parser. */
 enum { SCHEMA_PARSE_DEPTH = 256, CYCLE_DEPTH_LIMIT = 10000 };
@@ -141,9 +142,7 @@ static char *uri_resolve(const char *base, const char *ref)
 		start += 2 + strcspn(sb.buf + start + 2, "/#?");
 	size_t end = start + strcspn(sb.buf + start, "?#");
 	if (end > start) {
-		char *tail = strdup(sb.buf + end);
-		if (!tail)
-			abort();
+		char *tail = xstrdup(sb.buf + end);
 		sb.len = end;
 		sb.buf[end] = '\0';
 		remove_dots(&sb, start);
@@ -178,18 +177,14 @@ static void add_uri(struct compiler *c, const char *uri, struct json_object *jso
 			           mistake */
 	if (s->n_uris == s->cap_uris) {
 		size_t cap = s->cap_uris ? 2 * s->cap_uris : 8;
-		struct uri_entry *u = realloc(s->uris, cap * sizeof(*u));
-		if (!u)
-			abort();
+		struct uri_entry *u = xrealloc(s->uris, cap * sizeof(*u));
 		s->uris = u;
 		s->cap_uris = cap;
 	}
 	struct uri_entry *e = &s->uris[s->n_uris++];
-	e->uri = strdup(uri);
-	e->path = strdup(path);
+	e->uri = xstrdup(uri);
+	e->path = xstrdup(path);
 	e->json = json;
-	if (!e->uri || !e->path)
-		abort();
 }
 
 static const struct uri_entry *find_uri(const struct schema *s, const char *uri, size_t len)
@@ -212,21 +207,15 @@ static struct snode *find_node(const struct schema *s, struct json_object *json)
 
 static struct snode *add_node(struct schema *s, struct json_object *json, const char *path)
 {
-	struct snode *n = calloc(1, sizeof(*n));
-	if (!n)
-		abort();
+	struct snode *n = xcalloc(1, sizeof(*n));
 	n->json = json;
-	n->path = strdup(path);
-	if (!n->path)
-		abort();
+	n->path = xstrdup(path);
 	n->boolean = -1;
 	n->min_props = n->max_props = n->min_items = n->max_items = -1;
 	n->min_length = n->max_length = n->min_contains = n->max_contains = -1;
 	if (s->n_nodes == s->cap_nodes) {
 		size_t cap = s->cap_nodes ? 2 * s->cap_nodes : 64;
-		struct snode **v = realloc(s->nodes, cap * sizeof(*v));
-		if (!v)
-			abort();
+		struct snode **v = xrealloc(s->nodes, cap * sizeof(*v));
 		s->nodes = v;
 		s->cap_nodes = cap;
 	}
@@ -239,13 +228,9 @@ static void record_unknown(struct schema *s, const char *key)
 	for (size_t i = 0; i < s->n_unknown; i++)
 		if (strcmp(s->unknown[i], key) == 0)
 			return;
-	char **v = realloc(s->unknown, (s->n_unknown + 1) * sizeof(*v));
-	if (!v)
-		abort();
+	char **v = xrealloc(s->unknown, (s->n_unknown + 1) * sizeof(*v));
 	s->unknown = v;
-	s->unknown[s->n_unknown] = strdup(key);
-	if (!s->unknown[s->n_unknown])
-		abort();
+	s->unknown[s->n_unknown] = xstrdup(key);
 	s->n_unknown++;
 }
 
@@ -257,8 +242,6 @@ static struct snode *sub(struct compiler *c, const struct snode *n, const char *
                          struct json_object *v, const char *base)
 {
 	char *p = json_pointer_join(n->path, kw);
-	if (!p)
-		abort();
 	struct snode *r = compile(c, v, p, base);
 	free(p);
 	return r;
@@ -268,9 +251,7 @@ static struct snode *sub2(struct compiler *c, const struct snode *n, const char 
                           const char *key, struct json_object *v, const char *base)
 {
 	char *p1 = json_pointer_join(n->path, kw);
-	char *p2 = p1 ? json_pointer_join(p1, key) : NULL;
-	if (!p2)
-		abort();
+	char *p2 = json_pointer_join(p1, key);
 	struct snode *r = compile(c, v, p2, base);
 	free(p1);
 	free(p2);
@@ -307,9 +288,7 @@ static int get_schema_array(struct compiler *c, struct snode *n, const char *kw,
 	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
 		return schema_error(c, n->path, "'%s' must be a non-empty array of schemas", kw);
 	size_t len = json_object_array_length(v);
-	struct snode **arr = calloc(len, sizeof(*arr));
-	if (!arr)
-		abort();
+	struct snode **arr = xcalloc(len, sizeof(*arr));
 	*out = arr;
 	*count = len;
 	for (size_t i = 0; i < len; i++) {
@@ -326,9 +305,7 @@ static int get_string_list(struct compiler *c, const struct snode *n, const char
 	if (!json_object_is_type(v, json_type_array))
 		return schema_error(c, n->path, "'%s' must be an array of strings", kw);
 	size_t len = json_object_array_length(v);
-	const char **arr = calloc(len ? len : 1, sizeof(*arr));
-	if (!arr)
-		abort();
+	const char **arr = xcalloc(len ? len : 1, sizeof(*arr));
 	*out = arr;
 	*count = len;
 	for (size_t i = 0; i < len; i++) {
@@ -388,9 +365,7 @@ static int compile_properties(struct compiler *c, struct snode *n, struct json_o
 {
 	if (!json_object_is_type(v, json_type_object))
 		return schema_error(c, n->path, "'properties' must be an object");
-	n->props = calloc((size_t)json_object_object_length(v) + 1, sizeof(*n->props));
-	if (!n->props)
-		abort();
+	n->props = xcalloc((size_t)json_object_object_length(v) + 1, sizeof(*n->props));
 	json_object_object_foreach(v, key, val)
 	{
 		n->props[n->n_props].name = key;
@@ -405,9 +380,7 @@ static int compile_pattern_properties(struct compiler *c, struct snode *n, struc
 	if (!json_object_is_type(v, json_type_object))
 		return schema_error(c, n->path, "'patternProperties' must be an object");
 	n->pattern_props =
-	    calloc((size_t)json_object_object_length(v) + 1, sizeof(*n->pattern_props));
-	if (!n->pattern_props)
-		abort();
+	    xcalloc((size_t)json_object_object_length(v) + 1, sizeof(*n->pattern_props));
 	json_object_object_foreach(v, key, val)
 	{
 		struct pattern_node *pn = &n->pattern_props[n->n_pattern_props++];
@@ -427,9 +400,7 @@ static int compile_dependent(struct compiler *c, struct snode *n, const char *kw
 		return schema_error(c, n->path, "'%s' must be an object", kw);
 	size_t len = (size_t)json_object_object_length(v) + 1;
 	if (strcmp(kw, "dependentRequired") == 0) {
-		n->dep_required = calloc(len, sizeof(*n->dep_required));
-		if (!n->dep_required)
-			abort();
+		n->dep_required = xcalloc(len, sizeof(*n->dep_required));
 		json_object_object_foreach(v, key, val)
 		{
 			struct dep_required *dr = &n->dep_required[n->n_dep_required++];
@@ -439,9 +410,7 @@ static int compile_dependent(struct compiler *c, struct snode *n, const char *kw
 		}
 		return 0;
 	}
-	n->dep_schemas = calloc(len, sizeof(*n->dep_schemas));
-	if (!n->dep_schemas)
-		abort();
+	n->dep_schemas = xcalloc(len, sizeof(*n->dep_schemas));
 	json_object_object_foreach(v, key2, val2)
 	{
 		n->dep_schemas[n->n_dep_schemas].name = key2;
@@ -455,9 +424,7 @@ static void add_pending_ref(struct compiler *c, struct snode *n, char *uri)
 {
 	if (c->n_refs == c->cap_refs) {
 		size_t cap = c->cap_refs ? 2 * c->cap_refs : 16;
-		struct pending_ref *r = realloc(c->refs, cap * sizeof(*r));
-		if (!r)
-			abort();
+		struct pending_ref *r = xrealloc(c->refs, cap * sizeof(*r));
 		c->refs = r;
 		c->cap_refs = cap;
 	}
@@ -672,15 +639,9 @@ static int check_cycles(struct compiler *c, struct snode *n, int depth)
 
 struct schema *schema_new(struct json_object *root, const char *name, struct diag_list *d)
 {
-	struct schema *s = calloc(1, sizeof(*s));
-	if (!s) {
-		diag_error(d, "internal.memory", NULL, "out of memory compiling a schema");
-		return NULL;
-	}
+	struct schema *s = xcalloc(1, sizeof(*s));
 	s->root = json_object_get(root);
-	s->name = strdup(name ? name : "schema");
-	if (!s->name)
-		abort();
+	s->name = xstrdup(name ? name : "schema");
 	struct compiler c = {.s = s, .d = d};
 	add_uri(&c, "", root, "");
 	s->top = compile(&c, root, "", "");

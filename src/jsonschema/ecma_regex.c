@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 /* Backtracking budget of one search: enough for any sensible pattern on a matrix value, small
  * enough that '(a+)+$' against a long non-matching string gives up in milliseconds. */
@@ -260,11 +261,7 @@ struct ecma_regex *ecma_regex_new(const char *pattern, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", why);
 		goto cleanup;
 	}
-	re = calloc(1, sizeof(*re));
-	if (!re) {
-		snprintf(err, errlen, "out of memory");
-		goto cleanup;
-	}
+	re = xcalloc(1, sizeof(*re));
 	int code = 0;
 	PCRE2_SIZE offset = 0;
 	re->code = pcre2_compile((PCRE2_SPTR)sb.buf, sb.len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY,

@@ -11,6 +11,7 @@
 #include "util/json_pointer.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
+#include "util/xalloc.h"
 
 /* Subschema applications deep: far beyond any real document, and well within the C stack. */
 enum { MAX_DEPTH = 512, FIT_DEPTH = 32, ENUM_SHOWN = 12, MAX_NOTES = 3 };
@@ -64,6 +65,24 @@ static int fail(struct vctx *c, struct diag_list *d, const char *kw, bool want_k
 	}
 	strbuf_release(&msg);
 	strbuf_release(&code);
+	return -1;
+}
+
+/* Fails kw with "must be <what><want>, got <inst>", both values described as the schema
+ * spells them. */
+static int fail_want_got(struct vctx *c, struct diag_list *d, const char *kw, const char *what,
+                         struct json_object *want, struct json_object *inst)
+{
+	if (!d)
+		return -1;
+	struct strbuf w, g;
+	strbuf_init(&w);
+	strbuf_init(&g);
+	schema_value_describe(&w, want);
+	schema_value_describe(&g, inst);
+	fail(c, d, kw, false, "must be %s%s, got %s", what, w.buf, g.buf);
+	strbuf_release(&w);
+	strbuf_release(&g);
 	return -1;
 }
 
@@ -172,17 +191,7 @@ static int check_const(struct vctx *c, const struct snode *n, struct json_object
 {
 	if (schema_value_equal(n->const_value, inst))
 		return 0;
-	if (!d)
-		return -1;
-	struct strbuf want, got;
-	strbuf_init(&want);
-	strbuf_init(&got);
-	schema_value_describe(&want, n->const_value);
-	schema_value_describe(&got, inst);
-	fail(c, d, "const", false, "must be %s, got %s", want.buf, got.buf);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	return -1;
+	return fail_want_got(c, d, "const", "", n->const_value, inst);
 }
 
 static int check_enum(struct vctx *c, const struct snode *n, struct json_object *inst,
@@ -196,9 +205,7 @@ static int check_enum(struct vctx *c, const struct snode *n, struct json_object 
 		return -1;
 	struct strbuf sb;
 	strbuf_init(&sb);
-	const char **strings = calloc(len ? len : 1, sizeof(*strings));
-	if (!strings)
-		abort();
+	const char **strings = xcalloc(len ? len : 1, sizeof(*strings));
 	strbuf_addstr(&sb, len == 1 ? "must be " : "must be one of ");
 	for (size_t i = 0; i < len; i++) {
 		struct json_object *v = json_object_array_get_idx(n->enum_values, i);
@@ -235,17 +242,9 @@ static int bound(struct vctx *c, struct json_object *inst, struct json_object *l
 	int cmp = schema_number_compare(inst, limit);
 	if (cmp != bad_cmp1 && cmp != bad_cmp2)
 		return 0;
-	if (!d)
-		return -1;
-	struct strbuf want, got;
-	strbuf_init(&want);
-	strbuf_init(&got);
-	schema_value_describe(&want, limit);
-	schema_value_describe(&got, inst);
-	fail(c, d, kw, false, "must be %s %s, got %s", op, want.buf, got.buf);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	return -1;
+	char what[8];
+	snprintf(what, sizeof(what), "%s ", op);
+	return fail_want_got(c, d, kw, what, limit, inst);
 }
 
 static int check_number(struct vctx *c, const struct snode *n, struct json_object *inst,
@@ -256,19 +255,8 @@ static int check_number(struct vctx *c, const struct snode *n, struct json_objec
 	rc |= bound(c, inst, n->maximum, 1, 1, "maximum", "<=", d);
 	rc |= bound(c, inst, n->exclusive_min, -1, 0, "exclusiveMinimum", ">", d);
 	rc |= bound(c, inst, n->exclusive_max, 1, 0, "exclusiveMaximum", "<", d);
-	if (n->multiple_of && !schema_number_multiple_of(inst, n->multiple_of)) {
-		if (!d)
-			return -1;
-		struct strbuf want, got;
-		strbuf_init(&want);
-		strbuf_init(&got);
-		schema_value_describe(&want, n->multiple_of);
-		schema_value_describe(&got, inst);
-		rc = fail(c, d, "multipleOf", false, "must be a multiple of %s, got %s", want.buf,
-		          got.buf);
-		strbuf_release(&want);
-		strbuf_release(&got);
-	}
+	if (n->multiple_of && !schema_number_multiple_of(inst, n->multiple_of))
+		rc = fail_want_got(c, d, "multipleOf", "a multiple of ", n->multiple_of, inst);
 	return rc ? -1 : 0;
 }
 
@@ -414,9 +402,7 @@ static int unknown_key(struct vctx *c, const struct snode *n, const char *key, s
 {
 	if (!d)
 		return -1;
-	const char **names = calloc(n->n_props + 1, sizeof(*names));
-	if (!names)
-		abort();
+	const char **names = xcalloc(n->n_props + 1, sizeof(*names));
 	for (size_t i = 0; i < n->n_props; i++)
 		names[i] = n->props[i].name;
 	const char *best = suggest_closest(key, names, n->n_props);

@@ -158,9 +158,7 @@ static void describe_choices(struct strbuf *sb, const char *word, const char *co
 static size_t object_keys(struct json_object *obj, const char ***out)
 {
 	size_t n = obj ? (size_t)json_object_object_length(obj) : 0;
-	const char **keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys)
-		abort();
+	const char **keys = xcalloc(n ? n : 1, sizeof(*keys));
 	size_t i = 0;
 	if (obj) {
 		json_object_object_foreach(obj, k, v)
@@ -327,18 +325,14 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 			     "dispatches");
 			return -1;
 		}
-		c->compare = calloc(m->n_arms, sizeof(*c->compare));
-		if (!c->compare)
-			abort();
+		c->compare = xcalloc(m->n_arms, sizeof(*c->compare));
 		for (size_t i = 0; i < m->n_arms; i++)
 			c->compare[i] = i;
 		c->n_compare = m->n_arms;
 		return 0;
 	}
 	size_t n = json_object_array_length(f.node);
-	c->compare = calloc(n, sizeof(*c->compare));
-	if (!c->compare)
-		abort();
+	c->compare = xcalloc(n, sizeof(*c->compare));
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = json_object_get_string(json_object_array_get_idx(f.node, i));
@@ -348,9 +342,7 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 		if (k == m->n_arms) {
 			char ptr[300];
 			snprintf(ptr, sizeof(ptr), "%s/%zu", f.ptr, i);
-			const char **names = calloc(m->n_arms, sizeof(*names));
-			if (!names)
-				abort();
+			const char **names = xcalloc(m->n_arms, sizeof(*names));
 			for (size_t j = 0; j < m->n_arms; j++)
 				names[j] = m->arms[j].name;
 			struct strbuf msg;
@@ -366,17 +358,6 @@ static int resolve_compare(struct build *b, struct json_object *own, const char 
 		c->compare[c->n_compare++] = k;
 	}
 	return rc;
-}
-
-static enum plan_order order_from(const char *s)
-{
-	if (strcmp(s, "williams") == 0)
-		return ORDER_WILLIAMS;
-	if (strcmp(s, "random") == 0)
-		return ORDER_RANDOM;
-	if (strcmp(s, "fixed") == 0)
-		return ORDER_FIXED;
-	return ORDER_COUNTERBALANCED;
 }
 
 /* Axis values a sweep fixes for one generated cell (NULL node: take the cell/default value). */
@@ -415,8 +396,10 @@ static int build_cell(struct build *b, struct json_object *own, const char *own_
 	c->warmups = (int)int_param(b, own, own_ptr, "warmups", 1);
 	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
 	struct found f;
-	c->order = param(b, own, own_ptr, "order", &f) ? order_from(json_object_get_string(f.node))
-	                                               : ORDER_COUNTERBALANCED;
+	/* the schema allows only known names; an unknown one keeps the default */
+	c->order = ORDER_COUNTERBALANCED;
+	if (param(b, own, own_ptr, "order", &f))
+		plan_order_from_name(json_object_get_string(f.node), &c->order);
 	c->expect =
 	    param(b, own, own_ptr, "expect", &f) ? xstrdup(json_object_get_string(f.node)) : NULL;
 	if (resolve_timeout(b, own, own_ptr, &c->timeout_ms) < 0)
@@ -430,9 +413,7 @@ static struct matrix_cell *add_cell(struct build *b)
 {
 	struct matrix *m = b->m;
 	if (m->n_cells % 64 == 0) {
-		struct matrix_cell *cells = realloc(m->cells, (m->n_cells + 64) * sizeof(*cells));
-		if (!cells)
-			abort();
+		struct matrix_cell *cells = xrealloc(m->cells, (m->n_cells + 64) * sizeof(*cells));
 		m->cells = cells;
 	}
 	struct matrix_cell *c = &m->cells[m->n_cells++];
@@ -627,9 +608,7 @@ static int cmp_cell_name(const void *pa, const void *pb, void *ctx)
 static void check_duplicate_cells(struct build *b)
 {
 	struct matrix *m = b->m;
-	size_t *order = calloc(m->n_cells ? m->n_cells : 1, sizeof(*order));
-	if (!order)
-		abort();
+	size_t *order = xcalloc(m->n_cells ? m->n_cells : 1, sizeof(*order));
 	for (size_t i = 0; i < m->n_cells; i++)
 		order[i] = i;
 	qsort_r(order, m->n_cells, sizeof(*order), cmp_cell_name, m->cells);
@@ -707,9 +686,8 @@ static void build_arms(struct build *b, struct json_object *tree)
 		a->name = xstrdup(name);
 		if (skip)
 			continue;
-		a->capture = strcmp(json_object_get_string(get(arm, "capture")), "ebpf") == 0
-		                 ? ARM_CAPTURE_EBPF
-		                 : ARM_CAPTURE_NONE;
+		a->capture = ARM_CAPTURE_NONE;
+		arm_capture_from_name(json_object_get_string(get(arm, "capture")), &a->capture);
 		a->spans = json_object_get_boolean(get(arm, "spans"));
 	}
 }
@@ -789,9 +767,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 		     "workload takes either 'builtin' or 'command', not both");
 	if (cmd) {
 		w->command_len = json_object_array_length(cmd);
-		w->command = calloc(w->command_len, sizeof(*w->command));
-		if (!w->command)
-			abort();
+		w->command = xcalloc(w->command_len, sizeof(*w->command));
 		for (size_t i = 0; i < w->command_len; i++) {
 			char ptr[64];
 			snprintf(ptr, sizeof(ptr), "/workload/command/%zu", i);
@@ -805,9 +781,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 			     "picks "
 			     "the cell's events out of everything the process opens");
 	}
-	w->env = calloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
-	if (!w->env)
-		abort();
+	w->env = xcalloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
 	if (env) {
 		json_object_object_foreach(env, name, val)
 		{
@@ -861,18 +835,13 @@ static void build_gates(struct build *b, struct json_object *tree)
 		g->preflight = json_object_get_boolean(v);
 	struct json_object *ke = get(cal, "kernel_events"), *se = get(cal, "span_events");
 	if ((v = get(ke, "count")))
-		g->kernel_count = strcmp(json_object_get_string(v), "unique-paths") == 0
-		                      ? KERNEL_COUNT_UNIQUE_PATHS
-		                      : KERNEL_COUNT_EVENTS;
+		kernel_count_mode_from_name(json_object_get_string(v), &g->kernel_count);
 	tolerance_from(get(ke, "tolerance"), &g->kernel_tolerance);
 	if ((v = get(se, "count")))
-		g->span_count = strcmp(json_object_get_string(v), "added") == 0
-		                    ? SPAN_COUNT_ADDED
-		                    : SPAN_COUNT_RETAINED;
+		span_count_mode_from_name(json_object_get_string(v), &g->span_count);
 	tolerance_from(get(se, "tolerance"), &g->span_tolerance);
 	if ((v = get(cal, "on_fail")))
-		g->on_fail = strcmp(json_object_get_string(v), "record") == 0 ? ON_FAIL_RECORD
-		                                                              : ON_FAIL_SKIP_CELL;
+		on_fail_mode_from_name(json_object_get_string(v), &g->on_fail);
 	if ((v = get(health, "exit_code")))
 		g->exit_code = json_object_get_int(v);
 	if ((v = get(health, "max_ringbuf_drops")))
@@ -890,12 +859,8 @@ static void build_gates(struct build *b, struct json_object *tree)
 		fail(b, "/gates/health/tail_ratio", "matrix.tail-ratio",
 		     "tail_ratio warn (%g) must not be above fail (%g)", g->tail_warn,
 		     g->tail_fail);
-	if ((v = get(health, "warmups"))) {
-		const char *s = json_object_get_string(v);
-		g->warmups = strcmp(s, "all-pass") == 0 ? WARMUPS_ALL_PASS
-		             : strcmp(s, "ignore") == 0 ? WARMUPS_IGNORE
-		                                        : WARMUPS_ANY_PASS;
-	}
+	if ((v = get(health, "warmups")))
+		warmup_gate_from_name(json_object_get_string(v), &g->warmups);
 }
 
 static void build_capture(struct build *b, struct json_object *tree)

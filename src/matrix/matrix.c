@@ -5,6 +5,8 @@
 #include "matrix/embedded_schema.h"
 #include "matrix/build.h"
 #include "jsonschema/schema.h"
+#include "util/name_table.h"
+#include "util/xalloc.h"
 #include "yaml/load.h"
 #include "util/input_file.h"
 #include "util/sha256.h"
@@ -163,22 +165,68 @@ char *matrix_find(const char *name_or_path)
 	return p;
 }
 
+/* The names the matrix schema allows, in enum order. */
+static const char *const order_names[] = {"counterbalanced", "williams", "random", "fixed"};
+static const char *const capture_names[] = {"none", "ebpf"};
+static const char *const kernel_count_names[] = {"events", "unique-paths"};
+static const char *const span_count_names[] = {"retained", "added"};
+static const char *const on_fail_names[] = {"skip-cell", "record"};
+static const char *const warmup_gate_names[] = {"any-pass", "all-pass", "ignore"};
+
 const char *plan_order_name(enum plan_order o)
 {
-	switch (o) {
-	case ORDER_COUNTERBALANCED:
-		return "counterbalanced";
-	case ORDER_WILLIAMS:
-		return "williams";
-	case ORDER_RANDOM:
-		return "random";
-	case ORDER_FIXED:
-		return "fixed";
-	}
-	return "counterbalanced";
+	return order_names[o];
+}
+
+int plan_order_from_name(const char *name, enum plan_order *out)
+{
+	int k = name_table_find(order_names, NAME_TABLE_LEN(order_names), name);
+	if (k >= 0)
+		*out = (enum plan_order)k;
+	return k < 0 ? -1 : 0;
 }
 
 const char *arm_capture_name(enum arm_capture c)
 {
-	return c == ARM_CAPTURE_EBPF ? "ebpf" : "none";
+	return capture_names[c];
+}
+
+int arm_capture_from_name(const char *name, enum arm_capture *out)
+{
+	int k = name_table_find(capture_names, NAME_TABLE_LEN(capture_names), name);
+	if (k >= 0)
+		*out = (enum arm_capture)k;
+	return k < 0 ? -1 : 0;
+}
+
+int kernel_count_mode_from_name(const char *name, enum kernel_count_mode *out)
+{
+	int k = name_table_find(kernel_count_names, NAME_TABLE_LEN(kernel_count_names), name);
+	if (k >= 0)
+		*out = (enum kernel_count_mode)k;
+	return k < 0 ? -1 : 0;
+}
+
+int span_count_mode_from_name(const char *name, enum span_count_mode *out)
+{
+	int k = name_table_find(span_count_names, NAME_TABLE_LEN(span_count_names), name);
+	if (k >= 0)
+		*out = (enum span_count_mode)k;
+	return k < 0 ? -1 : 0;
+}
+
+int on_fail_mode_from_name(const char *name, enum on_fail_mode *out)
+{
+	int k = name_table_find(on_fail_names, NAME_TABLE_LEN(on_fail_names), name);
+	if (k >= 0)
+		*out = (enum on_fail_mode)k;
+	return k < 0 ? -1 : 0;
+}
+
+int warmup_gate_from_name(const char *name, enum warmup_gate *out)
+{
+	int k = name_table_find(warmup_gate_names, NAME_TABLE_LEN(warmup_gate_names), name);
+	if (k >= 0)
+		*out = (enum warmup_gate)k;
+	return k < 0 ? -1 : 0;
 }

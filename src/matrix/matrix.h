@@ -115,7 +115,16 @@ void matrix_free(struct matrix *m);
  * NULL when nothing was found. */
 char *matrix_find(const char *name_or_path);
 
+/* Enum names as the matrix format spells them, one table per enum. _name returns the name of a
+ * valid value; _from_name sets *out and returns 0, or returns -1 (out untouched) for an unknown
+ * or NULL name. */
 const char *plan_order_name(enum plan_order o);
+int plan_order_from_name(const char *name, enum plan_order *out);
 const char *arm_capture_name(enum arm_capture c);
+int arm_capture_from_name(const char *name, enum arm_capture *out);
+int kernel_count_mode_from_name(const char *name, enum kernel_count_mode *out);
+int span_count_mode_from_name(const char *name, enum span_count_mode *out);
+int on_fail_mode_from_name(const char *name, enum on_fail_mode *out);
+int warmup_gate_from_name(const char *name, enum warmup_gate *out);
 
 #endif

@@ -1,6 +1,8 @@
 /* A bump allocator: blocks of 64 KiB (or one big enough) chained for freeing. */
 #include "plan/arena.h"
 
+#include "util/xalloc.h"
+
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@ struct arena {
 
 struct arena *arena_new(void)
 {
-	return calloc(1, sizeof(struct arena));
+	return xcalloc(1, sizeof(struct arena));
 }
 
 void arena_free(struct arena *a)
@@ -40,9 +42,7 @@ static void *bump(struct arena *a, size_t n, size_t align)
 	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 	if (!b || at > b->size || b->size - at < n) {
 		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-		b = malloc(sizeof(*b) + size);
-		if (!b)
-			abort();
+		b = xmalloc(sizeof(*b) + size);
 		b->size = size;
 		b->next = a->head;
 		a->head = b;

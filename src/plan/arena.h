@@ -7,12 +7,11 @@
 
 struct arena;
 
-/* A new, empty arena (arena_free), or NULL when out of memory. */
+/* A new, empty arena (arena_free). */
 struct arena *arena_new(void);
 /* Frees the arena and everything allocated from it. Accepts NULL. */
 void arena_free(struct arena *a);
-/* n bytes aligned for any object, zeroed, owned by the arena. Aborts when memory runs out, like
- * strbuf: expansion has no sane way on without it. */
+/* n bytes aligned for any object, zeroed, owned by the arena. */
 void *arena_alloc(struct arena *a, size_t n);
 /* A copy of s (len bytes, NUL added) owned by the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);

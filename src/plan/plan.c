@@ -6,6 +6,7 @@
 #include "plan/select.h"
 #include "plan/workload_argv.h"
 #include "util/name_table.h"
+#include "util/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -99,48 +100,32 @@ static int expand_cell(struct plan *p, struct strbuf *scratch, size_t cell, stru
 	return 0;
 }
 
-static int record_selection(struct plan *p, const struct plan_select *sel, struct diag_list *d)
+static void record_selection(struct plan *p, const struct plan_select *sel)
 {
 	p->max_tier = -1;
 	if (!sel)
-		return 0;
+		return;
 	p->max_tier = sel->max_tier;
 	p->shard_index = sel->shard_index;
 	p->shard_count = sel->shard_count;
 	if (sel->n_cell_globs == 0)
-		return 0;
-	p->cell_globs = calloc(sel->n_cell_globs, sizeof(char *));
-	if (!p->cell_globs)
-		return diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
-	for (size_t i = 0; i < sel->n_cell_globs; i++) {
-		p->cell_globs[i] = strdup(sel->cell_globs[i]);
-		if (!p->cell_globs[i])
-			return diag_error(d, "internal.oom", NULL,
-			                  "out of memory expanding the plan");
-		p->n_cell_globs++;
-	}
-	return 0;
+		return;
+	p->cell_globs = xcalloc(sel->n_cell_globs, sizeof(char *));
+	for (size_t i = 0; i < sel->n_cell_globs; i++)
+		p->cell_globs[p->n_cell_globs++] = xstrdup(sel->cell_globs[i]);
 }
 
 struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel, struct diag_list *d)
 {
-	struct plan *p = calloc(1, sizeof(*p));
-	if (!p) {
-		diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
-		return NULL;
-	}
+	struct plan *p = xcalloc(1, sizeof(*p));
 	p->matrix = m;
 	size_t total = 0;
-	if (record_selection(p, sel, d) < 0 ||
-	    plan_select_cells(m, sel, &p->cells, &p->n_cells, d) < 0 ||
+	record_selection(p, sel);
+	if (plan_select_cells(m, sel, &p->cells, &p->n_cells, d) < 0 ||
 	    count_dispatches(m, p, &total, d) < 0)
 		goto fail;
-	p->dispatches = calloc(total ? total : 1, sizeof(*p->dispatches));
+	p->dispatches = xcalloc(total ? total : 1, sizeof(*p->dispatches));
 	p->arena = arena_new();
-	if (!p->dispatches || !p->arena) {
-		diag_error(d, "internal.oom", NULL, "out of memory expanding the plan");
-		goto fail;
-	}
 	struct strbuf scratch;
 	strbuf_init(&scratch);
 	for (size_t i = 0; i < p->n_cells; i++)

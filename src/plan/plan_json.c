@@ -1,6 +1,7 @@
 /* The plan document, tare.plan.v1: fixed key order so that the same plan serialises identically. */
 #include "plan/plan.h"
 #include "plan/plan_json_parts.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -66,9 +67,7 @@ static struct json_object *env_json(const struct plan_dispatch *pd)
 	struct json_object *env = json_object_new_object();
 	if (pd->env_len == 0)
 		return env;
-	const struct matrix_env **sorted = calloc(pd->env_len, sizeof(*sorted));
-	if (!sorted)
-		abort();
+	const struct matrix_env **sorted = xcalloc(pd->env_len, sizeof(*sorted));
 	for (size_t i = 0; i < pd->env_len; i++)
 		sorted[i] = &pd->env[i];
 	qsort(sorted, pd->env_len, sizeof(*sorted), env_cmp);

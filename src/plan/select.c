@@ -1,6 +1,8 @@
 /* Cell selection: fnmatch globs (any may match), a tier ceiling, then every N-th for a shard. */
 #include "plan/select.h"
 
+#include "util/xalloc.h"
+
 #include <fnmatch.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -48,9 +50,7 @@ int plan_select_cells(const struct matrix *m, const struct plan_select *sel, siz
 	}
 	if (check_globs(m, sel, d) < 0)
 		return -1;
-	size_t *cells = calloc(m->n_cells ? m->n_cells : 1, sizeof(*cells));
-	if (!cells)
-		return diag_error(d, "internal.oom", NULL, "out of memory selecting cells");
+	size_t *cells = xcalloc(m->n_cells ? m->n_cells : 1, sizeof(*cells));
 	size_t selected = 0, kept = 0;
 	for (size_t c = 0; c < m->n_cells; c++) {
 		const struct matrix_cell *cell = &m->cells[c];

@@ -5,6 +5,7 @@
 #include "stats/describe.h"
 #include "stats/dist.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -19,13 +20,8 @@
 static double *ranksum_cdf(size_t m, size_t n)
 {
 	size_t mn = m * n;
-	double *cnt = calloc((m + 1) * (mn + 1), sizeof(*cnt));
-	double *cdf = calloc(mn + 1, sizeof(*cdf));
-	if (!cnt || !cdf) {
-		free(cnt);
-		free(cdf);
-		return NULL;
-	}
+	double *cnt = xcalloc((m + 1) * (mn + 1), sizeof(*cnt));
+	double *cdf = xcalloc(mn + 1, sizeof(*cdf));
 	cnt[0] = 1.0;
 	for (size_t r = 1; r <= m + n; r++) {
 		size_t top = r < m ? r : m;
@@ -62,8 +58,6 @@ int compare_ranksum_ci_rank(size_t m, size_t n, double conf, size_t *k, double *
 	size_t q;
 	if (m <= COMPARE_EXACT_MAX_N && n <= COMPARE_EXACT_MAX_N) {
 		double *cdf = ranksum_cdf(m, n);
-		if (!cdf)
-			return -1;
 		/* a small tolerance so that a probability equal to α/2 in exact arithmetic counts
 		 */
 		for (q = 0; q < mn && cdf[q] < alpha / 2.0 - 1e-12; q++)
@@ -119,9 +113,7 @@ int compare_shift(const double *base, size_t m, const double *cur, size_t n, dou
 	if (stats_median(base, m, &out->median_base) < 0 ||
 	    stats_median(cur, n, &out->median_cur) < 0)
 		return -1;
-	double *d = malloc(m * n * sizeof(*d));
-	if (!d)
-		return -1;
+	double *d = xmalloc(m * n * sizeof(*d));
 	for (size_t j = 0; j < n; j++)
 		for (size_t i = 0; i < m; i++)
 			d[j * m + i] = cur[j] - base[i];
@@ -157,19 +149,12 @@ enum compare_status compare_classify(const struct compare_shift *s, double max_p
 	return COMPARE_WITHIN;
 }
 
+static const char *const status_names[] = {"no detectable change", "within threshold", "regression",
+                                           "improvement"};
+
 const char *compare_status_name(enum compare_status s)
 {
-	switch (s) {
-	case COMPARE_REGRESSION:
-		return "regression";
-	case COMPARE_IMPROVEMENT:
-		return "improvement";
-	case COMPARE_WITHIN:
-		return "within threshold";
-	case COMPARE_NO_CHANGE:
-		break;
-	}
-	return "no detectable change";
+	return status_names[s];
 }
 
 int compare_check_compatible(const char *base_sha, const char *base_host, const char *cur_sha,
@@ -216,18 +201,12 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 {
 	memset(out, 0, sizeof(*out));
 	out->max_pct = max_pct;
-	double *a = malloc((n_base_samples + 1) * sizeof(*a));
-	double *b = malloc((n_cur_samples + 1) * sizeof(*b));
+	double *a = xmalloc((n_base_samples + 1) * sizeof(*a));
+	double *b = xmalloc((n_cur_samples + 1) * sizeof(*b));
 	size_t cap = 0;
 	for (size_t c = 0; c < n_base_cells; c++)
 		cap += base->cells[base_cells[c]].n_compare;
-	out->rows = calloc(cap + 1, sizeof(*out->rows));
-	if (!a || !b || !out->rows) {
-		free(a);
-		free(b);
-		compare_result_release(out);
-		return diag_error(d, "compare.memory", NULL, "out of memory comparing runs");
-	}
+	out->rows = xcalloc(cap + 1, sizeof(*out->rows));
 	int rc = 0;
 	for (size_t c = 0; c < n_base_cells && rc == 0; c++) {
 		const struct matrix_cell *cell = &base->cells[base_cells[c]];
@@ -294,11 +273,12 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 	return len;
 }
 
+static const char *const method_names[] = {"none", "exact Mann-Whitney",
+                                           "normal approximation of Mann-Whitney"};
+
 static const char *method_name(enum compare_ci_method m)
 {
-	return m == COMPARE_CI_EXACT    ? "exact Mann-Whitney"
-	       : m == COMPARE_CI_NORMAL ? "normal approximation of Mann-Whitney"
-	                                : "none";
+	return method_names[m];
 }
 
 struct json_object *compare_result_to_json(const struct compare_result *r)

@@ -33,8 +33,8 @@ enum compare_ci_method {
  * with P(U ≤ q) ≥ α/2, raised to 1 if it is 0; the interval [D_(k), D_(mn−k+1)] over the sorted
  * pairwise differences then has confidence 1 − 2·P(U ≤ k − 1), returned in *achieved (below conf
  * when the runs are too small to reach it). Exact when m and n are at most COMPARE_EXACT_MAX_N;
- * otherwise P(U ≤ q) is Φ((q + ½ − mn/2) / √(mn(m + n + 1)/12)). Returns 0, or -1 for m or n 0,
- * conf outside (0, 1) or allocation failure. */
+ * otherwise P(U ≤ q) is Φ((q + ½ − mn/2) / √(mn(m + n + 1)/12)). Returns 0, or -1 for m or n 0 or
+ * conf outside (0, 1). */
 int compare_ranksum_ci_rank(size_t m, size_t n, double conf, size_t *k, double *achieved,
                             enum compare_ci_method *method);
 
@@ -53,7 +53,7 @@ struct compare_shift {
 };
 
 /* Fills *out. An empty side gives NaN fields and COMPARE_CI_NONE (and returns 0). Returns -1 on
- * a non-finite value, conf outside (0, 1), m·n > COMPARE_MAX_PAIRS or allocation failure. */
+ * a non-finite value, conf outside (0, 1) or m·n > COMPARE_MAX_PAIRS. */
 int compare_shift(const double *base, size_t m, const double *cur, size_t n, double conf,
                   struct compare_shift *out);
 

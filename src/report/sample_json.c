@@ -1,7 +1,9 @@
 /* The sample record to and from its JSON line (schemas/sample.v1.schema.json). */
 #include "report/sample_json.h"
 
+#include "matrix/matrix.h"
 #include "util/diag.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -42,7 +44,9 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(o, "round", json_object_new_int(s->round));
 	add(o, "slot", json_object_new_int(s->slot));
 	add(o, "arm", json_object_new_string(s->arm));
-	add(o, "capture", json_object_new_string(s->capture ? "ebpf" : "none"));
+	add(o, "capture",
+	    json_object_new_string(
+	        arm_capture_name(s->capture ? ARM_CAPTURE_EBPF : ARM_CAPTURE_NONE)));
 	add(o, "spans", json_object_new_boolean(s->spans));
 
 	struct json_object *p = json_object_new_object();
@@ -149,7 +153,7 @@ static bool get_bool(struct reader *r, struct json_object *o, const char *key)
 static char *get_str(struct reader *r, struct json_object *o, const char *key)
 {
 	struct json_object *v = field(r, o, key, json_type_string);
-	return v ? strdup(json_object_get_string(v)) : NULL;
+	return v ? xstrdup(json_object_get_string(v)) : NULL;
 }
 
 /* A string that may be null. */
@@ -157,7 +161,7 @@ static char *get_opt_str(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return strdup(json_object_get_string(v));
+		return xstrdup(json_object_get_string(v));
 	return NULL;
 }
 
@@ -205,7 +209,9 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->slot = (int)get_i64(&r, o, "slot");
 	s->arm = get_str(&r, o, "arm");
 	char *capture = get_str(&r, o, "capture");
-	s->capture = capture && strcmp(capture, "ebpf") == 0;
+	enum arm_capture cap = ARM_CAPTURE_NONE;
+	arm_capture_from_name(capture, &cap);
+	s->capture = cap == ARM_CAPTURE_EBPF;
 	free(capture);
 	s->spans = get_bool(&r, o, "spans");
 
@@ -221,10 +227,10 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	struct json_object *argv = field(&r, o, "argv", json_type_array);
 	if (argv) {
 		s->argc = json_object_array_length(argv);
-		s->argv = calloc(s->argc ? s->argc : 1, sizeof(*s->argv));
-		for (size_t i = 0; s->argv && i < s->argc; i++)
+		s->argv = xcalloc(s->argc ? s->argc : 1, sizeof(*s->argv));
+		for (size_t i = 0; i < s->argc; i++)
 			s->argv[i] =
-			    strdup(json_object_get_string(json_object_array_get_idx(argv, i)));
+			    xstrdup(json_object_get_string(json_object_array_get_idx(argv, i)));
 	}
 	s->exit_code = (int)get_i64(&r, o, "exit_code");
 	s->term_signal = (int)get_opt_i64(o, "signal", 0);

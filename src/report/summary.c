@@ -7,6 +7,7 @@
 #include "stats/paired.h"
 #include "stats/slope.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -77,11 +78,9 @@ static double median_of(const double *v, size_t n)
 static struct json_object *arm_json(const struct matrix *m, const struct sample *const *cs,
                                     size_t n_cs, const char *arm)
 {
-	const struct sample **ss = calloc(n_cs + 1, sizeof(*ss));
-	double *wall = calloc(n_cs + 1, sizeof(*wall)), *user = calloc(n_cs + 1, sizeof(*user)),
-	       *sys = calloc(n_cs + 1, sizeof(*sys)), *rss = calloc(n_cs + 1, sizeof(*rss));
-	if (!ss || !wall || !user || !sys || !rss)
-		abort();
+	const struct sample **ss = xcalloc(n_cs + 1, sizeof(*ss));
+	double *wall = xcalloc(n_cs + 1, sizeof(*wall)), *user = xcalloc(n_cs + 1, sizeof(*user)),
+	       *sys = xcalloc(n_cs + 1, sizeof(*sys)), *rss = xcalloc(n_cs + 1, sizeof(*rss));
 	size_t discarded;
 	size_t n = arm_samples(cs, n_cs, arm, ss, &discarded);
 	double rss_max = NAN;
@@ -118,11 +117,6 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	return o;
 }
 
-static const char *delta_verdict_name(enum stats_delta_verdict v)
-{
-	return v == DELTA_HIGHER ? "higher" : v == DELTA_LOWER ? "lower" : "no_difference";
-}
-
 /* The wall time of a valid measured sample of arm in a round, among a cell's samples, or NaN. */
 static double round_wall(const struct sample *const *s, size_t n, const char *arm, int round)
 {
@@ -138,10 +132,8 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
                                      size_t n_cs, const char *base, const char *cand,
                                      struct stats_paired *out)
 {
-	double *a = calloc((size_t)c->repetitions + 1, sizeof(*a));
-	double *b = calloc((size_t)c->repetitions + 1, sizeof(*b));
-	if (!a || !b)
-		abort();
+	double *a = xcalloc((size_t)c->repetitions + 1, sizeof(*a));
+	double *b = xcalloc((size_t)c->repetitions + 1, sizeof(*b));
 	size_t n = 0;
 	for (int r = 1; r <= c->repetitions; r++) {
 		double x = round_wall(cs, n_cs, base, r);
@@ -162,18 +154,14 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 	json_object_object_add(o, "ci_ms", json_interval(out->hl.lo, out->hl.hi));
 	json_object_object_add(o, "conf", json_number_or_null(out->hl.conf));
 	json_object_object_add(o, "conf_achieved", json_number_or_null(out->hl.conf_achieved));
-	json_object_object_add(
-	    o, "ci_method",
-	    json_object_new_string(out->hl.method == STATS_CI_EXACT_WILCOXON
-	                               ? "exact Wilcoxon signed-rank"
-	                           : out->hl.method == STATS_CI_NORMAL_WILCOXON
-	                               ? "normal approximation of Wilcoxon signed-rank"
-	                               : "none"));
+	json_object_object_add(o, "ci_method",
+	                       json_object_new_string(stats_ci_method_name(out->hl.method)));
 	json_object_object_add(o, "p_value", json_number_or_null(out->test.p_value));
 	json_object_object_add(o, "rel_pct", json_number_or_null(out->rel_pct));
 	json_object_object_add(o, "rel_ci_pct", json_interval(out->rel_lo, out->rel_hi));
 	json_object_object_add(
-	    o, "verdict", json_object_new_string(delta_verdict_name(stats_paired_verdict(out))));
+	    o, "verdict",
+	    json_object_new_string(stats_delta_verdict_name(stats_paired_verdict(out))));
 	char sentence[256];
 	stats_delta_format(out, "ms", 3, sentence, sizeof(sentence));
 	json_object_object_add(o, "sentence", json_object_new_string(sentence));
@@ -217,10 +205,9 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
                                        const double *delta, const char *pair)
 {
 	struct json_object *arr = json_object_new_array();
-	double *x = calloc(n_cells + 1, sizeof(*x)), *y = calloc(n_cells + 1, sizeof(*y));
-	size_t *best = calloc(n_cells + 1, sizeof(*best)), *grp = calloc(n_cells + 1, sizeof(*grp));
-	if (!x || !y || !best || !grp)
-		abort();
+	double *x = xcalloc(n_cells + 1, sizeof(*x)), *y = xcalloc(n_cells + 1, sizeof(*y));
+	size_t *best = xcalloc(n_cells + 1, sizeof(*best)),
+	       *grp = xcalloc(n_cells + 1, sizeof(*grp));
 	for (size_t axis = 0; axis < sizeof(axes) / sizeof(axes[0]); axis++) {
 		size_t nbest = 0;
 		for (size_t i = 0; i < n_cells; i++) {
@@ -335,9 +322,7 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	json_object_object_add(o, "methods", methods);
 
 	struct json_object *cj = json_object_new_array();
-	double *delta = calloc(n_cells + 1, sizeof(*delta));
-	if (!delta)
-		abort();
+	double *delta = xcalloc(n_cells + 1, sizeof(*delta));
 	char pair_name[256] = "";
 	struct sample_groups groups;
 	sample_groups_init(&groups, samples, n_samples);

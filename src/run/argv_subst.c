@@ -3,6 +3,7 @@
 
 #include "util/strbuf.h"
 #include "util/template.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,11 +91,9 @@ void argv_subst_free(char **vec)
 int argv_subst_argv(char *const *argv, size_t argc, const struct argv_subst_vars *v, char ***out,
                     struct diag_list *d)
 {
-	char **vec = calloc(argc + 1, sizeof(*vec));
+	char **vec = xcalloc(argc + 1, sizeof(*vec));
 	int rc = 0;
 	*out = NULL;
-	if (!vec)
-		return diag_error(d, "internal.oom", NULL, "out of memory expanding argv");
 	size_t filled = 0;
 	for (size_t i = 0; i < argc; i++) {
 		char what[32];
@@ -117,11 +116,9 @@ int argv_subst_argv(char *const *argv, size_t argc, const struct argv_subst_vars
 int argv_subst_env(const struct matrix_env *env, size_t n, const struct argv_subst_vars *v,
                    char ***out, struct diag_list *d)
 {
-	char **vec = calloc(n + 1, sizeof(*vec));
+	char **vec = xcalloc(n + 1, sizeof(*vec));
 	int rc = 0;
 	*out = NULL;
-	if (!vec)
-		return diag_error(d, "internal.oom", NULL, "out of memory expanding env");
 	size_t filled = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf what;

@@ -5,6 +5,8 @@
 
 #include "bpf/capture.h"
 #include "capture.skel.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 _Static_assert(CAPTURE_EVENT_PATH_MAX == CAPTURE_PATH_MAX, "path limits differ");
@@ -83,13 +84,6 @@ static void libbpf_log_note(struct diag_list *d)
 		libbpf_log[--libbpf_log_len] = '\0';
 	if (libbpf_log_len > 0)
 		diag_note(d, NULL, "libbpf said:\n%s", libbpf_log);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -171,11 +165,7 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 	    opts && opts->ringbuf_bytes ? opts->ringbuf_bytes : CAPTURE_DEFAULT_RINGBUF_BYTES;
 	if (capture_check_ringbuf_bytes(bytes, d))
 		return NULL;
-	struct capture *c = calloc(1, sizeof(*c));
-	if (!c) {
-		diag_error(d, "capture.nomem", NULL, "out of memory");
-		return NULL;
-	}
+	struct capture *c = xcalloc(1, sizeof(*c));
 	c->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : CAPTURE_DEFAULT_POLL_MS;
 	atomic_init(&c->stop, false);
 	atomic_init(&c->received, 0);
@@ -218,11 +208,7 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 		           strerror(-c->ncpus));
 		goto fail;
 	}
-	c->percpu = calloc((size_t)c->ncpus, sizeof(uint64_t));
-	if (!c->percpu) {
-		diag_error(d, "capture.nomem", NULL, "out of memory");
-		goto fail;
-	}
+	c->percpu = xcalloc((size_t)c->ncpus, sizeof(uint64_t));
 	return c;
 fail:
 	capture_free(c);
@@ -293,7 +279,7 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 {
 	if (c->attached)
 		return diag_error(d, "capture.state", NULL, "the capture is already attached");
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	/* records a timed-out drain left behind belong to an earlier window */
 	c->discarding = true;
 	ring_buffer__consume(c->rb);
@@ -325,14 +311,14 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 	}
 	c->thread_running = true;
 	c->attached = true;
-	c->attach_ns = now_ns() - t0;
+	c->attach_ns = (uint64_t)clock_monotonic_ns() - t0;
 	return 0;
 }
 
 int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts *out,
                   struct diag_list *d)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	memset(out, 0, sizeof(*out));
 	stop_thread(c);
 	if (c->thread_err)
@@ -348,7 +334,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 			return -1;
 		if (out->received >= out->emitted)
 			break;
-		if (now_ns() >= deadline) {
+		if ((uint64_t)clock_monotonic_ns() >= deadline) {
 			out->drain_timed_out = true;
 			break;
 		}
@@ -358,7 +344,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 	}
 	out->clean = out->clean && !out->drain_timed_out;
 	out->attach_ns = c->attach_ns;
-	out->drain_ns = now_ns() - t0;
+	out->drain_ns = (uint64_t)clock_monotonic_ns() - t0;
 	return 0;
 }
 
@@ -366,12 +352,12 @@ void capture_detach(struct capture *c, struct capture_counts *out)
 {
 	if (!c)
 		return;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
 	capture_bpf__detach(c->skel);
 	stop_thread(c);
 	c->attached = false;
 	if (out)
-		out->detach_ns = now_ns() - t0;
+		out->detach_ns = (uint64_t)clock_monotonic_ns() - t0;
 }
 
 void capture_free(struct capture *c)
@@ -405,7 +391,7 @@ static char *self_cgroup2_path(void)
 			continue;
 		if (n > 0 && line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		path = strdup(line + 3);
+		path = xstrdup(line + 3);
 	}
 	free(line);
 	fclose(f);
@@ -423,13 +409,10 @@ int capture_self_cgroup_id(uint64_t *id, struct diag_list *d)
 		return diag_error(d, "capture.cgroup", NULL,
 		                  "'/proc/self/cgroup' has no cgroup v2 line (\"0::\")");
 	}
-	char *path = NULL;
+	char *path = xasprintf("%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel);
 	struct stat st;
 	int rc = 0;
-	if (asprintf(&path, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel) < 0) {
-		path = NULL;
-		rc = diag_error(d, "capture.nomem", NULL, "out of memory");
-	} else if (stat(path, &st) != 0) {
+	if (stat(path, &st) != 0) {
 		rc = diag_error(d, "capture.cgroup", NULL, "cannot stat cgroup '%s': %s", path,
 		                strerror(errno));
 	} else {

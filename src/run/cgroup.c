@@ -1,7 +1,9 @@
 /* cgroup v2 leaves: hierarchy lookup, run parent, per-dispatch leaves, kill and removal. */
 #include "run/cgroup.h"
 
+#include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,13 +21,6 @@
 /* how long removal waits for a leaf to empty after a kill; SIGKILLed tasks exit in micro- to
  * milliseconds, a bound keeps a stuck (D-state) task from hanging the run */
 #define REMOVE_WAIT_MS 5000
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo octal. */
 static void unescape_octal(char *s)
@@ -60,9 +55,8 @@ static char *cgroup2_mount_point(const char *line)
 	const char *end = strchr(p, ' ');
 	if (!end || end > sep)
 		return NULL;
-	char *mp = strndup(p, (size_t)(end - p));
-	if (mp)
-		unescape_octal(mp);
+	char *mp = xstrndup(p, (size_t)(end - p));
+	unescape_octal(mp);
 	return mp;
 }
 
@@ -262,14 +256,14 @@ int cgroup_leaf_wait_empty(const struct cgroup_leaf *l, int64_t wait_ms)
 	/* cgroup.events raises POLLPRI when it changes; the slices bound the wait even if a
 	 * notification were missed between the read and the poll */
 	int fd = openat(l->dir_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
-	int64_t deadline = now_ms() + wait_ms;
+	int64_t deadline = clock_monotonic_ms() + wait_ms;
 	int rc = -1;
 	for (;;) {
 		if (!cgroup_leaf_populated(l)) {
 			rc = 0;
 			break;
 		}
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_monotonic_ms();
 		if (left <= 0)
 			break;
 		if (fd >= 0) {
@@ -297,16 +291,16 @@ static void kill_one(pid_t pid)
 
 int cgroup_leaf_kill_by_procs(const struct cgroup_leaf *l, int64_t wait_ms)
 {
-	int64_t deadline = now_ms() + wait_ms;
+	int64_t deadline = clock_monotonic_ms() + wait_ms;
 	/* a process may fork between reading cgroup.procs and the kill; repeat until a read finds
 	 * nobody, then wait for the dying ones to leave */
 	while (for_each_proc(l, kill_one) > 0) {
-		if (now_ms() >= deadline)
+		if (clock_monotonic_ms() >= deadline)
 			return -1;
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);
 	}
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - clock_monotonic_ms();
 	return cgroup_leaf_wait_empty(l, left > 0 ? left : 0);
 }
 

@@ -1,6 +1,8 @@
 /* Counting captured paths against the cell's match pattern, and the kernel.ndjson writer. */
 #include "run/kernel_count.h"
 
+#include "util/xalloc.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -42,16 +44,11 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-static int set_grow(struct path_set *s)
+static void set_grow(struct path_set *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 1024;
-	char **slots = calloc(cap, sizeof(*slots));
-	uint64_t *hashes = calloc(cap, sizeof(*hashes));
-	if (!slots || !hashes) {
-		free(slots);
-		free(hashes);
-		return -1;
-	}
+	char **slots = xcalloc(cap, sizeof(*slots));
+	uint64_t *hashes = xcalloc(cap, sizeof(*hashes));
 	for (size_t i = 0; i < s->cap; i++) {
 		if (!s->slots[i])
 			continue;
@@ -66,23 +63,19 @@ static int set_grow(struct path_set *s)
 	s->slots = slots;
 	s->hashes = hashes;
 	s->cap = cap;
-	return 0;
 }
 
-/* Returns 1 when added, 0 when already present, -1 when out of memory. */
+/* Returns 1 when added, 0 when already present. */
 static int set_add(struct path_set *s, const char *path, size_t len)
 {
-	if ((s->len + 1) * 2 > s->cap && set_grow(s))
-		return -1;
+	if ((s->len + 1) * 2 > s->cap)
+		set_grow(s);
 	uint64_t h = fnv1a(path, len);
 	size_t j = h & (s->cap - 1);
 	for (; s->slots[j]; j = (j + 1) & (s->cap - 1))
 		if (s->hashes[j] == h && strcmp(s->slots[j], path) == 0)
 			return 0;
-	char *copy = strndup(path, len);
-	if (!copy)
-		return -1;
-	s->slots[j] = copy;
+	s->slots[j] = xstrndup(path, len);
 	s->hashes[j] = h;
 	s->len++;
 	return 1;
@@ -111,12 +104,7 @@ struct kernel_count *kernel_count_new(const char *pattern, FILE *ndjson, struct 
 		           (size_t)erroff, (const char *)msg);
 		return NULL;
 	}
-	struct kernel_count *kc = calloc(1, sizeof(*kc));
-	if (!kc) {
-		pcre2_code_free(re);
-		diag_error(d, "count.nomem", NULL, "out of memory");
-		return NULL;
-	}
+	struct kernel_count *kc = xcalloc(1, sizeof(*kc));
 	kc->re = re;
 	/* without JIT support the interpreter gives the same answers, only slower */
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
@@ -137,10 +125,7 @@ static void fail(struct kernel_count *kc, const char *fmt, const char *arg)
 {
 	if (kc->error)
 		return;
-	if (asprintf(&kc->error, fmt, arg) < 0)
-		kc->error = NULL;
-	if (!kc->error)
-		kc->error = strdup("out of memory");
+	kc->error = xasprintf(fmt, arg);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is not valid. */
@@ -246,11 +231,8 @@ void kernel_count_add(void *ctx, const struct capture_event *ev)
 		if (rc >= 0) {
 			matched = true;
 			kc->totals.matched_events++;
-			int added = set_add(&kc->unique, ev->path, ev->path_len);
-			if (added < 0)
-				fail(kc, "%s", "out of memory counting unique paths");
-			else
-				kc->totals.matched_unique += (uint64_t)added;
+			kc->totals.matched_unique +=
+			    (uint64_t)set_add(&kc->unique, ev->path, ev->path_len);
 		} else if (rc != PCRE2_ERROR_NOMATCH) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(rc, msg, sizeof(msg));

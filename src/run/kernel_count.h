@@ -29,7 +29,7 @@ struct kernel_count;
 struct kernel_count *kernel_count_new(const char *pattern, FILE *ndjson, struct diag_list *d);
 
 /* Counts one event; a capture_event_fn, so it can be given to capture_attach with the
- * kernel_count as ctx. Failures (out of memory, a match limit hit, a write error) are kept and
+ * kernel_count as ctx. Failures (a match limit hit, a write error) are kept and
  * reported by kernel_count_finish. */
 void kernel_count_add(void *kc, const struct capture_event *ev);
 

@@ -3,7 +3,9 @@
 
 #include "run/capture.h"
 #include "matrix/matrix.h"
+#include "util/file_read.h"
 #include "util/sha256.h"
+#include "util/xalloc.h"
 
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
@@ -12,19 +14,6 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-/* First line of a small file, newline removed, or "" (buf is returned). */
-static char *read_line(const char *path, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return buf;
-	if (fgets(buf, (int)size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-	return buf;
-}
 
 static void cpu_model(char *buf, size_t size)
 {
@@ -62,10 +51,8 @@ char *provenance_host_class(void)
 	for (char *p = model; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	char *s = NULL;
-	if (asprintf(&s, "%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
-	             sysconf(_SC_NPROCESSORS_ONLN)) < 0)
-		return NULL;
+	char *s = xasprintf("%s-%s-%s-%s-%ld", u.sysname, u.machine, release, model,
+	                    sysconf(_SC_NPROCESSORS_ONLN));
 	for (char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -101,15 +88,18 @@ struct json_object *provenance_collect(const struct matrix *m)
 	uname(&u);
 	json_object_object_add(p, "kernel_release", json_object_new_string(u.release));
 	char *host = provenance_host_class();
-	json_object_object_add(p, "host_class", json_object_new_string(host ? host : "unknown"));
+	json_object_object_add(p, "host_class", json_object_new_string(host));
 	free(host);
-	char buf[128];
-	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", buf, sizeof(buf));
+	char *line = NULL;
+	file_read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", &line);
 	json_object_object_add(p, "cpu_governor",
-	                       json_object_new_string(*buf ? buf : "none (no cpufreq)"));
-	read_line("/sys/devices/system/cpu/smt/active", buf, sizeof(buf));
+	                       json_object_new_string(line && *line ? line : "none (no cpufreq)"));
+	free(line);
+	file_read_first_line("/sys/devices/system/cpu/smt/active", &line);
 	json_object_object_add(p, "smt_active",
-	                       *buf ? json_object_new_boolean(strcmp(buf, "1") == 0) : NULL);
+	                       line && *line ? json_object_new_boolean(strcmp(line, "1") == 0)
+	                                     : NULL);
+	free(line);
 	json_object_object_add(p, "load_start", loadavg());
 	return p;
 }

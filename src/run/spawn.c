@@ -2,7 +2,9 @@
  * timeout, grace and interruption, reap with rusage, kill what it left behind. */
 #include "run/spawn.h"
 
+#include "util/clock.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,13 +45,6 @@ struct child_plan {
 	uint64_t cap;
 };
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 void spawn_result_init(struct spawn_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -76,9 +71,7 @@ static char **merge_env(char *const *extra)
 		n_env++;
 	while (extra && extra[n_extra])
 		n_extra++;
-	char **envp = calloc(n_env + n_extra + 1, sizeof(*envp));
-	if (!envp)
-		return NULL;
+	char **envp = xcalloc(n_env + n_extra + 1, sizeof(*envp));
 	size_t k = 0;
 	for (size_t i = 0; i < n_env; i++) {
 		size_t len = name_len(environ[i]);
@@ -265,7 +258,7 @@ static enum wait_end wait_exit(int pidfd, int64_t deadline_ns, volatile sig_atom
 	for (;;) {
 		if (interrupted && *interrupted)
 			return END_INTERRUPT;
-		int64_t left = deadline_ns - mono_ns();
+		int64_t left = deadline_ns - clock_monotonic_ns();
 		if (left <= 0)
 			return END_TIMEOUT;
 		int64_t slice = (int64_t)SPAWN_POLL_SLICE_MS * 1000000;
@@ -298,7 +291,7 @@ static enum wait_end stop_child(const struct spawn_request *req, pid_t pid, int 
 	enum wait_end graced = END_TIMEOUT;
 	if (why == END_TIMEOUT && grace > 0) {
 		signal_group(pid, pidfd, SIGTERM);
-		graced = wait_exit(pidfd, mono_ns() + grace * 1000000, req->interrupted);
+		graced = wait_exit(pidfd, clock_monotonic_ns() + grace * 1000000, req->interrupted);
 	}
 	if (graced != END_EXIT)
 		signal_group(pid, pidfd, SIGKILL);
@@ -370,7 +363,7 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->wall_ns = mono_ns() - t0;
+	res->wall_ns = clock_monotonic_ns() - t0;
 	fill_status(res, status, &ru);
 	res->timed_out = timed_out;
 	res->interrupted = end == END_INTERRUPT; /* also when it came during the grace period */
@@ -401,10 +394,6 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	c.cwd = req->cwd;
 	c.cap = req->output_cap ? req->output_cap : SPAWN_DEFAULT_OUTPUT_CAP;
 	c.envp = merge_env(req->env);
-	if (!c.envp) {
-		diag_error(d, "internal.oom", NULL, "out of memory building the environment");
-		goto cleanup;
-	}
 	path = resolve_program(req->argv[0], c.envp);
 	if (!path) {
 		/* not found in PATH: the same outcome as a failed exec, without a process */
@@ -432,7 +421,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	report_r = pipefd[0];
 	c.report_fd = pipefd[1];
 
-	int64_t t0 = mono_ns();
+	int64_t t0 = clock_monotonic_ns();
 	pid_t pid = start_child(req, &c, &pidfd);
 	if (pid < 0) {
 		diag_error(d, "spawn.clone", NULL, "cannot start '%s': %s", req->argv[0],
@@ -442,7 +431,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	close_fd(&c.report_fd); /* so that the read below sees EOF once the child has exec'd */
 	struct child_report rep;
 	int failed = read_report(report_r, &rep);
-	int64_t t_exec = mono_ns();
+	int64_t t_exec = clock_monotonic_ns();
 	res->spawn_ns = t_exec - t0;
 	if (failed) {
 		res->exec_failed = true;

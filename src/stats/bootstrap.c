@@ -2,6 +2,7 @@
 #include "stats/bootstrap.h"
 
 #include "stats/describe.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -62,11 +63,8 @@ int stats_bootstrap_median(const double *d, size_t n, size_t resamples, double c
 		return -1;
 	if (n == 0 || resamples == 0)
 		return 0;
-	double *draw = malloc(n * sizeof(*draw));
-	double *medians = malloc(resamples * sizeof(*medians));
-	int rc = -1;
-	if (!draw || !medians)
-		goto cleanup;
+	double *draw = xmalloc(n * sizeof(*draw));
+	double *medians = xmalloc(resamples * sizeof(*medians));
 	struct stats_rng rng;
 	stats_rng_seed(&rng, seed);
 	for (size_t b = 0; b < resamples; b++) {
@@ -78,9 +76,7 @@ int stats_bootstrap_median(const double *d, size_t n, size_t resamples, double c
 	stats_sort(medians, resamples);
 	out->lo = stats_quantile_sorted(medians, resamples, (1.0 - conf) / 2.0);
 	out->hi = stats_quantile_sorted(medians, resamples, (1.0 + conf) / 2.0);
-	rc = 0;
-cleanup:
 	free(draw);
 	free(medians);
-	return rc;
+	return 0;
 }

@@ -30,8 +30,8 @@ struct stats_bootstrap {
 /* Percentile bootstrap CI of the median of d: B times, draw n indices with replacement
  * (stats_rng_below, index by index, one stream from `seed`), take the median of the resample;
  * the interval is the type-7 quantiles of the B medians. Deterministic for a given seed. n = 0
- * or resamples = 0 gives NaN fields. Returns 0, or -1 on a non-finite value, conf outside (0, 1)
- * or allocation failure. */
+ * or resamples = 0 gives NaN fields. Returns 0, or -1 on a non-finite value or conf outside
+ * (0, 1). */
 int stats_bootstrap_median(const double *d, size_t n, size_t resamples, double conf, uint64_t seed,
                            struct stats_bootstrap *out);
 

@@ -1,6 +1,8 @@
 /* Descriptive statistics: mean and stdev by two passes, type-7 quantiles, MAD, tail ratio. */
 #include "stats/describe.h"
 
+#include "util/xalloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +42,12 @@ static int all_finite(const double *x, size_t n)
 	return 1;
 }
 
-/* A sorted heap copy of x; NULL when n = 0 or on allocation failure (*failed tells which). */
-static double *sorted_copy(const double *x, size_t n, int *failed)
+/* A sorted heap copy of x; NULL when n = 0. */
+static double *sorted_copy(const double *x, size_t n)
 {
-	*failed = 0;
 	if (n == 0)
 		return NULL;
-	double *s = malloc(n * sizeof(*s));
-	if (!s) {
-		*failed = 1;
-		return NULL;
-	}
+	double *s = xmalloc(n * sizeof(*s));
 	memcpy(s, x, n * sizeof(*s));
 	stats_sort(s, n);
 	return s;
@@ -61,10 +58,7 @@ int stats_quantile(const double *x, size_t n, double p, double *out)
 	*out = NAN;
 	if (!all_finite(x, n))
 		return -1;
-	int failed;
-	double *s = sorted_copy(x, n, &failed);
-	if (failed)
-		return -1;
+	double *s = sorted_copy(x, n);
 	*out = stats_quantile_sorted(s, n, p);
 	free(s);
 	return 0;
@@ -90,10 +84,7 @@ int stats_describe(const double *x, size_t n, struct stats_describe *out)
 		return -1;
 	if (n == 0)
 		return 0;
-	int failed;
-	double *s = sorted_copy(x, n, &failed);
-	if (failed)
-		return -1;
+	double *s = sorted_copy(x, n);
 
 	/* two passes: the mean, then a correction term and squared deviations, so values with a
 	 * large common offset (timestamps, big medians) keep their precision */

@@ -35,14 +35,14 @@ double stats_quantile_sorted(const double *sorted, size_t n, double p);
 void stats_sort(double *x, size_t n);
 
 /* Type-7 quantile of an unsorted sample; x is not modified (a sorted copy is made).
- * Returns 0, or -1 when the copy cannot be allocated or a value is not finite (*out = NaN). */
+ * Returns 0, or -1 when a value is not finite (*out = NaN). */
 int stats_quantile(const double *x, size_t n, double p, double *out);
 
 /* Median of an unsorted sample (type 7 at ½); same contract as stats_quantile. */
 int stats_median(const double *x, size_t n, double *out);
 
-/* Fills *out for the n values at x (x is not modified). Returns 0, or -1 when memory runs out or
- * a value is NaN or infinite; *out then holds n and NaN fields. n = 0 is valid (all NaN). */
+/* Fills *out for the n values at x (x is not modified). Returns 0, or -1 when a value is NaN or
+ * infinite; *out then holds n and NaN fields. n = 0 is valid (all NaN). */
 int stats_describe(const double *x, size_t n, struct stats_describe *out);
 
 #endif

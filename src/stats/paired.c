@@ -4,6 +4,7 @@
 #include "stats/describe.h"
 #include "stats/dist.h"
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,9 +16,7 @@
  * total + 1 entries, total = Σ w_i. Counts stay below 2^STATS_EXACT_MAX_N < 2^53, exact. */
 static double *signrank_counts(const size_t *w, size_t n, size_t total)
 {
-	double *counts = calloc(total + 1, sizeof(*counts));
-	if (!counts)
-		return NULL;
+	double *counts = xcalloc(total + 1, sizeof(*counts));
 	counts[0] = 1.0;
 	size_t reach = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -56,8 +55,6 @@ int stats_signrank_ci_rank(size_t n, double conf, size_t *k, double *achieved,
 	for (size_t i = 0; i < n; i++)
 		w[i] = i + 1;
 	double *counts = signrank_counts(w, n, m);
-	if (!counts)
-		return -1;
 	double total = ldexp(1.0, (int)n);
 	double cum = 0.0;
 	size_t q = 0;
@@ -98,9 +95,7 @@ int stats_hodges_lehmann(const double *d, size_t n, double conf, struct stats_hl
 	if (n == 0)
 		return 0;
 	size_t m = n * (n + 1) / 2;
-	double *walsh = malloc(m * sizeof(*walsh));
-	if (!walsh)
-		return -1;
+	double *walsh = xmalloc(m * sizeof(*walsh));
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i; j < n; j++)
@@ -136,11 +131,9 @@ static int cmp_abs(const void *pa, const void *pb)
 
 /* Doubled midranks of |d| for the nonzero d (so ties stay integers), in *w2 (n_used entries, in
  * the order of the nonzero values), and whether any tie occurred. */
-static int doubled_midranks(const double *nz, size_t n, size_t *w2, bool *ties)
+static void doubled_midranks(const double *nz, size_t n, size_t *w2, bool *ties)
 {
-	struct abs_index *ai = malloc(n * sizeof(*ai));
-	if (!ai)
-		return -1;
+	struct abs_index *ai = xmalloc(n * sizeof(*ai));
 	for (size_t i = 0; i < n; i++) {
 		ai[i].abs = fabs(nz[i]);
 		ai[i].i = i;
@@ -159,18 +152,15 @@ static int doubled_midranks(const double *nz, size_t n, size_t *w2, bool *ties)
 		i = j + 1;
 	}
 	free(ai);
-	return 0;
 }
 
 /* Exact two-sided p-value for the doubled statistic t2 under doubled weights w2. */
-static int exact_p(const size_t *w2, size_t n, size_t t2, double *p)
+static double exact_p(const size_t *w2, size_t n, size_t t2)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += w2[i];
 	double *counts = signrank_counts(w2, n, total);
-	if (!counts)
-		return -1;
 	double le = 0.0, ge = 0.0;
 	for (size_t s = 0; s <= total; s++) {
 		if (s <= t2)
@@ -181,8 +171,7 @@ static int exact_p(const size_t *w2, size_t n, size_t t2, double *p)
 	free(counts);
 	double all = ldexp(1.0, (int)n);
 	double two = 2.0 * (le < ge ? le : ge) / all;
-	*p = two < 1.0 ? two : 1.0;
-	return 0;
+	return two < 1.0 ? two : 1.0;
 }
 
 static int cmp_size(const void *pa, const void *pb)
@@ -191,7 +180,7 @@ static int cmp_size(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
-/* Two-sided normal-approximation p-value; NaN when memory runs out. */
+/* Two-sided normal-approximation p-value. */
 static double normal_p(const size_t *w2, size_t n, double w_plus)
 {
 	double nn = (double)n;
@@ -199,9 +188,7 @@ static double normal_p(const size_t *w2, size_t n, double w_plus)
 	double var = nn * (nn + 1.0) * (2.0 * nn + 1.0) / 24.0;
 	/* tie correction: a group of t tied |d| (equal midranks) lowers the variance by
 	 * (t³ − t)/48 */
-	size_t *sorted = malloc(n * sizeof(*sorted));
-	if (!sorted)
-		return NAN;
+	size_t *sorted = xmalloc(n * sizeof(*sorted));
 	memcpy(sorted, w2, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_size);
 	for (size_t i = 0; i < n;) {
@@ -239,34 +226,21 @@ int stats_wilcoxon(const double *d, size_t n, struct stats_wilcoxon *out)
 		out->p_value = 1.0;
 		return 0;
 	}
-	double *nz = malloc(used * sizeof(*nz));
-	size_t *w2 = malloc(used * sizeof(*w2));
-	int rc = -1;
-	if (!nz || !w2)
-		goto cleanup;
+	double *nz = xmalloc(used * sizeof(*nz));
+	size_t *w2 = xmalloc(used * sizeof(*w2));
 	for (size_t i = 0, at = 0; i < n; i++)
 		if (d[i] != 0.0)
 			nz[at++] = d[i];
-	if (doubled_midranks(nz, used, w2, &out->ties) < 0)
-		goto cleanup;
+	doubled_midranks(nz, used, w2, &out->ties);
 	size_t t2 = 0;
 	for (size_t i = 0; i < used; i++)
 		if (nz[i] > 0.0)
 			t2 += w2[i];
 	out->w_plus = (double)t2 / 2.0;
-	if (out->exact) {
-		if (exact_p(w2, used, t2, &out->p_value) < 0)
-			goto cleanup;
-	} else {
-		out->p_value = normal_p(w2, used, out->w_plus);
-		if (isnan(out->p_value))
-			goto cleanup;
-	}
-	rc = 0;
-cleanup:
+	out->p_value = out->exact ? exact_p(w2, used, t2) : normal_p(w2, used, out->w_plus);
 	free(nz);
 	free(w2);
-	return rc;
+	return 0;
 }
 
 void stats_paired_diffs(const double *a, const double *b, size_t n, double *d)
@@ -281,9 +255,7 @@ int stats_paired(const double *a, const double *b, size_t n, double conf, struct
 	out->n = n;
 	out->median_a = out->median_b = out->median_delta = NAN;
 	out->rel_pct = out->rel_lo = out->rel_hi = NAN;
-	double *d = malloc((n ? n : 1) * sizeof(*d));
-	if (!d)
-		return -1;
+	double *d = xmalloc((n ? n : 1) * sizeof(*d));
 	stats_paired_diffs(a, b, n, d);
 	int rc = -1;
 	int hl_rc = stats_hodges_lehmann(d, n, conf, &out->hl);
@@ -307,6 +279,20 @@ int stats_paired(const double *a, const double *b, size_t n, double conf, struct
 cleanup:
 	free(d);
 	return rc;
+}
+
+static const char *const delta_verdict_names[] = {"no_difference", "higher", "lower"};
+static const char *const ci_method_names[] = {"none", "exact Wilcoxon signed-rank",
+                                              "normal approximation of Wilcoxon signed-rank"};
+
+const char *stats_delta_verdict_name(enum stats_delta_verdict v)
+{
+	return delta_verdict_names[v];
+}
+
+const char *stats_ci_method_name(enum stats_ci_method m)
+{
+	return ci_method_names[m];
 }
 
 enum stats_delta_verdict stats_delta_verdict(double lo, double hi)
@@ -352,7 +338,7 @@ int stats_delta_format(const struct stats_paired *p, const char *unit, int decim
 	enum stats_delta_verdict v = stats_paired_verdict(p);
 	if (v == DELTA_HIGHER || v == DELTA_LOWER)
 		return snprintf(buf, size, "%s%s%s [%s, %s]%s \xe2\x80\x94 %s", est, sp, u, lo, hi,
-		                pct, v == DELTA_HIGHER ? "higher" : "lower");
+		                pct, stats_delta_verdict_name(v));
 	if (p->hl.method != STATS_CI_NONE && !reaches_conf(&p->hl))
 		return snprintf(buf, size,
 		                "no detectable difference: %s%s%s [%s, %s] (%.1f%% interval: %zu "

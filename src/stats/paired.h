@@ -26,8 +26,8 @@ enum stats_ci_method {
  * P(W+ ≤ q) ≥ α/2, raised to 1 if it is 0; the interval [W_(k), W_(M−k+1)] over the sorted Walsh
  * averages (M = n(n+1)/2) then has confidence 1 − 2·P(W+ ≤ k − 1), returned in *achieved (it
  * can be below conf for n ≤ 5 at 95%: no interval reaches it). Exact for n ≤ STATS_EXACT_MAX_N;
- * above, P is Φ((q + ½ − n(n+1)/4) / √(n(n+1)(2n+1)/24)). Returns 0, or -1 for n = 0, conf
- * outside (0, 1) or allocation failure. */
+ * above, P is Φ((q + ½ − n(n+1)/4) / √(n(n+1)(2n+1)/24)). Returns 0, or -1 for n = 0 or conf
+ * outside (0, 1). */
 int stats_signrank_ci_rank(size_t n, double conf, size_t *k, double *achieved,
                            enum stats_ci_method *method);
 
@@ -44,7 +44,7 @@ struct stats_hl {
 
 /* Computes *out from the n differences d. Zero differences are kept: the interval inverts the
  * test at every θ and d_i − θ is only zero at θ = d_i. Returns 0, or -1 on a non-finite value,
- * conf outside (0, 1), n > STATS_HL_MAX_N or allocation failure (fields NaN). n = 0 gives NaN
+ * conf outside (0, 1) or n > STATS_HL_MAX_N (fields NaN). n = 0 gives NaN
  * fields and method STATS_CI_NONE. */
 int stats_hodges_lehmann(const double *d, size_t n, double conf, struct stats_hl *out);
 
@@ -64,7 +64,7 @@ struct stats_wilcoxon {
 	bool exact;
 };
 
-/* Returns 0, or -1 on a non-finite value or allocation failure (p_value NaN). */
+/* Returns 0, or -1 on a non-finite value (p_value NaN). */
 int stats_wilcoxon(const double *d, size_t n, struct stats_wilcoxon *out);
 
 /* Everything a report says about one compared pair of arms (baseline a, candidate b). */
@@ -95,6 +95,12 @@ enum stats_delta_verdict {
 /* The verdict for an interval: HIGHER only when lo > 0, LOWER only when hi < 0; an interval that
  * touches or includes zero, or has a NaN end, is NO_DIFFERENCE. */
 enum stats_delta_verdict stats_delta_verdict(double lo, double hi);
+
+/* "no_difference", "higher", "lower": the names summary.json gives the verdicts. */
+const char *stats_delta_verdict_name(enum stats_delta_verdict v);
+
+/* "none", "exact Wilcoxon signed-rank", "normal approximation of Wilcoxon signed-rank". */
+const char *stats_ci_method_name(enum stats_ci_method m);
 
 /* The verdict for a pair: as stats_delta_verdict on the HL interval, but NO_DIFFERENCE as well
  * when the interval's achieved confidence is below the requested one (n ≤ 5 at 95%). */

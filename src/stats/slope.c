@@ -3,6 +3,7 @@
 
 #include "stats/describe.h"
 #include "stats/dist.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -114,18 +115,14 @@ int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 	if (n < 2)
 		return 0;
 	size_t pairs = n * (n - 1) / 2;
-	double *slopes = malloc(pairs * sizeof(*slopes));
-	double *scratch = malloc(n * sizeof(*scratch));
-	int rc = -1;
-	if (!slopes || !scratch)
-		goto cleanup;
+	double *slopes = xmalloc(pairs * sizeof(*slopes));
+	double *scratch = xmalloc(n * sizeof(*scratch));
 	size_t ns = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
 			if (x[j] > x[i])
 				slopes[ns++] = (y[j] - y[i]) / (x[j] - x[i]);
 	out->n_slopes = ns;
-	rc = 0;
 	if (ns == 0)
 		goto cleanup;
 	stats_sort(slopes, ns);
@@ -158,5 +155,5 @@ int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
 cleanup:
 	free(slopes);
 	free(scratch);
-	return rc;
+	return 0;
 }

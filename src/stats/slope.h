@@ -34,8 +34,8 @@ struct stats_theil_sen {
  * ties, σ² = (n(n−1)(2n+5) − Σ_x t(t−1)(2t+5) − Σ_y u(u−1)(2u+5)) / 18 over the tie groups of x
  * and y, z = Φ⁻¹((1 − conf)/2) < 0, and returns S[max(round((N + zσ)/2) − 1, 0)] and
  * S[min(round((N − zσ)/2), N − 1)] (0-based, round half to even as numpy.round). NaN when no
- * pair has distinct x. O(n²) memory. Returns 0, or -1 on a non-finite value, conf outside (0, 1)
- * or allocation failure. */
+ * pair has distinct x. O(n²) memory. Returns 0, or -1 on a non-finite value or conf outside
+ * (0, 1). */
 int stats_theil_sen(const double *x, const double *y, size_t n, double conf,
                     struct stats_theil_sen *out);
 

@@ -1,6 +1,9 @@
 /* Whole files by temp + rename, logs by flushed lines, directories with parents. */
 #include "util/atomic_file.h"
 
+#include "util/write_all.h"
+#include "util/xalloc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -17,27 +20,14 @@ static int io_error(struct diag_list *d, const char *path, const char *what)
 
 int atomic_write(const char *path, const void *data, size_t len, struct diag_list *d)
 {
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-		return diag_error(d, "io.write", NULL, "out of memory");
+	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		io_error(d, path, "create it");
 		free(tmp);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		left -= (size_t)n;
-	}
-	if (fsync(fd) < 0)
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -62,9 +52,7 @@ int atomic_write_json(const char *path, struct json_object *o, struct diag_list 
 	const char *text = json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t n = strlen(text);
-	char *buf = malloc(n + 2);
-	if (!buf)
-		return diag_error(d, "io.write", NULL, "out of memory");
+	char *buf = xmalloc(n + 2);
 	memcpy(buf, text, n);
 	buf[n] = '\n';
 	int rc = atomic_write(path, buf, n + 1, d);
@@ -92,17 +80,12 @@ int jsonl_append(FILE *f, const char *path, struct json_object *o, struct diag_l
 
 char *path_join(const char *dir, const char *file)
 {
-	char *p = NULL;
-	if (asprintf(&p, "%s/%s", dir, file) < 0)
-		abort();
-	return p;
+	return xasprintf("%s/%s", dir, file);
 }
 
 int mkdir_p(const char *dir, struct diag_list *d)
 {
-	char *p = strdup(dir);
-	if (!p)
-		return diag_error(d, "io.write", NULL, "out of memory");
+	char *p = xstrdup(dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;

@@ -23,7 +23,7 @@ FILE *jsonl_open_append(const char *path, struct diag_list *d);
  * crashed run keeps every line it wrote. Returns 0, or -1 with a diag (disk full, I/O error). */
 int jsonl_append(FILE *f, const char *path, struct json_object *o, struct diag_list *d);
 
-/* dir + "/" + file, a new string (caller frees); aborts when memory runs out. */
+/* dir + "/" + file, a new string (caller frees). */
 char *path_join(const char *dir, const char *file);
 
 /* Creates dir and its parents (mode 0755); an existing directory is fine. */

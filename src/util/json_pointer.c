@@ -2,6 +2,7 @@
 #include "util/json_pointer.h"
 
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -45,9 +46,7 @@ char *json_pointer_join(const char *base, const char *token)
 /* Decodes one reference token (~1 → /, ~0 → ~) of length n into a new string. */
 static char *decode_token(const char *s, size_t n)
 {
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
+	char *out = xmalloc(n + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '~' && i + 1 < n && (s[i + 1] == '0' || s[i + 1] == '1')) {
@@ -86,8 +85,6 @@ struct json_object *json_pointer_resolve(struct json_object *root, const char *p
 		p++;
 		size_t n = strcspn(p, "/");
 		char *tok = decode_token(p, n);
-		if (!tok)
-			return NULL;
 		p += n;
 		struct json_object *next = NULL;
 		int ok = 0;

@@ -23,6 +23,15 @@ void format_signed(char *buf, size_t size, double v, int decimals, bool plus)
 	snprintf(buf, size, "%s%s", sign, digits);
 }
 
+char *format_ms(char *buf, size_t size, double v)
+{
+	if (isnan(v))
+		snprintf(buf, size, "n/a");
+	else
+		snprintf(buf, size, "%.3f", v);
+	return buf;
+}
+
 struct json_object *json_number_or_null(double v)
 {
 	return isfinite(v) ? json_object_new_double(v) : NULL;

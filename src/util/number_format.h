@@ -12,6 +12,9 @@ struct json_object;
  * plus asks for '+' on positive values. */
 void format_signed(char *buf, size_t size, double v, int decimals, bool plus);
 
+/* Milliseconds for a table column: "12.345" (three decimals), or "n/a" for NaN. Returns buf. */
+char *format_ms(char *buf, size_t size, double v);
+
 /* A JSON number, or NULL (JSON null) when v is not finite: JSON has no NaN. */
 struct json_object *json_number_or_null(double v);
 

@@ -1,6 +1,8 @@
 /* Source map: an open-addressing hash table from JSON pointer to source positions. */
 #include "util/source_map.h"
 
+#include "util/xalloc.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +32,10 @@ static uint64_t hash_str(const char *s, size_t n)
 
 struct source_map *source_map_new(const char *file)
 {
-	struct source_map *m = calloc(1, sizeof(*m));
-	if (!m)
-		return NULL;
+	struct source_map *m = xcalloc(1, sizeof(*m));
 	m->cap = 64;
-	m->slots = calloc(m->cap, sizeof(*m->slots));
-	m->file = file ? strdup(file) : NULL;
-	if (!m->slots || (file && !m->file)) {
-		source_map_free(m);
-		return NULL;
-	}
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->file = file ? xstrdup(file) : NULL;
 	return m;
 }
 
@@ -65,12 +61,10 @@ static struct source_entry *find_slot(struct source_entry *slots, size_t cap, co
 	return &slots[i];
 }
 
-static int grow(struct source_map *m)
+static void grow(struct source_map *m)
 {
 	size_t cap = m->cap * 2;
-	struct source_entry *slots = calloc(cap, sizeof(*slots));
-	if (!slots)
-		return -1;
+	struct source_entry *slots = xcalloc(cap, sizeof(*slots));
 	for (size_t i = 0; i < m->cap; i++) {
 		struct source_entry *e = &m->slots[i];
 		if (e->pointer)
@@ -79,19 +73,16 @@ static int grow(struct source_map *m)
 	free(m->slots);
 	m->slots = slots;
 	m->cap = cap;
-	return 0;
 }
 
 int source_map_add(struct source_map *m, const char *pointer, struct source_pos value,
                    struct source_pos key)
 {
-	if ((m->len + 1) * 4 > m->cap * 3 && grow(m) < 0)
-		return -1;
+	if ((m->len + 1) * 4 > m->cap * 3)
+		grow(m);
 	struct source_entry *e = find_slot(m->slots, m->cap, pointer, strlen(pointer));
 	if (!e->pointer) {
-		e->pointer = strdup(pointer);
-		if (!e->pointer)
-			return -1;
+		e->pointer = xstrdup(pointer);
 		m->len++;
 	}
 	e->value = value;

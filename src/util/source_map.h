@@ -14,13 +14,15 @@ struct source_pos {
 
 struct source_map;
 
-/* file is copied; it is the name printed in diagnostics (may be NULL). */
+/* A new, empty map (source_map_free). file is copied; it is the name printed in diagnostics (may
+ * be NULL). */
 struct source_map *source_map_new(const char *file);
 void source_map_free(struct source_map *m);
 
 /* Records where the value at pointer starts and where its key starts (key is 0/0 for array
  * elements and the root). A later add for the same pointer replaces the earlier one.
- * Returns 0, or -1 on allocation failure. */
+ * Returns 0: it cannot fail (allocation failure exits, util/xalloc.h). The int stays for the
+ * callers in yaml/ that still test it. */
 int source_map_add(struct source_map *m, const char *pointer, struct source_pos value,
                    struct source_pos key);
 

@@ -1,6 +1,8 @@
 /* A growable, always NUL-terminated byte string. */
 #include "util/strbuf.h"
 
+#include "util/xalloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +37,7 @@ static void grow(struct strbuf *sb, size_t extra)
 	size_t cap = sb->cap ? sb->cap : 64;
 	while (cap < sb->len + extra + 1)
 		cap *= 2;
-	char *buf = realloc(sb->cap ? sb->buf : NULL, cap);
-	if (!buf)
-		abort();
+	char *buf = xrealloc(sb->cap ? sb->buf : NULL, cap);
 	if (!sb->cap)
 		buf[0] = '\0';
 	sb->buf = buf;
@@ -85,9 +85,7 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *s = sb->cap ? sb->buf : strdup("");
+	char *s = sb->cap ? sb->buf : xstrdup("");
 	strbuf_init(sb);
-	if (!s)
-		abort();
 	return s;
 }

@@ -16,8 +16,8 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Empties the string, keeping its storage. */
 void strbuf_reset(struct strbuf *sb);
-/* All appends abort() on allocation failure: a string buffer that cannot grow leaves no sane
- * way to continue, and checking every append would bury the logic. */
+/* Appends cannot fail: allocation failure exits (util/xalloc.h), since a string buffer that
+ * cannot grow leaves no sane way to continue, and checking every append would bury the logic. */
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);

@@ -1,6 +1,8 @@
 /* Did-you-mean suggestions by Damerau-Levenshtein (optimal string alignment) distance. */
 #include "util/suggest.h"
 
+#include "util/xalloc.h"
+
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -26,9 +28,7 @@ size_t suggest_distance(const char *a, const char *b)
 	if (n > MAX_LEN || m > MAX_LEN)
 		return (size_t)-1;
 	/* three rows of the DP matrix: the transposition looks two rows back */
-	size_t *rows = malloc(3 * (m + 1) * sizeof(*rows));
-	if (!rows)
-		return (size_t)-1;
+	size_t *rows = xmalloc(3 * (m + 1) * sizeof(*rows));
 	size_t *pp = rows, *prev = rows + (m + 1), *cur = rows + 2 * (m + 1);
 	for (size_t j = 0; j <= m; j++)
 		prev[j] = j;

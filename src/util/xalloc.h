@@ -3,6 +3,7 @@
 #ifndef TARE_UTIL_XALLOC_H
 #define TARE_UTIL_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Each returns non-NULL, or prints "tare: out of memory (N bytes)" and exits with 5 (internal). */
@@ -14,5 +15,6 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+__attribute__((format(printf, 1, 0))) char *xvasprintf(const char *fmt, va_list ap);
 
 #endif

@@ -1,6 +1,8 @@
 /* A log-linear latency histogram: index = (octave, top LATENCY_HIST_SUB_BITS mantissa bits). */
 #include "workload/latency_hist.h"
 
+#include "util/xalloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -20,7 +22,7 @@ struct latency_hist {
 
 struct latency_hist *latency_hist_new(void)
 {
-	return calloc(1, sizeof(struct latency_hist));
+	return xcalloc(1, sizeof(struct latency_hist));
 }
 
 void latency_hist_free(struct latency_hist *h)

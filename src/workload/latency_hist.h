@@ -16,7 +16,7 @@
 /* Opaque; one per thread while recording (no locking), merged afterwards. */
 struct latency_hist;
 
-/* Returns an empty histogram (caller frees with latency_hist_free), or NULL when out of memory. */
+/* Returns an empty histogram (caller frees with latency_hist_free). */
 struct latency_hist *latency_hist_new(void);
 /* Accepts NULL. */
 void latency_hist_free(struct latency_hist *h);

@@ -1,6 +1,8 @@
 /* The OTLP/JSON lines writer for the in-process tracer. */
 #include "workload/otlp_export.h"
 
+#include "util/write_all.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -113,21 +115,6 @@ struct json_object *otlp_traces_data(const struct span_tracer *t)
 	struct json_object *root = json_object_new_object();
 	json_object_object_add(root, "resourceSpans", rs_arr);
 	return root;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 int otlp_export_fd(const struct span_tracer *t, int fd, const char *path, struct diag_list *d)

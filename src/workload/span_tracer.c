@@ -1,12 +1,14 @@
 /* The in-process span tracer: one root span, a ring buffer of events that evicts the oldest. */
 #include "workload/span_tracer.h"
 
+#include "util/clock.h"
+#include "util/xalloc.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 struct span_tracer {
 	const char *name;
@@ -25,13 +27,6 @@ struct span_tracer {
 	size_t len;
 	uint64_t added;
 };
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 uint32_t span_event_limit_resolve(bool has_flag, uint32_t flag_value, const char *env,
                                   struct diag_list *d)
@@ -76,20 +71,9 @@ static int random_id(uint8_t *buf, size_t n)
 
 struct span_tracer *span_tracer_new(const char *name, uint32_t limit, struct diag_list *d)
 {
-	struct span_tracer *t = calloc(1, sizeof(*t));
-	if (!t) {
-		diag_error(d, "workload.memory", NULL, "out of memory for the span tracer");
-		return NULL;
-	}
-	if (limit > 0) {
-		t->ring = calloc(limit, sizeof(*t->ring));
-		if (!t->ring) {
-			diag_error(d, "workload.memory", NULL,
-			           "out of memory for %u retained span events", limit);
-			free(t);
-			return NULL;
-		}
-	}
+	struct span_tracer *t = xcalloc(1, sizeof(*t));
+	if (limit > 0)
+		t->ring = xcalloc(limit, sizeof(*t->ring));
 	if (random_id(t->trace_id, sizeof(t->trace_id)) < 0 ||
 	    random_id(t->span_id, sizeof(t->span_id)) < 0) {
 		diag_error(d, "workload.random", NULL, "cannot get random span ids: %s",
@@ -101,7 +85,7 @@ struct span_tracer *span_tracer_new(const char *name, uint32_t limit, struct dia
 	pthread_mutex_init(&t->lock, NULL);
 	t->name = name;
 	t->limit = limit;
-	t->start_ns = realtime_ns();
+	t->start_ns = (uint64_t)clock_realtime_ns();
 	return t;
 }
 
@@ -124,7 +108,7 @@ int span_tracer_set_attr(struct span_tracer *t, const char *key, int64_t value)
 
 void span_tracer_add_event(struct span_tracer *t, int64_t index)
 {
-	uint64_t now = realtime_ns();
+	uint64_t now = (uint64_t)clock_realtime_ns();
 	pthread_mutex_lock(&t->lock);
 	if (t->ended) {
 		pthread_mutex_unlock(&t->lock);
@@ -149,7 +133,7 @@ void span_tracer_end(struct span_tracer *t)
 	pthread_mutex_lock(&t->lock);
 	if (!t->ended) {
 		t->ended = true;
-		t->end_ns = realtime_ns();
+		t->end_ns = (uint64_t)clock_realtime_ns();
 	}
 	pthread_mutex_unlock(&t->lock);
 }

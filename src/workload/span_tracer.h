@@ -43,7 +43,7 @@ uint32_t span_event_limit_resolve(bool has_flag, uint32_t flag_value, const char
 
 /* Starts the root span named name (static storage) now (CLOCK_REALTIME), with a random 16-byte
  * trace id and 8-byte span id from getrandom(2). Events beyond limit evict the oldest; limit 0
- * keeps none. Returns NULL with an error in d when memory or randomness is unavailable. Free with
+ * keeps none. Returns NULL with an error in d when randomness is unavailable. Free with
  * span_tracer_free. */
 struct span_tracer *span_tracer_new(const char *name, uint32_t limit, struct diag_list *d);
 /* Accepts NULL. */

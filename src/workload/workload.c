@@ -1,6 +1,9 @@
 /* The built-in workload: setup, worker threads started together, pacing, and the self-report. */
 #include "workload/workload.h"
 
+#include "util/clock.h"
+#include "util/write_all.h"
+#include "util/xalloc.h"
 #include "workload/latency_hist.h"
 #include "workload/otlp_export.h"
 
@@ -49,13 +52,6 @@ struct worker {
 	size_t prefix_len; /* path holds "D/sweep/worker-<w>/event-" up to here */
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t workload_operations(const struct workload_config *cfg)
 {
 	uint64_t n = cfg->kernel_events;
@@ -88,8 +84,8 @@ static void sleep_until(uint64_t when_ns)
 
 static void spin_for(uint64_t ns)
 {
-	uint64_t until = mono_ns() + ns;
-	while (mono_ns() < until)
+	uint64_t until = (uint64_t)clock_monotonic_ns() + ns;
+	while ((uint64_t)clock_monotonic_ns() < until)
 		;
 }
 
@@ -102,22 +98,6 @@ static void note_failure(struct worker *w, uint64_t i, const char *op, int err)
 	}
 }
 
-static int write_all(int fd, const char *buf, uint64_t len)
-{
-	while (len > 0) {
-		size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
-		ssize_t n = write(fd, buf, chunk);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
 /* Event i: exactly one openat, of a new file, then the payload, then close. */
 static void kernel_event(struct worker *w, uint64_t i)
 {
@@ -128,7 +108,8 @@ static void kernel_event(struct worker *w, uint64_t i)
 		note_failure(w, i, "openat", errno);
 		return;
 	}
-	if (cfg->payload_bytes > 0 && write_all(fd, w->sh->payload, cfg->payload_bytes) < 0) {
+	if (cfg->payload_bytes > 0 &&
+	    write_all(fd, w->sh->payload, (size_t)cfg->payload_bytes) < 0) {
 		note_failure(w, i, "write", errno);
 		close(fd);
 		return;
@@ -163,10 +144,10 @@ static void *worker_main(void *arg)
 			/* open loop: latency counts from when the operation was due, so a stall
 			 * shows up in every operation it delayed (no coordinated omission) */
 			from = start + workload_schedule_offset_ns(i, cfg->rate);
-			if (mono_ns() < from)
+			if ((uint64_t)clock_monotonic_ns() < from)
 				sleep_until(from);
 		} else {
-			from = mono_ns();
+			from = (uint64_t)clock_monotonic_ns();
 		}
 		if (i < cfg->kernel_events)
 			kernel_event(w, i);
@@ -174,7 +155,7 @@ static void *worker_main(void *arg)
 			span_tracer_add_event(sh->tracer, (int64_t)i);
 		if (cfg->extra_ns_per_event > 0)
 			spin_for(cfg->extra_ns_per_event);
-		latency_hist_record(w->hist, mono_ns() - from);
+		latency_hist_record(w->hist, (uint64_t)clock_monotonic_ns() - from);
 	}
 	return NULL;
 }
@@ -200,9 +181,6 @@ static int prepare_worker(struct worker *w, const char *work_dir, struct diag_li
 	w->prefix_len = (size_t)n + strlen("/event-");
 	memcpy(w->path + n, "/event-", strlen("/event-") + 1);
 	w->hist = latency_hist_new();
-	if (!w->hist)
-		return diag_error(d, "workload.memory", NULL,
-		                  "out of memory for worker histograms");
 	return 0;
 }
 
@@ -240,14 +218,14 @@ static int run_workers(struct shared *sh, struct worker *workers, uint32_t n, ui
 	while (rc == 0 && sh->ready < started)
 		pthread_cond_wait(&sh->cond, &sh->lock);
 	sh->abort = rc < 0;
-	sh->start_ns = mono_ns();
+	sh->start_ns = (uint64_t)clock_monotonic_ns();
 	sh->go = true;
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 	for (uint32_t i = 0; i < n; i++)
 		if (workers[i].started)
 			pthread_join(workers[i].thread, NULL);
-	*elapsed = mono_ns() - sh->start_ns;
+	*elapsed = (uint64_t)clock_monotonic_ns() - sh->start_ns;
 	return rc;
 }
 
@@ -307,16 +285,12 @@ int workload_run(const struct workload_config *cfg, struct workload_result *out,
 
 	if (prepare_dirs(cfg, d) < 0)
 		goto cleanup;
-	workers = calloc(cfg->concurrency, sizeof(*workers));
+	workers = xcalloc(cfg->concurrency, sizeof(*workers));
 	all = latency_hist_new();
-	if (cfg->payload_bytes > 0)
-		payload = malloc(cfg->payload_bytes);
-	if (!workers || !all || (cfg->payload_bytes > 0 && !payload)) {
-		diag_error(d, "workload.memory", NULL, "out of memory setting up the workload");
-		goto cleanup;
-	}
-	if (payload)
+	if (cfg->payload_bytes > 0) {
+		payload = xmalloc(cfg->payload_bytes);
 		memset(payload, 'x', cfg->payload_bytes); /* touched now, not during timing */
+	}
 	sh.payload = payload;
 	for (uint32_t i = 0; i < cfg->concurrency; i++) {
 		workers[i].sh = &sh;

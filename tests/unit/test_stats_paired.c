@@ -229,12 +229,27 @@ static void test_against_reference(void **state)
 	json_object_put(root);
 }
 
+static void test_names(void **state)
+{
+	(void)state;
+	/* the names summary.json carries (schemas/summary.v1.schema.json) */
+	assert_string_equal(stats_delta_verdict_name(DELTA_NO_DIFFERENCE), "no_difference");
+	assert_string_equal(stats_delta_verdict_name(DELTA_HIGHER), "higher");
+	assert_string_equal(stats_delta_verdict_name(DELTA_LOWER), "lower");
+	assert_string_equal(stats_ci_method_name(STATS_CI_NONE), "none");
+	assert_string_equal(stats_ci_method_name(STATS_CI_EXACT_WILCOXON),
+	                    "exact Wilcoxon signed-rank");
+	assert_string_equal(stats_ci_method_name(STATS_CI_NORMAL_WILCOXON),
+	                    "normal approximation of Wilcoxon signed-rank");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hand_n3),         cmocka_unit_test(test_hand_n6),
 	    cmocka_unit_test(test_critical_values), cmocka_unit_test(test_edges),
 	    cmocka_unit_test(test_verdict),         cmocka_unit_test(test_against_reference),
+	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,18 +1,32 @@
-/* Unit tests for the small utilities: units, sha256, templates, JSON pointers, string buffers. */
+/* Unit tests for the small utilities: units, sha256, templates, JSON pointers, string buffers,
+ * the clock and file reading. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "util/clock.h"
+#include "util/file_read.h"
 #include "util/json_pointer.h"
+#include "util/number_format.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/template.h"
+#include "util/write_all.h"
+#include "util/xalloc.h"
 #include "util/units.h"
 
+#include <errno.h>
 #include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void test_durations(void **state)
 {
@@ -192,13 +206,203 @@ static void test_strbuf(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_clock_monotonic(void **state)
+{
+	(void)state;
+	int64_t a = clock_monotonic_ns();
+	/* sleep 2 ms on the same clock, so the difference has a known lower bound */
+	struct timespec ts = {0, 2 * CLOCK_NS_PER_MS};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	int64_t b = clock_monotonic_ns();
+	assert_true(a > 0);
+	assert_true(b - a >= 2 * CLOCK_NS_PER_MS);
+	/* signed: an interval taken the wrong way round is negative, not a huge unsigned value */
+	assert_true(a - b < 0);
+	int64_t ms = clock_monotonic_ms();
+	assert_true(ms >= b / CLOCK_NS_PER_MS);
+	assert_true(ms <= clock_monotonic_ns() / CLOCK_NS_PER_MS);
+}
+
+static void test_clock_realtime(void **state)
+{
+	(void)state;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts); /* the test's own reading to compare with */
+	int64_t t = clock_realtime_ns();
+	int64_t ref = (int64_t)ts.tv_sec * CLOCK_NS_PER_SEC + ts.tv_nsec;
+	assert_true(t >= ref);
+	assert_true(t - ref < 10 * CLOCK_NS_PER_SEC);
+	assert_true(t > INT64_C(1600000000) * CLOCK_NS_PER_SEC); /* after September 2020 */
+}
+
+/* A new temporary file holding text; returns its path (caller unlinks and frees). */
+static char *temp_file(const char *text)
+{
+	char *path = strdup("/tmp/tare-test-util-XXXXXX");
+	assert_non_null(path);
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t len = strlen(text);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void check_lines(const char *text, const char *first, const char *last)
+{
+	char *path = temp_file(text);
+	char *line = (char *)"unset";
+	assert_int_equal(file_read_first_line(path, &line), 0);
+	if (first)
+		assert_string_equal(line, first);
+	else
+		assert_null(line);
+	free(line);
+	line = (char *)"unset";
+	assert_int_equal(file_read_last_line(path, &line), 0);
+	if (last)
+		assert_string_equal(line, last);
+	else
+		assert_null(line);
+	free(line);
+	unlink(path);
+	free(path);
+}
+
+static void test_file_read_lines(void **state)
+{
+	(void)state;
+	check_lines("performance\n", "performance", "performance");
+	check_lines("1", "1", "1"); /* no trailing newline */
+	check_lines("a\nb\nc\n", "a", "c");
+	check_lines("a\nb\nlast without newline", "a", "last without newline");
+	check_lines("{\"x\":1}\n\n\n", "{\"x\":1}", "{\"x\":1}"); /* empty lines are not last */
+	check_lines("\nsecond\n", "", "second");
+	check_lines("", NULL, NULL);
+	check_lines("\n\n", "", NULL);
+}
+
+static void test_file_read_missing(void **state)
+{
+	(void)state;
+	char *line = (char *)"unset";
+	errno = 0;
+	assert_int_equal(file_read_first_line("/nonexistent/tare/file", &line), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(line);
+	line = (char *)"unset";
+	errno = 0;
+	assert_int_equal(file_read_last_line("/nonexistent/tare/file", &line), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(line);
+}
+
+static void test_format_ms(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_string_equal(format_ms(buf, sizeof(buf), 12.3456), "12.346");
+	assert_string_equal(format_ms(buf, sizeof(buf), 0.0), "0.000");
+	assert_string_equal(format_ms(buf, sizeof(buf), -1.5), "-1.500");
+	assert_string_equal(format_ms(buf, sizeof(buf), NAN), "n/a");
+	assert_ptr_equal(format_ms(buf, sizeof(buf), 1.0), buf);
+}
+
+static char *vformat(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void test_xalloc_formats(void **state)
+{
+	(void)state;
+	char *s = xasprintf("%s/%03d", "work", 42);
+	assert_string_equal(s, "work/042");
+	free(s);
+	s = vformat("%zu of %s", (size_t)3, "five");
+	assert_string_equal(s, "3 of five");
+	free(s);
+}
+
+/* An allocation that cannot be satisfied ends the process with one message and exit code 5. */
+static void test_xalloc_dies(void **state)
+{
+	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan reports an impossible allocation itself instead of returning NULL */
+	skip();
+#endif
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		volatile size_t huge = SIZE_MAX / 2;
+		free(xmalloc(huge));
+		_exit(0);
+	}
+	close(fds[1]);
+	char buf[256] = "";
+	ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "tare: out of memory ("));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 5);
+}
+
+static void test_write_all(void **state)
+{
+	(void)state;
+	char *path = temp_file("");
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	/* larger than a pipe or page, so a short write would lose data */
+	size_t len = 1 << 20;
+	char *buf = malloc(len);
+	assert_non_null(buf);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)('a' + i % 26);
+	assert_int_equal(write_all(fd, buf, len), 0);
+	assert_int_equal(write_all(fd, "", 0), 0);
+	close(fd);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)len);
+	errno = 0;
+	assert_int_equal(write_all(-1, buf, 1), -1);
+	assert_int_equal(errno, EBADF);
+	free(buf);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_durations),       cmocka_unit_test(test_sizes),
-	    cmocka_unit_test(test_format_duration), cmocka_unit_test(test_sha256_vectors),
-	    cmocka_unit_test(test_template),        cmocka_unit_test(test_json_pointer),
+	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_format_duration),
+	    cmocka_unit_test(test_sha256_vectors),
+	    cmocka_unit_test(test_template),
+	    cmocka_unit_test(test_json_pointer),
 	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_clock_monotonic),
+	    cmocka_unit_test(test_clock_realtime),
+	    cmocka_unit_test(test_file_read_lines),
+	    cmocka_unit_test(test_file_read_missing),
+	    cmocka_unit_test(test_format_ms),
+	    cmocka_unit_test(test_xalloc_formats),
+	    cmocka_unit_test(test_xalloc_dies),
+	    cmocka_unit_test(test_write_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
