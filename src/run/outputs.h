@@ -1,24 +1,22 @@
-/* What a finished run writes after its dispatches: verdicts and reports, the run index, the
- * golden check, and the exit code that follows from them. */
-#ifndef TARE_CLI_RUN_OUTPUTS_H
-#define TARE_CLI_RUN_OUTPUTS_H
+/* What a finished run writes after its dispatches: verdicts and the reports built from them. */
+#ifndef TARE_RUN_OUTPUTS_H
+#define TARE_RUN_OUTPUTS_H
 
-#include "cli/cli.h"
+#include <stddef.h>
+
+#include "gate/verdict.h"
 #include "plan/plan.h"
 #include "sample/sample.h"
 #include "util/diag.h"
 
 struct json_object;
 
-/* Writes verdicts.json, summary.json, summary.md, bmf.json, trace.json and junit.xml into out,
- * appends a line to the run index and prints the verdict summary. provenance is borrowed. With
- * golden, the exit code is the golden comparison's; without, 0 when every cell is healthy (or is
- * what its expect: says), else 1. */
-int run_outputs_write(const struct cli_ctx *ctx, const char *out, const struct matrix *m,
-                      const struct plan *p, const struct sample *samples, size_t n_samples,
-                      struct json_object *provenance, const char *golden, struct diag_list *d);
-
-/* Where the run index lives: $TARE_RUNS_DIR/index.jsonl, else runs/index.jsonl. New string. */
-char *run_index_path(void);
+/* Writes verdicts.json (verdicts_json, tare.verdicts.v1 of v), summary.json, summary.md,
+ * bmf.json, trace.json and junit.xml into out, each atomically. Everything is borrowed.
+ * Returns 0, or -1 with diags when a file cannot be written. */
+int run_outputs_write(const char *out, const struct matrix *m, const struct plan *p,
+                      const struct sample *samples, size_t n_samples, const struct verdict_set *v,
+                      struct json_object *verdicts_json, struct json_object *provenance,
+                      struct diag_list *d);
 
 #endif
