@@ -4,9 +4,9 @@
 #include "cli/progress.h"
 #include "cli/selection.h"
 #include "cli/verdict_golden.h"
-#include "gate/verdict.h"
 #include "matrix/matrix.h"
 #include "plan/plan.h"
+#include "run/interrupt.h"
 #include "run/provenance.h"
 #include "run/run_dir_create.h"
 #include "run/run_index.h"
@@ -21,27 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-
-/* Set by SIGINT/SIGTERM; the runner ends the dispatch in flight and the session stops. */
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: blocking calls return EINTR and notice */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 struct run_args {
 	const char *matrix, *out, *golden, *resume;
@@ -118,24 +97,6 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct r
 	return 0;
 }
 
-/* runs/<matrix>-<UTC timestamp>, with a suffix if two runs start in the same second. */
-static char *default_out_dir(const char *matrix_name)
-{
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	for (int k = 1;; k++) {
-		char *p = k == 1 ? xasprintf("runs/%s-%s", matrix_name, stamp)
-		                 : xasprintf("runs/%s-%s-%d", matrix_name, stamp, k);
-		struct stat st;
-		if (stat(p, &st) < 0)
-			return p;
-		free(p);
-	}
-}
-
 /* The exit code of a session step that failed: the directory rule and the lock are the
  * caller's to fix (2), a run directory that does not hold together is invalid input (3),
  * anything else is the machine (otherwise). */
@@ -177,7 +138,7 @@ static int open_session(const struct cli_ctx *ctx, const struct run_args *a, str
 	struct matrix *m = matrix_load(path, d);
 	struct plan_select sel = selection_plan_select(&a->sel);
 	struct plan *p = m ? plan_expand(m, &sel, d) : NULL;
-	char *out = !p ? NULL : a->out ? xstrdup(a->out) : default_out_dir(m->name);
+	char *out = !p ? NULL : a->out ? xstrdup(a->out) : run_dir_default(m->name);
 	int rc = !m                                ? cli_exit_for(d, TARE_EXIT_INVALID)
 	         : !p                              ? selection_failure_code(d)
 	         : run_dir_check_fresh(out, d) < 0 ? session_failure_code(d, TARE_EXIT_ENV)
@@ -193,47 +154,30 @@ static int open_session(const struct cli_ctx *ctx, const struct run_args *a, str
 	return rc;
 }
 
-static void on_session_event(void *ctx, enum session_event ev, const struct plan_dispatch *pd)
-{
-	struct progress *prog = ((void **)ctx)[0];
-	const struct run_session *s = ((void **)ctx)[1];
-	const char *cell = s->matrix->cells[pd->cell].name;
-	if (ev == SESSION_CELL_SKIP)
-		progress_note(prog,
-		              "cell %s: calibration not clean; its timed dispatches are skipped "
-		              "(on_fail: skip-cell)",
-		              cell);
-	else if (ev == SESSION_DISPATCH_SKIP)
-		prog->done++;
-	else
-		progress_dispatch(prog, cell, plan_phase_name(pd->phase), pd->round,
-		                  s->matrix->arms[pd->arm].name);
-}
-
 /* Runs the session's remaining dispatches through the BPF runner. Returns 0 or an exit code. */
 static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, struct run_session *s,
                         struct diag_list *d)
 {
+	volatile sig_atomic_t *interrupted = run_interrupt_install();
 	struct runner_opts ro = {
 	    .out_dir = s->dir,
 	    .keep_captures = a->keep_captures,
 	    .ringbuf_bytes = a->ringbuf_bytes,
 	    .grace_ms = 2000,
-	    .interrupted = &interrupted,
+	    .interrupted = interrupted,
 	};
 	struct runner *r = runner_new(s->plan, &ro, d);
 	if (!r)
 		return cli_exit_for(d, TARE_EXIT_ENV);
-	install_signals();
 	if (!ctx->json)
 		fprintf(stderr, "tare: running %s (%zu dispatches) into %s\n", s->matrix->name,
 		        s->plan->n_dispatches, s->dir);
 	struct progress prog;
 	progress_init(&prog, stderr, s->plan->n_dispatches, s->next, a->quiet || ctx->json);
-	void *octx[2] = {&prog, s};
-	struct session_observer obs = {on_session_event, octx};
+	prog.matrix = s->matrix;
+	struct session_observer obs = progress_observer(&prog);
 	struct dispatcher disp = runner_dispatcher(r);
-	int rc = run_session_dispatch(s, &disp, &obs, &interrupted, d);
+	int rc = run_session_dispatch(s, &disp, &obs, interrupted, d);
 	progress_finish(&prog);
 	runner_free(r);
 	if (rc < 0)
@@ -249,26 +193,6 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	return 0;
 }
 
-/* With a golden file, its comparison decides; without, every cell must be healthy, or be
- * exactly what its expect: says. */
-static int verdict_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
-                        struct json_object *vj, struct diag_list *d)
-{
-	if (!ctx->json) {
-		for (size_t i = 0; i < v->n_cells; i++)
-			fprintf(stderr, "  %-20s %s\n", v->cells[i].cell->name,
-			        v->cells[i].sentence);
-		fprintf(stderr, "boundary: %s\n", v->boundary);
-	}
-	if (golden)
-		return golden_check(ctx, golden, vj, d);
-	bool pass = true;
-	for (size_t i = 0; i < v->n_cells; i++)
-		pass &= v->cells[i].expect_met >= 0 ? v->cells[i].expect_met == 1
-		                                    : v->cells[i].verdict == VERDICT_HEALTHY;
-	return pass ? TARE_EXIT_OK : TARE_EXIT_GATES;
-}
-
 static int finish(const struct cli_ctx *ctx, const struct run_args *a, struct run_session *s,
                   struct json_object *prov, struct diag_list *d)
 {
@@ -276,7 +200,7 @@ static int finish(const struct cli_ctx *ctx, const struct run_args *a, struct ru
 	struct json_object *vj = NULL;
 	if (run_session_finish(s, prov, &v, &vj, d) < 0)
 		return cli_exit_for(d, TARE_EXIT_ENV);
-	int rc = verdict_exit(ctx, a->golden, &v, vj, d);
+	int rc = verdicts_exit(ctx, a->golden, &v, vj, d);
 	run_index_append(s->dir, s->matrix, s->n_samples, vj, rc, d);
 	json_object_put(vj);
 	verdict_set_release(&v);

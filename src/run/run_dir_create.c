@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static bool has_file(const char *dir, const char *name)
@@ -185,4 +186,22 @@ int run_dir_create(const char *dir, struct diag_list *d)
 	}
 	close(fd);
 	return -1;
+}
+
+/* runs/<matrix>-<UTC timestamp>, with a suffix if two runs start in the same second. */
+char *run_dir_default(const char *matrix_name)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (int k = 1;; k++) {
+		char *p = k == 1 ? xasprintf("runs/%s-%s", matrix_name, stamp)
+		                 : xasprintf("runs/%s-%s-%d", matrix_name, stamp, k);
+		struct stat st;
+		if (stat(p, &st) < 0)
+			return p;
+		free(p);
+	}
 }

@@ -29,4 +29,8 @@ int run_dir_create(const char *dir, struct diag_list *d);
 /* Takes the lock of an existing run directory. Returns its descriptor, or -1 with a diag. */
 int run_dir_lock(const char *dir, struct diag_list *d);
 
+/* Where a run goes without --out: runs/<matrix>-<UTC timestamp>, with a suffix -2, -3, ... when
+ * that exists (two runs started in the same second). New string. */
+char *run_dir_default(const char *matrix_name);
+
 #endif
