@@ -1,12 +1,14 @@
-/* Shared command-line plumbing: usage errors and diagnostic printing. */
+/* Shared command-line plumbing: usage errors, diagnostic printing, exit codes, privileges. */
 #include "cli/cli.h"
 
+#include "run/privileges.h"
 #include "util/diag.h"
 #include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_json_error(const char *code, const char *message)
 {
@@ -71,4 +73,24 @@ int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const c
 		fprintf(stderr, "tare: error: %s\n", msg);
 	free(msg);
 	return code;
+}
+
+int cli_exit_for(const struct diag_list *d, int otherwise)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].code && strncmp(d->items[i].code, "internal.", 9) == 0)
+			return TARE_EXIT_INTERNAL;
+	return otherwise;
+}
+
+int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd)
+{
+	if (!cmd->needs_root || privileges_sufficient())
+		return 0;
+	return cli_fail(
+	    ctx, TARE_EXIT_ENV, "env.privileges",
+	    "tare %s needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, to load the "
+	    "capture and create cgroups; run it with sudo ('tare doctor' checks the "
+	    "machine)",
+	    cmd->name);
 }

@@ -49,6 +49,16 @@ void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d);
 int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* otherwise, unless d holds an internal error ("internal.*": out of memory, a bug), which is
+ * TARE_EXIT_INTERNAL whatever step it came from. */
+int cli_exit_for(const struct diag_list *d, int otherwise);
+
+/* The one privilege check: a command whose table entry says needs_root calls it at the point it
+ * needs them (after its arguments and inputs are checked, before it writes anything). Returns 0
+ * when cmd does not need root or this process has the privileges, else prints why and what to
+ * do and returns TARE_EXIT_ENV. */
+int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd);
+
 /* The command table (main.c). */
 const struct command *cli_find_command(const char *name);
 const struct command *const *cli_commands(void);

@@ -15,7 +15,7 @@ _tare() {
   case $cmd in
   validate) opts="--schema" ;;
   expand) opts="--cell --tier --shard --format" ;;
-  run) opts="--cell --tier --out --golden --keep-captures --ringbuf-size --quiet --resume" ;;
+  run) opts="--cell --tier --shard --out --golden --keep-captures --ringbuf-size --quiet --resume" ;;
   verdict) opts="check update show" ;;
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
   compare) opts="--max-regression --force" ;;

@@ -1,6 +1,7 @@
 /* `tare expand`: print the plan a matrix expands to, as a table, a JSON document or JSON Lines. */
 #include "cli/cli.h"
 
+#include "cli/selection.h"
 #include "plan/plan.h"
 #include "plan/plan_table.h"
 #include "matrix/matrix.h"
@@ -11,7 +12,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,66 +20,30 @@ enum expand_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_NDJSON };
 
 struct expand_args {
 	const char *matrix;
-	const char **globs;
-	size_t n_globs;
-	int tier;
-	int shard_index, shard_count;
+	struct selection sel;
 	enum expand_format format;
 	bool format_given;
 };
-
-/* A whole non-negative decimal integer, nothing around it. */
-static bool parse_count(const char *s, int *out)
-{
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end = NULL;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v > INT_MAX)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_shard(const char *s, int *index, int *count)
-{
-	const char *slash = strchr(s, '/');
-	if (!slash || slash - s > 10)
-		return false;
-	char head[12];
-	memcpy(head, s, (size_t)(slash - s));
-	head[slash - s] = '\0';
-	return parse_count(head, index) && parse_count(slash + 1, count);
-}
 
 /* Returns -1 after a usage error was printed (*rc set), 0 when args is complete. */
 static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct expand_args *a,
                       int *rc)
 {
 	static const struct option opts[] = {
-	    {"cell", required_argument, NULL, 'c'},
-	    {"tier", required_argument, NULL, 't'},
-	    {"shard", required_argument, NULL, 's'},
+	    SELECTION_LONG_OPTIONS,
 	    {"format", required_argument, NULL, 'f'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
 	optind = 0; /* 0 re-initialises GNU getopt fully; options may follow MATRIX */
-	while ((c = getopt_long(argc, argv, ":c:t:s:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" SELECTION_SHORT_OPTIONS "f:", opts, NULL)) != -1) {
+		int taken = selection_option(&a->sel, c, optarg, ctx, "expand", rc);
+		if (taken < 0)
+			return -1;
+		if (taken)
+			continue;
 		switch (c) {
-		case 'c':
-			a->globs[a->n_globs++] = optarg;
-			break;
-		case 't':
-			if (!parse_count(optarg, &a->tier))
-				goto usage_bad_value;
-			break;
-		case 's':
-			if (!parse_shard(optarg, &a->shard_index, &a->shard_count))
-				goto usage_bad_value;
-			break;
 		case 'f':
 			a->format_given = true;
 			if (strcmp(optarg, "table") == 0)
@@ -88,8 +52,13 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct e
 				a->format = FORMAT_JSON;
 			else if (strcmp(optarg, "ndjson") == 0)
 				a->format = FORMAT_NDJSON;
-			else
-				goto usage_bad_value;
+			else {
+				*rc = cli_usage_error(
+				    ctx, "expand",
+				    "bad value '%s' for --format (want table, json or ndjson)",
+				    optarg);
+				return -1;
+			}
 			break;
 		case ':':
 			*rc = cli_usage_error(ctx, "expand", "option '%s' needs a value",
@@ -115,26 +84,6 @@ static int parse_args(int argc, char **argv, const struct cli_ctx *ctx, struct e
 	if (ctx->json && !(a->format_given && a->format == FORMAT_NDJSON))
 		a->format = FORMAT_JSON;
 	return 0;
-usage_bad_value:
-	*rc = cli_usage_error(ctx, "expand", "bad value '%s' for %s", optarg,
-	                      c == 't'   ? "--tier (want a tier: 0, 1 or 2)"
-	                      : c == 's' ? "--shard (want I/N, e.g. 2/4)"
-	                                 : "--format (want table, json or ndjson)");
-	return -1;
-}
-
-/* Selection mistakes are the caller's (exit 2); a template the loader let through is the
- * matrix's (exit 3); anything else is ours (exit 5). */
-static int expand_failure_code(const struct diag_list *d)
-{
-	for (size_t i = 0; i < d->len; i++) {
-		const char *code = d->items[i].code ? d->items[i].code : "";
-		if (strncmp(code, "internal.", 9) == 0)
-			return TARE_EXIT_INTERNAL;
-		if (strcmp(code, "plan.placeholder") == 0 || strcmp(code, "plan.template") == 0)
-			return TARE_EXIT_INVALID;
-	}
-	return TARE_EXIT_USAGE;
 }
 
 static int print_plan(const struct plan *p, enum expand_format format)
@@ -164,11 +113,11 @@ static int print_plan(const struct plan *p, enum expand_format format)
 
 static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 {
-	struct expand_args a = {.tier = -1, .format = FORMAT_TABLE};
+	struct expand_args a = {.format = FORMAT_TABLE};
 	int rc = TARE_EXIT_OK;
-	a.globs = xcalloc(argc > 0 ? (size_t)argc : 1, sizeof(char *));
+	selection_init(&a.sel);
 	if (parse_args(argc, argv, ctx, &a, &rc) < 0) {
-		free(a.globs);
+		selection_release(&a.sel);
 		return rc;
 	}
 	struct diag_list d;
@@ -186,14 +135,14 @@ static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 	m = matrix_load(path, &d);
 	if (!m) {
 		cli_print_diags(ctx, &d);
-		rc = TARE_EXIT_INVALID;
+		rc = cli_exit_for(&d, TARE_EXIT_INVALID);
 		goto cleanup;
 	}
-	struct plan_select sel = {a.globs, a.n_globs, a.tier, a.shard_index, a.shard_count};
+	struct plan_select sel = selection_plan_select(&a.sel);
 	p = plan_expand(m, &sel, &d);
 	if (!p) {
 		cli_print_diags(ctx, &d);
-		rc = expand_failure_code(&d);
+		rc = selection_failure_code(&d);
 		goto cleanup;
 	}
 	if (print_plan(p, a.format) < 0)
@@ -204,7 +153,7 @@ cleanup:
 	matrix_free(m);
 	free(path);
 	diag_list_release(&d);
-	free(a.globs);
+	selection_release(&a.sel);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * samples so that an interrupted run can be read as well as a finished one. */
 #include "cli/cli.h"
 
-#include "cli/run_outputs.h"
+#include "run/run_index.h"
 #include "gate/verdict.h"
 #include "report/run_dir.h"
 #include "jsonin/jsonin.h"

@@ -16,6 +16,7 @@ void progress_init(struct progress *p, FILE *out, size_t total, size_t already, 
 	p->total = total;
 	p->done = already;
 	p->resumed_at = already;
+	p->matrix = NULL;
 }
 
 void progress_dispatch(struct progress *p, const char *cell, const char *phase, int round,
@@ -54,4 +55,25 @@ void progress_finish(struct progress *p)
 	if (p->tty && !p->quiet)
 		fputs("\r\033[K", p->out);
 	fflush(p->out);
+}
+
+static void on_session_event(void *ctx, enum session_event ev, const struct plan_dispatch *pd)
+{
+	struct progress *p = ctx;
+	const char *cell = p->matrix->cells[pd->cell].name;
+	if (ev == SESSION_CELL_SKIP)
+		progress_note(p,
+		              "cell %s: calibration not clean; its timed dispatches are skipped "
+		              "(on_fail: skip-cell)",
+		              cell);
+	else if (ev == SESSION_DISPATCH_SKIP)
+		p->done++;
+	else
+		progress_dispatch(p, cell, plan_phase_name(pd->phase), pd->round,
+		                  p->matrix->arms[pd->arm].name);
+}
+
+struct session_observer progress_observer(struct progress *p)
+{
+	return (struct session_observer){on_session_event, p};
 }

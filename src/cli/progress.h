@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "run/session.h"
+
 struct progress {
 	FILE *out;
 	bool tty;
@@ -14,7 +16,8 @@ struct progress {
 	int64_t start_ns;
 	size_t total;
 	size_t done;
-	size_t resumed_at; /* dispatches done before this session: not part of its pace */
+	size_t resumed_at;           /* dispatches done before this session: not part of its pace */
+	const struct matrix *matrix; /* names cells and arms for progress_observer; borrowed */
 };
 
 /* total: dispatches that will run; already: those done before (a resumed run). */
@@ -25,5 +28,8 @@ void progress_dispatch(struct progress *p, const char *cell, const char *phase, 
 /* Prints a message on its own line without breaking the updating line. */
 void progress_note(struct progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void progress_finish(struct progress *p);
+
+/* An observer of a run session that reports on p (p->matrix set); borrows p. */
+struct session_observer progress_observer(struct progress *p);
 
 #endif

@@ -1,4 +1,5 @@
-/* Checking verdicts against a golden file (read as strict JSON), with a readable diff. */
+/* Checking verdicts against a golden file (read as strict JSON), with a readable diff; a run's
+ * verdicts as an exit code. */
 #include "cli/verdict_golden.h"
 
 #include "gate/verdict_diff.h"
@@ -48,4 +49,22 @@ int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json
 	strbuf_release(&diff);
 	json_object_put(golden);
 	return n == 0 ? TARE_EXIT_OK : TARE_EXIT_GATES;
+}
+
+int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
+                  struct json_object *verdicts_json, struct diag_list *d)
+{
+	if (!ctx->json) {
+		for (size_t i = 0; i < v->n_cells; i++)
+			fprintf(stderr, "  %-20s %s\n", v->cells[i].cell->name,
+			        v->cells[i].sentence);
+		fprintf(stderr, "boundary: %s\n", v->boundary);
+	}
+	if (golden)
+		return golden_check(ctx, golden, verdicts_json, d);
+	bool pass = true;
+	for (size_t i = 0; i < v->n_cells; i++)
+		pass &= v->cells[i].expect_met >= 0 ? v->cells[i].expect_met == 1
+		                                    : v->cells[i].verdict == VERDICT_HEALTHY;
+	return pass ? TARE_EXIT_OK : TARE_EXIT_GATES;
 }

@@ -1,9 +1,10 @@
-/* Checking verdicts against a golden file: shared by `tare verdict check` and `tare run --golden`.
- */
+/* Checking verdicts against a golden file (shared by `tare verdict check` and `tare run --golden`)
+ * and the exit code a run's verdicts give. */
 #ifndef TARE_CLI_VERDICT_GOLDEN_H
 #define TARE_CLI_VERDICT_GOLDEN_H
 
 #include "cli/cli.h"
+#include "gate/verdict.h"
 #include "util/diag.h"
 
 struct json_object;
@@ -13,5 +14,11 @@ struct json_object;
  * golden file cannot be read or is not strict JSON (located errors in d). */
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
                  struct diag_list *d);
+
+/* The exit code of a finished run's verdicts, which it prints first (stderr; not under --json):
+ * with golden, golden_check's; without, TARE_EXIT_OK when every cell is healthy or exactly what
+ * its expect: says, else TARE_EXIT_GATES. */
+int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
+                  struct json_object *verdicts_json, struct diag_list *d);
 
 #endif

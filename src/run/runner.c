@@ -1,9 +1,7 @@
 /* The runner: one dispatch for real — cgroup leaf, capture window, spawn, drain, independent
- * counts, gates — recorded as a sample (ARCHITECTURE §5). */
+ * counts — recorded as a raw sample for the session to judge (ARCHITECTURE §5). */
 #include "run/runner.h"
 
-#include "gate/dispatch_gate.h"
-#include "gate/fidelity.h"
 #include "run/argv_subst.h"
 #include "run/capture.h"
 #include "run/cgroup.h"
@@ -11,11 +9,13 @@
 #include "run/span_count.h"
 #include "run/spawn.h"
 #include "util/atomic_file.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +32,7 @@ struct runner {
 	char self_exe[PATH_MAX];
 	struct capture *cap; /* NULL when no arm of the plan captures */
 	char *cg_parent;     /* this run's cgroup parent */
+	char *work;          /* the work directory of the dispatch awaiting runner_settle */
 };
 
 static bool plan_captures(const struct plan *p)
@@ -44,9 +45,7 @@ static bool plan_captures(const struct plan *p)
 
 struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d)
 {
-	struct runner *r = calloc(1, sizeof(*r));
-	if (!r)
-		abort();
+	struct runner *r = xcalloc(1, sizeof(*r));
 	r->m = p->matrix;
 	r->o = *o;
 	char abs[PATH_MAX];
@@ -55,7 +54,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 		           "cannot resolve the run directory: %s", strerror(errno));
 		goto fail;
 	}
-	r->out = strdup(abs);
+	r->out = xstrdup(abs);
 	ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof(r->self_exe) - 1);
 	if (n < 0) {
 		diag_error(d, "env.self", NULL, "cannot find tare's own binary: %s",
@@ -82,22 +81,6 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 fail:
 	runner_free(r);
 	return NULL;
-}
-
-void runner_free(struct runner *r)
-{
-	if (!r)
-		return;
-	capture_free(r->cap);
-	if (r->cg_parent) {
-		struct diag_list ignored;
-		diag_list_init(&ignored);
-		cgroup_parent_remove(r->cg_parent, &ignored);
-		diag_list_release(&ignored);
-	}
-	free(r->cg_parent);
-	free(r->out);
-	free(r);
 }
 
 static int64_t realtime_ns(void)
@@ -138,6 +121,25 @@ static void keep_file(const char *work, const char *file, const char *dir, const
 	free(from);
 }
 
+void runner_free(struct runner *r)
+{
+	if (!r)
+		return;
+	capture_free(r->cap);
+	if (r->cg_parent) {
+		struct diag_list ignored;
+		diag_list_init(&ignored);
+		cgroup_parent_remove(r->cg_parent, &ignored);
+		diag_list_release(&ignored);
+	}
+	if (r->work)
+		remove_tree(r->work);
+	free(r->work);
+	free(r->cg_parent);
+	free(r->out);
+	free(r);
+}
+
 /* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. */
 static struct json_object *read_self_report(const char *stdout_path)
 {
@@ -150,7 +152,7 @@ static struct json_object *read_self_report(const char *stdout_path)
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		if (n > 1) {
 			free(last);
-			last = strdup(line);
+			last = xstrdup(line);
 		}
 	}
 	free(line);
@@ -164,41 +166,16 @@ static struct json_object *read_self_report(const char *stdout_path)
 	return o;
 }
 
-static bool report_int(struct json_object *report, const char *section, const char *key,
-                       int64_t *out)
-{
-	struct json_object *s = NULL, *v = NULL;
-	if (!json_object_object_get_ex(report, section, &s) ||
-	    !json_object_object_get_ex(s, key, &v) || !json_object_is_type(v, json_type_int))
-		return false;
-	*out = json_object_get_int64(v);
-	return true;
-}
-
-/* Compares what the workload says it did with what tare observed independently: recorded, and
- * flagged when they disagree, but never trusted over the independent counts. */
-static int self_report_agrees(const struct sample *s)
-{
-	int verdict = -1;
-	int64_t v;
-	if (s->has_capture && s->kernel.agreement != AGREE_NOT_APPLICABLE &&
-	    report_int(s->self_report, "kernel_events", "done", &v))
-		verdict = v == s->kernel_events_matched;
-	if (s->has_span_counts && report_int(s->self_report, "span_events", "retained", &v))
-		verdict = (verdict != 0) && v == s->spans_retained;
-	return verdict;
-}
-
 static void copy_plan_fields(const struct plan *p, const struct plan_dispatch *pd, struct sample *s)
 {
 	const struct matrix_cell *c = &p->matrix->cells[pd->cell];
 	const struct matrix_arm *arm = &p->matrix->arms[pd->arm];
 	s->index = pd->index;
-	s->cell = strdup(c->name);
+	s->cell = xstrdup(c->name);
 	s->phase = pd->phase;
 	s->round = pd->round;
 	s->slot = pd->slot;
-	s->arm = strdup(arm->name);
+	s->arm = xstrdup(arm->name);
 	s->capture = arm->capture == ARM_CAPTURE_EBPF;
 	s->spans = arm->spans;
 	s->kernel_target = c->kernel_events.value;
@@ -220,7 +197,7 @@ static int resolve_command(const struct runner *r, const struct plan_dispatch *p
 		return -1;
 	if (r->m->workload.builtin) {
 		free((*argv)[0]);
-		(*argv)[0] = strdup(r->self_exe);
+		(*argv)[0] = xstrdup(r->self_exe);
 	}
 	return 0;
 }
@@ -231,7 +208,7 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 	s->exit_code = sr->exit_code;
 	s->term_signal = sr->term_signal;
 	s->timed_out = sr->timed_out;
-	s->exec_error = sr->exec_error ? strdup(sr->exec_error) : NULL;
+	s->exec_error = sr->exec_error ? xstrdup(sr->exec_error) : NULL;
 	s->orphans = sr->orphans;
 	s->output_truncated = sr->output_truncated;
 	s->spawn_ns = sr->spawn_ns;
@@ -242,10 +219,8 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 	s->max_rss_kib = sr->max_rss_kb;
 }
 
-/* ok false: the counting itself failed (match limit, memory), so there is no observation. */
 static void record_capture(struct sample *s, const struct capture_counts *cc,
-                           const struct kernel_count_totals *kt, bool ok,
-                           const struct matrix_gates *g)
+                           const struct kernel_count_totals *kt)
 {
 	s->has_capture = true;
 	s->emitted = cc->emitted;
@@ -258,36 +233,57 @@ static void record_capture(struct sample *s, const struct capture_counts *cc,
 	s->detach_ns = (int64_t)cc->detach_ns;
 	s->kernel_events_matched = (int64_t)kt->matched_events;
 	s->kernel_unique_paths = (int64_t)kt->matched_unique;
-	int64_t observed = g->kernel_count == KERNEL_COUNT_UNIQUE_PATHS ? s->kernel_unique_paths
-	                                                                : s->kernel_events_matched;
-	s->kernel = fidelity_kernel(g, true, s->kernel_target, ok, observed);
 }
 
-static void record_spans(struct sample *s, const char *trace_out, const struct matrix_gates *g)
+static void record_spans(struct sample *s, const char *trace_out)
 {
 	struct span_counts sc;
-	struct diag_list
-	    ignored; /* an unreadable trace is the layer's "failed", said in the sample */
+	/* an unreadable trace is the layer's "failed", which the session judges from
+	 * has_span_counts */
+	struct diag_list ignored;
 	diag_list_init(&ignored);
 	bool ok = span_count_file(trace_out, &sc, &ignored) == 0 && sc.spans > 0;
 	diag_list_release(&ignored);
 	s->has_span_counts = ok;
 	s->spans_retained = ok ? (int64_t)sc.events_retained : 0;
 	s->spans_dropped = ok ? (int64_t)sc.events_dropped : 0;
-	s->span = fidelity_spans(g, true, s->span_target, s->span_event_limit, ok,
-	                         s->spans_retained, s->spans_dropped);
+}
+
+/* Creates the dispatch's work directory, which must not exist yet: tare removes afterwards only
+ * what it created, so it never takes over a directory it did not make. */
+static int create_work_dir(const char *work, struct diag_list *d)
+{
+	char *parent = xstrdup(work);
+	*strrchr(parent, '/') = '\0';
+	int rc = mkdir_p(parent, d);
+	free(parent);
+	if (rc < 0)
+		return -1;
+	if (mkdir(work, 0755) < 0)
+		return diag_error(d, errno == EEXIST ? "run.work-exists" : "io.write",
+		                  &(struct diag_loc){work, 0, 0, NULL},
+		                  errno == EEXIST ? "work directory already exists (left by a run "
+		                                    "that crashed?); tare does not reuse what it "
+		                                    "did not create: remove it to go on"
+		                                  : "cannot create the work directory: %s",
+		                  strerror(errno));
+	return 0;
 }
 
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
-                    struct sample *s, struct diag_list *d)
+                    struct sample *s, struct dispatch_observation *obs, struct diag_list *d)
 {
 	const struct matrix_arm *arm = &r->m->arms[pd->arm];
-	const struct matrix_gates *g = &r->m->gates;
 	bool captures = arm->capture == ARM_CAPTURE_EBPF;
 	sample_init(s);
 	copy_plan_fields(p, pd, s);
-	s->kernel = fidelity_kernel(g, false, s->kernel_target, false, 0);
-	s->span = fidelity_spans(g, false, s->span_target, s->span_event_limit, false, 0, 0);
+	obs->kernel_counted = false;
+	if (r->work) {
+		/* the previous dispatch was never settled: its leftovers go now */
+		remove_tree(r->work);
+		free(r->work);
+		r->work = NULL;
+	}
 
 	char *work = path_join(r->out, pd->work_dir);
 	char *trace_out = arm->spans ? path_join(work, "spans.jsonl") : NULL;
@@ -300,14 +296,18 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	struct spawn_result sr;
 	spawn_result_init(&sr);
 	int rc = -1;
+	bool created = false;
 
-	if (mkdir_p(work, d) < 0 || resolve_command(r, pd, work, trace_out, &argv, &env, d) < 0)
+	if (create_work_dir(work, d) < 0)
+		goto cleanup;
+	created = true;
+	if (resolve_command(r, pd, work, trace_out, &argv, &env, d) < 0)
 		goto cleanup;
 	for (size_t i = 0; argv[i]; i++)
 		s->argc++;
-	s->argv = calloc(s->argc + 1, sizeof(*s->argv));
+	s->argv = xcalloc(s->argc + 1, sizeof(*s->argv));
 	for (size_t i = 0; i < s->argc; i++)
-		s->argv[i] = strdup(argv[i]);
+		s->argv[i] = xstrdup(argv[i]);
 	char leaf_name[32];
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
 	if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
@@ -349,15 +349,13 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	}
 	record_spawn(s, &sr);
 	if (captures) {
-		struct kernel_count_totals kt;
-		bool counted = kernel_count_finish(kc, &kt, d) == 0;
-		record_capture(s, &cc, &kt, counted, g);
+		struct kernel_count_totals kt = {0};
+		obs->kernel_counted = kernel_count_finish(kc, &kt, d) == 0;
+		record_capture(s, &cc, &kt);
 	}
 	if (arm->spans)
-		record_spans(s, trace_out, g);
+		record_spans(s, trace_out);
 	s->self_report = read_self_report(out_path);
-	s->self_report_agrees = s->self_report ? self_report_agrees(s) : -1;
-	gate_dispatch(g, s);
 	rc = 0;
 cleanup:
 	if (leaf.path)
@@ -366,28 +364,12 @@ cleanup:
 	if (kernel_log)
 		fclose(kernel_log);
 	if (rc == 0) {
-		char id[32];
-		snprintf(id, sizeof(id), "%06zu", pd->index);
-		/* an invalid sample keeps its output, so a failure can be diagnosed */
-		if (!s->valid || r->o.keep_captures) {
-			char *logs = path_join(r->out, "logs");
-			char name[48];
-			snprintf(name, sizeof(name), "%s.stdout", id);
-			keep_file(work, "stdout.txt", logs, name, d);
-			snprintf(name, sizeof(name), "%s.stderr", id);
-			keep_file(work, "stderr.txt", logs, name, d);
-			free(logs);
-		}
-		if (r->o.keep_captures) {
-			char *dir = path_join(r->out, "captures");
-			char *cdir = path_join(dir, id);
-			keep_file(work, "kernel.ndjson", cdir, "kernel.ndjson", d);
-			keep_file(work, "spans.jsonl", cdir, "spans.jsonl", d);
-			free(cdir);
-			free(dir);
-		}
+		r->work =
+		    work; /* runner_settle keeps what the judged sample needs, then removes it */
+		work = NULL;
+	} else if (created) {
+		remove_tree(work);
 	}
-	remove_tree(work);
 	spawn_result_release(&sr);
 	argv_subst_free(argv);
 	argv_subst_free(env);
@@ -399,4 +381,51 @@ cleanup:
 	if (rc != 0)
 		sample_release(s);
 	return rc;
+}
+
+void runner_settle(struct runner *r, const struct plan_dispatch *pd, bool keep_output,
+                   struct diag_list *d)
+{
+	if (!r->work)
+		return;
+	char id[32];
+	snprintf(id, sizeof(id), "%06zu", pd->index);
+	if (keep_output || r->o.keep_captures) {
+		char *logs = path_join(r->out, "logs");
+		char name[48];
+		snprintf(name, sizeof(name), "%s.stdout", id);
+		keep_file(r->work, "stdout.txt", logs, name, d);
+		snprintf(name, sizeof(name), "%s.stderr", id);
+		keep_file(r->work, "stderr.txt", logs, name, d);
+		free(logs);
+	}
+	if (r->o.keep_captures) {
+		char *dir = path_join(r->out, "captures");
+		char *cdir = path_join(dir, id);
+		keep_file(r->work, "kernel.ndjson", cdir, "kernel.ndjson", d);
+		keep_file(r->work, "spans.jsonl", cdir, "spans.jsonl", d);
+		free(cdir);
+		free(dir);
+	}
+	remove_tree(r->work);
+	free(r->work);
+	r->work = NULL;
+}
+
+static int dispatcher_dispatch(void *ctx, const struct plan *p, const struct plan_dispatch *pd,
+                               struct sample *s, struct dispatch_observation *obs,
+                               struct diag_list *d)
+{
+	return runner_dispatch(ctx, p, pd, s, obs, d);
+}
+
+static void dispatcher_settle(void *ctx, const struct plan_dispatch *pd, bool keep_output,
+                              struct diag_list *d)
+{
+	runner_settle(ctx, pd, keep_output, d);
+}
+
+struct dispatcher runner_dispatcher(struct runner *r)
+{
+	return (struct dispatcher){dispatcher_dispatch, dispatcher_settle, r};
 }

@@ -1,5 +1,6 @@
-/* The runner: executes one dispatch for real (cgroup, capture, spawn, drain, count, gate) and
- * records it as a sample. The only stage that touches processes and BPF. */
+/* The runner: the real dispatcher. Executes one dispatch (cgroup, capture, spawn, drain, count)
+ * and records what it observed; the session judges it. The only stage that touches processes
+ * and BPF. */
 #ifndef TARE_RUN_RUNNER_H
 #define TARE_RUN_RUNNER_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "plan/plan.h"
+#include "run/dispatcher.h"
 #include "sample/sample.h"
 #include "util/diag.h"
 
@@ -25,13 +27,24 @@ struct runner;
  * parent. Returns NULL with diags when the machine cannot do it (the caller exits 4). */
 struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d);
 
-/* Runs one dispatch and fills s (gated: valid/discard_reason set). Returns 0 when s is a complete
- * record, 1 when the run was interrupted during the dispatch (s is not to be recorded), -1 on a
- * failure of tare or the machine rather than of the workload (diags say what). */
+/* Runs one dispatch in its own work directory (created fresh: one that exists is an error,
+ * "run.work-exists") and fills s and obs as struct dispatcher's dispatch says: raw, not judged.
+ * Returns 0 when s is a complete record (the work directory stays until runner_settle), 1 when
+ * the run was interrupted during the dispatch, -1 on a failure of tare or the machine rather
+ * than of the workload (diags say what); s is released on 1 and -1. */
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
-                    struct sample *s, struct diag_list *d);
+                    struct sample *s, struct dispatch_observation *obs, struct diag_list *d);
 
-/* Detaches and frees the capture, removes the cgroup parent. Accepts NULL. */
+/* Keeps the last complete dispatch's stdout/stderr in logs/ when keep_output (or with
+ * --keep-captures, which also keeps captures/<index>/), then removes its work directory. */
+void runner_settle(struct runner *r, const struct plan_dispatch *pd, bool keep_output,
+                   struct diag_list *d);
+
+/* The runner as the session's dispatcher; r is borrowed and must outlive it. */
+struct dispatcher runner_dispatcher(struct runner *r);
+
+/* Detaches and frees the capture, removes the cgroup parent and an unsettled work directory.
+ * Accepts NULL. */
 void runner_free(struct runner *r);
 
 #endif

@@ -1,0 +1,68 @@
+/* What a finished run writes: verdicts.json and the reports built from its samples and verdicts. */
+#include "run/outputs.h"
+
+#include "report/chrome_trace.h"
+#include "report/junit.h"
+#include "report/run_dir.h"
+#include "report/summary.h"
+#include "util/atomic_file.h"
+#include "util/strbuf.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+
+static int write_json(const char *out, const char *file, struct json_object *o, struct diag_list *d)
+{
+	char *path = path_join(out, file);
+	int rc = atomic_write_json(path, o, d);
+	free(path);
+	return rc;
+}
+
+static int write_text(const char *out, const char *file, const struct strbuf *sb,
+                      struct diag_list *d)
+{
+	char *path = path_join(out, file);
+	int rc = atomic_write(path, sb->buf, sb->len, d);
+	free(path);
+	return rc;
+}
+
+static int write_reports(const char *out, const struct matrix *m, const struct plan *p,
+                         const struct sample *samples, size_t n_samples,
+                         const struct verdict_set *v, struct json_object *provenance,
+                         struct diag_list *d)
+{
+	int rc = 0;
+	struct json_object *summary =
+	    summary_build(m, p->cells, p->n_cells, samples, n_samples, v, provenance);
+	rc |= write_json(out, "summary.json", summary, d);
+	struct strbuf md;
+	strbuf_init(&md);
+	summary_markdown(summary, &md);
+	rc |= write_text(out, "summary.md", &md, d);
+	strbuf_release(&md);
+	struct json_object *bmf = summary_bmf(summary);
+	rc |= write_json(out, "bmf.json", bmf, d);
+	json_object_put(bmf);
+	json_object_put(summary);
+	struct json_object *trace = chrome_trace_build(m, samples, n_samples);
+	rc |= write_json(out, "trace.json", trace, d);
+	json_object_put(trace);
+	struct strbuf junit;
+	strbuf_init(&junit);
+	junit_build(m, v, &junit);
+	rc |= write_text(out, "junit.xml", &junit, d);
+	strbuf_release(&junit);
+	return rc ? -1 : 0;
+}
+
+int run_outputs_write(const char *out, const struct matrix *m, const struct plan *p,
+                      const struct sample *samples, size_t n_samples, const struct verdict_set *v,
+                      struct json_object *verdicts_json, struct json_object *provenance,
+                      struct diag_list *d)
+{
+	if (write_json(out, RUN_VERDICTS_FILE, verdicts_json, d) < 0)
+		return -1;
+	return write_reports(out, m, p, samples, n_samples, v, provenance, d);
+}

@@ -1,0 +1,22 @@
+/* What a finished run writes after its dispatches: verdicts and the reports built from them. */
+#ifndef TARE_RUN_OUTPUTS_H
+#define TARE_RUN_OUTPUTS_H
+
+#include <stddef.h>
+
+#include "gate/verdict.h"
+#include "plan/plan.h"
+#include "sample/sample.h"
+#include "util/diag.h"
+
+struct json_object;
+
+/* Writes verdicts.json (verdicts_json, tare.verdicts.v1 of v), summary.json, summary.md,
+ * bmf.json, trace.json and junit.xml into out, each atomically. Everything is borrowed.
+ * Returns 0, or -1 with diags when a file cannot be written. */
+int run_outputs_write(const char *out, const struct matrix *m, const struct plan *p,
+                      const struct sample *samples, size_t n_samples, const struct verdict_set *v,
+                      struct json_object *verdicts_json, struct json_object *provenance,
+                      struct diag_list *d);
+
+#endif
