@@ -9,6 +9,7 @@
 #include "run/span_count.h"
 #include "run/spawn.h"
 #include "util/atomic_file.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -81,13 +82,6 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 fail:
 	runner_free(r);
 	return NULL;
-}
-
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -320,7 +314,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		if (!kc)
 			goto cleanup;
 	}
-	s->start_unix_ns = realtime_ns();
+	s->start_unix_ns = clock_realtime_ns();
 	if (captures && capture_attach(r->cap, leaf.id, kernel_count_add, kc, d) < 0)
 		goto cleanup;
 	struct spawn_request req = {
