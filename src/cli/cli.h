@@ -72,5 +72,6 @@ extern const struct command cmd_workload;
 extern const struct command cmd_doctor;
 extern const struct command cmd_inspect;
 extern const struct command cmd_compare;
+extern const struct command cmd_report;
 
 #endif

@@ -2,6 +2,7 @@
 #include "run/outputs.h"
 
 #include "report/chrome_trace.h"
+#include "report/html.h"
 #include "report/junit.h"
 #include "report/run_dir.h"
 #include "report/summary.h"
@@ -41,6 +42,7 @@ static int write_reports(const char *out, const struct matrix *m, const struct p
 	strbuf_init(&md);
 	summary_markdown(summary, &md);
 	rc |= write_text(out, "summary.md", &md, d);
+	rc |= report_html_write(out, m, p->cells, p->n_cells, samples, n_samples, v, summary, d);
 	strbuf_release(&md);
 	struct json_object *bmf = summary_bmf(summary);
 	rc |= write_json(out, "bmf.json", bmf, d);

@@ -14,6 +14,8 @@ done
 check "$tare" validate --schema run-index "$TARE_RUNS_DIR/index.jsonl"
 check xmllint --noout --schema schemas/junit.xsd "$r/junit.xml"
 check test -s "$r/summary.md"
+# the run wrote its report page, well-formed (tests/e2e/report_browser.sh renders one in a browser)
+check xmllint --noout "$r/report.html"
 # every dispatch of the plan ran once, in plan order, and the kernel counts are exact
 check py "$r" "[s['index'] for s in S] == list(range(len(S))) and len(S) == 12"
 check py "$r" "all(s['kernel']['observed'] == s['params']['kernel_events'] for s in S)"
