@@ -12,7 +12,7 @@
 struct json_object;
 
 /* Writes verdicts.json (verdicts_json, tare.verdicts.v1 of v), summary.json, summary.md,
-X, each atomically. Everything is borrowed.
+ * report.html, bmf.json, trace.json and junit.xml into out, each atomically. Everything is borrowed.
  * Returns 0, or -1 with diags when a file cannot be written. */
 int run_outputs_write(const char *out, const struct matrix *m, const struct plan *p,
                       const struct sample *samples, size_t n_samples, const struct verdict_set *v,
