@@ -3,7 +3,7 @@
 #include "cli/run_outputs.h"
 
 #include "cli/verdict_golden.h"
-#include "gate/verdict.h"
+#include "report/verdicts_json.h"
 #include "report/chrome_trace.h"
 #include "report/junit.h"
 #include "report/run_dir.h"

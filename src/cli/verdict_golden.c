@@ -1,7 +1,7 @@
 /* Checking verdicts against a golden file, with a readable diff. */
 #include "cli/verdict_golden.h"
 
-#include "gate/verdict_diff.h"
+#include "report/verdict_diff.h"
 #include "util/strbuf.h"
 
 #include <json-c/json.h>
