@@ -210,7 +210,8 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->arm = get_str(&r, o, "arm");
 	char *capture = get_str(&r, o, "capture");
 	enum arm_capture cap = ARM_CAPTURE_NONE;
-	arm_capture_from_name(capture, &cap);
+	if (capture && arm_capture_from_name(capture, &cap) < 0)
+		bad_name(&r, "capture", capture);
 	s->capture = cap == ARM_CAPTURE_EBPF;
 	free(capture);
 	s->spans = get_bool(&r, o, "spans");
@@ -274,9 +275,10 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	struct json_object *sp = field(&r, o, "span", json_type_object);
 	read_layer(&r, sp, &s->span);
 	if (sp) {
-		s->spans_retained = get_opt_i64(sp, "retained", -1);
-		s->spans_dropped = get_opt_i64(sp, "dropped", -1);
-		s->has_span_counts = s->spans_retained >= 0;
+		/* null when the trace gave no counts: 0 then, as the runner records it */
+		s->has_span_counts = get_opt_i64(sp, "retained", -1) >= 0;
+		s->spans_retained = get_opt_i64(sp, "retained", 0);
+		s->spans_dropped = get_opt_i64(sp, "dropped", 0);
 	}
 	struct json_object *self = NULL;
 	if (json_object_object_get_ex(o, "self_report", &self) && self)

@@ -1,5 +1,7 @@
 /* Unit tests for expansion (src/plan/): counts, indices, phases, rounds, slots, argv and env,
- * selection, the plan JSON (determinism, schema) and the table. Matrices are built by hand. */
+ * selection, the plan JSON (determinism, schema, streamed = tree) and the table. Matrices are
+ * built by hand, except where the committed ones are loaded from their files. */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -452,6 +454,53 @@ static void test_json_stream_matches_tree(void **state)
 	}
 }
 
+/* The same for the committed matrices (and the end-to-end tests' ones, which run commands),
+ * loaded from their files: sweeps, levels, labels, commands and env as people write them. */
+static void test_json_stream_matches_tree_committed(void **state)
+{
+	(void)state;
+	glob_t g;
+	assert_int_equal(glob(TARE_SOURCE_DIR "/matrices/*.yaml", 0, NULL, &g), 0);
+	assert_int_equal(glob(TARE_SOURCE_DIR "/tests/e2e/matrices/*.yaml", GLOB_APPEND, NULL, &g),
+	                 0);
+	assert_true(g.gl_pathc >= 6);
+	for (size_t k = 0; k < g.gl_pathc; k++) {
+		struct diag_list d;
+		diag_list_init(&d);
+		struct matrix *m = matrix_load(g.gl_pathv[k], &d);
+		if (!m)
+			fail_msg("%s: %s", g.gl_pathv[k], d.len ? d.items[0].message : "?");
+		diag_list_release(&d);
+		struct plan *p = expand_ok(m, NULL);
+		for (int pretty = 0; pretty < 2; pretty++) {
+			struct json_object *o = plan_to_json(p);
+			struct strbuf want;
+			strbuf_init(&want);
+			strbuf_addstr(&want, json_object_to_json_string_ext(
+			                         o, JSON_C_TO_STRING_NOSLASHESCAPE |
+			                                (pretty ? JSON_C_TO_STRING_SPACED |
+			                                              JSON_C_TO_STRING_PRETTY
+			                                        : JSON_C_TO_STRING_PLAIN)));
+			strbuf_addch(&want, '\n');
+			json_object_put(o);
+			char *got = NULL;
+			size_t len = 0;
+			FILE *mem = open_memstream(&got, &len);
+			assert_non_null(mem);
+			assert_int_equal(plan_write_json(p, mem, pretty), 0);
+			fclose(mem);
+			if (strcmp(got, want.buf) != 0)
+				fail_msg("%s (%s): the streamed plan differs from the tree",
+				         g.gl_pathv[k], pretty ? "pretty" : "plain");
+			free(got);
+			strbuf_release(&want);
+		}
+		plan_free(p);
+		matrix_free(m);
+	}
+	globfree(&g);
+}
+
 static void test_dispatch_json(void **state)
 {
 	struct fixture *f = *state;
@@ -595,6 +644,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_select_shard, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_json_stream_matches_tree, setup, teardown),
+	    cmocka_unit_test(test_json_stream_matches_tree_committed),
 	    cmocka_unit_test_setup_teardown(test_dispatch_json, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_schema_valid, setup, teardown),
 	    cmocka_unit_test(test_duration_format),
