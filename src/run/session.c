@@ -3,6 +3,7 @@
 #include "run/session.h"
 
 #include "report/sample_json.h"
+#include "report/verdicts_json.h"
 #include "run/judge.h"
 #include "run/outputs.h"
 #include "util/atomic_file.h"
