@@ -220,7 +220,7 @@ static void test_compare_runs(void **state)
 	struct compare_result res;
 	struct diag_list d;
 	diag_list_init(&d);
-	assert_int_equal(compare_runs(&m, sel, 2, bs, nb, cs, nc, 5.0, &res, &d), 0);
+	assert_int_equal(compare_runs(&m, sel, 2, bs, nb, cs, nc, 5.0, NULL, &res, &d), 0);
 	assert_int_equal(res.n_rows, 2);
 	assert_string_equal(res.rows[0].arm, "plain");
 	assert_int_equal(res.rows[0].status, COMPARE_NO_CHANGE);
