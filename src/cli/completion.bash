@@ -18,7 +18,7 @@ _tare() {
   run) opts="--cell --tier --shard --out --golden --keep-captures --ringbuf-size --quiet --resume" ;;
   verdict) opts="check update show" ;;
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
-  compare) opts="--max-regression --force" ;;
+  compare) opts="--max-regression --force --fail-on-unreliable" ;;
   report) opts="--out" ;;
   help) opts=$commands ;;
   esac

@@ -5,6 +5,8 @@
 #include "plan/plan.h"
 #include "plan/plan_table.h"
 #include "matrix/matrix.h"
+#include "matrix/power_check.h"
+#include "stats/power.h"
 #include "util/diag.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -137,6 +139,14 @@ static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 		cli_print_diags(ctx, &d);
 		rc = cli_exit_for(&d, TARE_EXIT_INVALID);
 		goto cleanup;
+	}
+	/* a warning, not an error: a quick smoke matrix may want few rounds; stderr, so that stdout
+	 * stays the plan in every format */
+	if (matrix_check_power(m, STATS_DEFAULT_CONF, &d) > 0) {
+		diag_list_sort(&d);
+		diag_print_text(stderr, &d);
+		diag_list_release(&d);
+		diag_list_init(&d);
 	}
 	struct plan_select sel = selection_plan_select(&a.sel);
 	p = plan_expand(m, &sel, &d);

@@ -168,6 +168,7 @@ static struct json_object *inspect_build(const struct run_data *r, struct json_o
 	json_object_object_add(o, "provenance", json_object_get(prov));
 	json_object_object_add(o, "boundary", json_object_get(get(summary, "boundary")));
 	json_object_object_add(o, "cells", json_object_get(get(summary, "cells")));
+	json_object_object_add(o, "multiplicity", json_object_get(get(summary, "multiplicity")));
 	json_object_object_add(o, "discarded", discards_json(r));
 	json_object_object_add(o, "methods", json_object_get(get(summary, "methods")));
 	json_object_put(summary);
@@ -221,7 +222,13 @@ static void print_text(FILE *out, struct json_object *o)
 			fprintf(out, "  %s vs %s: %s\n", str_or(p, "candidate", "?"),
 			        str_or(p, "baseline", "?"), str_or(p, "sentence", ""));
 		}
+		struct json_object *f = get(c, "factorial");
+		if (f && json_object_is_type(f, json_type_object))
+			fprintf(out, "  factorial (%lld rounds): %s\n",
+			        (long long)json_object_get_int64(get(f, "n")),
+			        str_or(f, "sentence", ""));
 	}
+	fprintf(out, "\nmultiplicity: %s\n", str_or(get(o, "multiplicity"), "sentence", "?"));
 	struct json_object *disc = get(o, "discarded");
 	if (json_object_array_length(disc) == 0) {
 		fputs("\ndiscarded samples: none\n", out);

@@ -392,7 +392,7 @@ static int build_cell(struct build *b, struct json_object *own, const char *own_
 			rc = -1;
 	}
 	c->span_event_limit = int_param(b, own, own_ptr, "span_event_limit", 128);
-	c->repetitions = (int)int_param(b, own, own_ptr, "repetitions", 5);
+	c->repetitions = (int)int_param(b, own, own_ptr, "repetitions", MATRIX_DEFAULT_REPETITIONS);
 	c->warmups = (int)int_param(b, own, own_ptr, "warmups", 1);
 	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
 	struct found f;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Golden test: `tare expand` output (table and plan JSON) for each committed matrix and the valid
 # examples, byte for byte; the JSON also validates against schemas/plan.v1.schema.json and is
-# byte-identical across two runs.
+# byte-identical across two runs. Warnings (too few repetitions) go to stderr: the table golden
+# holds them, the JSON golden is stdout alone and stderr must repeat the table's warnings.
 set -u
 tare=$1
 cd "$2"
@@ -14,9 +15,11 @@ for m in matrices/*.yaml tests/golden/valid/*.yaml; do
   name=$(basename "$m" .yaml)
   "$tare" expand "$m" >"$tmp/$name.table" 2>&1
   check golden_check "tests/golden/expand/$name.table" "$tmp/$name.table"
-  "$tare" expand "$m" --format json >"$tmp/$name.json" 2>&1
+  "$tare" expand "$m" --format json >"$tmp/$name.json" 2>"$tmp/$name.json.err"
   check golden_check "tests/golden/expand/$name.json" "$tmp/$name.json"
-  "$tare" expand "$m" --format json >"$tmp/$name.again" 2>&1
+  "$tare" expand "$m" >/dev/null 2>"$tmp/$name.table.err"
+  check cmp -s "$tmp/$name.json.err" "$tmp/$name.table.err"
+  "$tare" expand "$m" --format json >"$tmp/$name.again" 2>/dev/null
   check cmp -s "$tmp/$name.json" "$tmp/$name.again"
   check "$tare" validate --schema plan.v1 "$tmp/$name.json"
 done
