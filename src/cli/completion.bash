@@ -14,7 +14,7 @@ _tare() {
   local opts=""
   case $cmd in
   validate) opts="--schema" ;;
-  expand) opts="--cell --tier --shard --format" ;;
+  expand) opts="--cell --tier --shard --format --shards" ;;
   run) opts="--cell --tier --shard --out --golden --keep-captures --ringbuf-size --quiet --resume" ;;
   verdict) opts="check update show" ;;
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
