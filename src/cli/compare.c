@@ -3,6 +3,7 @@
 
 #include "report/compare.h"
 #include "jsonin/jsonin.h"
+#include "report/baseline.h"
 #include "report/run_dir.h"
 #include "util/diag.h"
 #include "util/input_file.h"
@@ -17,24 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The host class in dir/summary.json's provenance; NULL when there is none. A summary.json that is
- * there but is not JSON adds its located errors to d. New string. */
-static char *host_class(const char *dir, struct diag_list *d)
-{
-	char *path = xasprintf("%s/summary.json", dir);
-	struct json_object *s = NULL, *p = NULL, *h = NULL;
-	if (access(path, F_OK) == 0)
-		jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, d);
-	free(path);
-	char *out = NULL;
-	if (json_object_object_get_ex(s, "provenance", &p) &&
-	    json_object_object_get_ex(p, "host_class", &h) &&
-	    json_object_is_type(h, json_type_string))
-		out = xstrdup(json_object_get_string(h));
-	json_object_put(s);
-	return out;
-}
 
 static void print_table(const char *base, const char *cur, const struct compare_result *r)
 {
@@ -78,15 +61,17 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
                        double max_pct, bool force, struct diag_list *d)
 {
 	struct run_data base, cur;
-	if (run_dir_load(base_dir, &base, d) < 0)
+	/* either side may be a run directory or a committed baseline file */
+	if (run_source_load(base_dir, &base, d) < 0)
 		return TARE_EXIT_INVALID;
-	if (run_dir_load(cur_dir, &cur, d) < 0) {
+	if (run_source_load(cur_dir, &cur, d) < 0) {
 		run_data_release(&base);
 		return TARE_EXIT_INVALID;
 	}
 	struct diag_list mismatch;
 	diag_list_init(&mismatch);
-	char *hb = host_class(base_dir, &mismatch), *hc = host_class(cur_dir, &mismatch);
+	char *hb = run_source_host_class(base_dir, &mismatch),
+	     *hc = run_source_host_class(cur_dir, &mismatch);
 	int rc = TARE_EXIT_OK;
 	bool forced = false;
 	if (compare_check_compatible(base.matrix->sha256, hb, cur.matrix->sha256, hc, &mismatch) <
@@ -196,6 +181,8 @@ const struct command cmd_compare = {
         "shift exceeds --max-regression percent of the base median (default 5).\n\n"
         "The runs must share the matrix (sha256 of matrix.yaml) and the host class (summary.json\n"
         "provenance); otherwise tare refuses, unless --force (then it warns).\n\n"
+        "Either side may be a baseline file ('tare baseline save RUN_DIR FILE') instead of a\n"
+        "run directory.\n\n"
         "exit: 0 no regression, 1 regression, 2 usage, 3 unreadable or incompatible runs\n",
     .needs_root = false,
 };
