@@ -145,7 +145,7 @@ const struct command cmd_merge = {
     .summary = "merge the shards of one plan, run on several machines, into one run",
     .usage = "tare merge --out DIR [--golden FILE] [--partial] [--force] RUN_DIR...",
     .help =
-        "Each RUN_DIR is a finished 'tare run MATRIX --shard I/N' (or a whole run). The merged\n"
+        "Each RUN_DIR is a finished shard of a 'tare run' (or a whole run). The merged\n"
         "run directory holds the full plan, every shard's samples under the index the\n"
         "dispatch has in the full plan, and the verdicts, summary, report.html, bmf.json,\n"
         "trace.json (one process per shard) and junit.xml an unsharded run would have\n"
