@@ -97,7 +97,8 @@ static int shard_load(struct shard *s, const char *dir, struct diag_list *d)
 }
 
 /* Whether what every shard says about one thing (got(s)) is what the first shard says; one
- * error (or, when forced, warning) per shard that differs. */
+ * error (or, when forced, warning) per shard that differs. log (NULL: the finding cannot be
+ * forced) collects what was forced. */
 static int same_as_first(const struct shard *sh, size_t n, const char *(*got)(const struct shard *),
                          const char *code, const char *what, bool forced, struct json_object *log,
                          struct diag_list *d)
@@ -112,6 +113,10 @@ static int same_as_first(const struct shard *sh, size_t n, const char *(*got)(co
 		if (forced) {
 			diag_warning(d, code, NULL, "%s; merged anyway (--force)", msg);
 			json_object_array_add(log, json_object_new_string(msg));
+		} else if (log) {
+			/* a finding --force could override says so */
+			rc = diag_error(d, code, NULL,
+			                "%s (--force merges them anyway and records it)", msg);
 		} else {
 			rc = diag_error(d, code, NULL, "%s", msg);
 		}
