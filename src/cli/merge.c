@@ -126,10 +126,10 @@ static int merge_main(int argc, char **argv, const struct cli_ctx *ctx)
 	else {
 		if (r.n_missing && !ctx->json)
 			for (size_t i = 0; i < r.n_missing; i++)
-				diag_warning(
-				    &d, "merge.partial", NULL,
-				    "cell '%s' is in no shard: the merged run leaves it out",
-				    r.missing[i]);
+				diag_warning(&d, "merge.partial", NULL,
+				             "cell '%s' is in no shard: merged without its samples "
+				             "(--partial)",
+				             r.missing[i]);
 		rc = write_merged(ctx, &a, &r, &d);
 		merge_result_release(&r);
 	}
@@ -144,24 +144,23 @@ const struct command cmd_merge = {
     .run = merge_main,
     .summary = "merge the shards of one plan, run on several machines, into one run",
     .usage = "tare merge --out DIR [--golden FILE] [--partial] [--force] RUN_DIR...",
-    .help =
-        "Each RUN_DIR is a finished shard of a 'tare run' (or a whole run). The merged\n"
-        "run directory holds the full plan, every shard's samples under the index the\n"
-        "dispatch has in the full plan, and the verdicts, summary, report.html, bmf.json,\n"
-        "trace.json (one process per shard) and junit.xml an unsharded run would have\n"
-        "written from the same samples; a run index line is appended.\n\n"
-        "Refused (exit 3, with the reason): shards of different matrices, matrix digests or\n"
-        "plans, of different tare builds or BPF objects, a shard that did not finish, a cell\n"
-        "in two shards, a cell in no shard, shards of different host classes.\n\n"
-        "--out DIR      the merged run directory; it must not exist or be empty\n"
-        "--golden FILE  compare the verdicts with FILE (exit 1 on difference)\n"
-        "--partial      merge although cells are in no shard; verdicts.json lists them as\n"
-        "               missing_cells, summary.json, summary.md and report.html in the\n"
-        "               provenance (merge.missing_cells)\n"
-        "--force        merge shards of different host classes; recorded in the provenance\n"
-        "               (merge.forced)\n\n"
-        "exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
-        "golden differs, 2 usage or an output directory that is not new or empty, 3 the\n"
-        "shards do not make one run, 4 cannot write, 5 internal error\n",
+    .help = "Each RUN_DIR is a finished shard of a 'tare run' (or a whole run). The merged\n"
+            "run directory holds the full plan, every shard's samples under the index the\n"
+            "dispatch has in the full plan, and the verdicts, summary, report.html, bmf.json,\n"
+            "trace.json (one process per shard) and junit.xml an unsharded run would have\n"
+            "written from the same samples; a run index line is appended.\n\n"
+            "Refused (exit 3, with the reason): shards of different matrices, matrix digests or\n"
+            "plans, of different tare builds or BPF objects, a shard that did not finish, a cell\n"
+            "in two shards, a cell in no shard, shards of different host classes.\n\n"
+            "--out DIR      the merged run directory; it must not exist or be empty\n"
+            "--golden FILE  compare the verdicts with FILE (exit 1 on difference)\n"
+            "--partial      merge although cells are in no shard; verdicts.json lists them as\n"
+            "               missing_cells, summary.json, summary.md and report.html in the\n"
+            "               provenance (merge.missing_cells)\n"
+            "--force        merge shards of different host classes; recorded in the provenance\n"
+            "               (merge.forced)\n\n"
+            "exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
+            "golden differs, 2 usage or an output directory that is not new or empty, 3 the\n"
+            "shards do not make one run, 4 cannot write, 5 internal error\n",
     .needs_root = false,
 };
