@@ -3,6 +3,7 @@
 
 #include "report/compare.h"
 #include "jsonin/jsonin.h"
+#include "report/baseline.h"
 #include "report/compare_machine.h"
 #include "report/run_dir.h"
 #include "util/diag.h"
@@ -19,20 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The machine state in dir/summary.json's provenance; everything unknown when there is none (an
- * interrupted run has no summary.json). A summary.json that is there but is not JSON adds its
- * located errors to d. */
-static void read_machine(const char *dir, struct compare_machine *out, struct diag_list *d)
+/* The machine state a run directory's or a baseline file's provenance records; everything unknown
+ * when there is none (an interrupted run has no summary.json). */
+static void read_machine(const char *path, struct compare_machine *out, struct diag_list *d)
 {
-	char *path = xasprintf("%s/summary.json", dir);
-	struct json_object *s = NULL, *p = NULL;
-	if (access(path, F_OK) == 0)
-		jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, d);
-	free(path);
-	if (s)
-		json_object_object_get_ex(s, "provenance", &p);
-	compare_machine_read(p && json_object_is_type(p, json_type_object) ? p : NULL, out);
-	json_object_put(s);
+	struct json_object *prov = run_source_provenance(path, d);
+	compare_machine_read(prov, out);
+	json_object_put(prov);
 }
 
 /* "[95.2% CI]", or the range of achieved confidences when the rows differ. */
@@ -113,9 +107,10 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
                        double max_pct, bool force, bool fail_on_unreliable, struct diag_list *d)
 {
 	struct run_data base, cur;
-	if (run_dir_load(base_dir, &base, d) < 0)
+	/* either side may be a run directory or a committed baseline file */
+	if (run_source_load(base_dir, &base, d) < 0)
 		return TARE_EXIT_INVALID;
-	if (run_dir_load(cur_dir, &cur, d) < 0) {
+	if (run_source_load(cur_dir, &cur, d) < 0) {
 		run_data_release(&base);
 		return TARE_EXIT_INVALID;
 	}
@@ -252,6 +247,8 @@ const struct command cmd_compare = {
         "not fail; --fail-on-unreliable fails on any unreliable row (strict gates).\n\n"
         "The runs must share the matrix (sha256 of matrix.yaml) and the host class (summary.json\n"
         "provenance); otherwise tare refuses, unless --force (then it warns).\n\n"
+        "Either side may be a baseline file ('tare baseline save RUN_DIR FILE') instead of a\n"
+        "run directory.\n\n"
         "Comparing two runs mixes the change with the machine's run-to-run drift: for CI, run\n"
         "both builds as arms of one paired run instead (docs/compare.md).\n\n"
         "exit: 0 no reliable regression, 1 reliable regression (or, with --fail-on-unreliable,\n"

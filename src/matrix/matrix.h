@@ -106,6 +106,10 @@ struct matrix {
  * parts of the tree it passed. Returns a new matrix (matrix_free), or NULL with every error found
  * in d. */
 struct matrix *matrix_load(const char *path, struct diag_list *d);
+/* The same for a matrix already in memory (a baseline file carries its matrix): name is what
+ * diagnostics and m->path say. */
+struct matrix *matrix_load_buffer(const char *name, const char *buf, size_t len,
+                                  struct diag_list *d);
 void matrix_free(struct matrix *m);
 
 /* Finds MATRIX given on the command line: an existing regular file, else NAME as
