@@ -40,27 +40,33 @@ static int summary_provenance(const char *dir, struct json_object **out, struct 
 	return rc;
 }
 
+/* A resource figure: null when the run could not measure it (-1 in the sample). */
+static struct json_object *figure(int64_t v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
 /* One arm of one cell: its valid measured samples, in record order. */
 static struct json_object *arm_json(const struct run_data *r, const char *cell, const char *arm)
 {
 	struct json_object *o = json_object_new_object(), *wall = json_object_new_array(),
 	                   *user = json_object_new_array(), *sys = json_object_new_array(),
-	                   *rss = json_object_new_array();
+	                   *mem = json_object_new_array();
 	for (size_t i = 0; i < r->n_samples; i++) {
 		const struct sample *s = &r->samples[i];
 		if (s->phase != PHASE_MEASURE || !s->valid || strcmp(s->cell, cell) != 0 ||
 		    strcmp(s->arm, arm) != 0)
 			continue;
 		json_object_array_add(wall, json_object_new_int64(s->wall_ns));
-		json_object_array_add(user, json_object_new_int64(s->user_us));
-		json_object_array_add(sys, json_object_new_int64(s->sys_us));
-		json_object_array_add(rss, json_object_new_int64(s->max_rss_kib));
+		json_object_array_add(user, figure(s->resources.cpu_user_us));
+		json_object_array_add(sys, figure(s->resources.cpu_sys_us));
+		json_object_array_add(mem, figure(s->resources.memory_peak_kib));
 	}
 	json_object_object_add(o, "arm", json_object_new_string(arm));
 	json_object_object_add(o, "wall_ns", wall);
-	json_object_object_add(o, "user_us", user);
-	json_object_object_add(o, "sys_us", sys);
-	json_object_object_add(o, "max_rss_kib", rss);
+	json_object_object_add(o, "cpu_user_us", user);
+	json_object_object_add(o, "cpu_sys_us", sys);
+	json_object_object_add(o, "memory_peak_kib", mem);
 	return o;
 }
 
@@ -158,10 +164,11 @@ static bool arm_of(const struct matrix *m, const char *name, const struct matrix
 	return false;
 }
 
+/* The i-th value of an array; missing (-1) for null, as the sample records it. */
 static int64_t at(struct json_object *a, size_t i)
 {
 	struct json_object *v = a ? json_object_array_get_idx(a, i) : NULL;
-	return v ? json_object_get_int64(v) : 0;
+	return v ? json_object_get_int64(v) : -1;
 }
 
 /* The samples of one arm of one cell. */
@@ -188,9 +195,9 @@ static int add_arm(struct run_data *out, size_t *cap, const char *path, const ch
 		s->capture = ma->capture == ARM_CAPTURE_EBPF;
 		s->spans = ma->spans;
 		s->wall_ns = at(wall, i);
-		s->user_us = at(get(arm, "user_us"), i);
-		s->sys_us = at(get(arm, "sys_us"), i);
-		s->max_rss_kib = at(get(arm, "max_rss_kib"), i);
+		s->resources.cpu_user_us = at(get(arm, "cpu_user_us"), i);
+		s->resources.cpu_sys_us = at(get(arm, "cpu_sys_us"), i);
+		s->resources.memory_peak_kib = at(get(arm, "memory_peak_kib"), i);
 		s->fidelity = FIDELITY_CLEAN;
 		s->health_ok = true;
 		s->valid = true;

@@ -34,6 +34,29 @@ static struct json_object *layer_json(const struct layer_fidelity *f, const char
 	return o;
 }
 
+/* A figure, or null when there is none (-1). */
+static struct json_object *i64_or_null(int64_t v)
+{
+	return v >= 0 ? i64(v) : NULL;
+}
+
+static struct json_object *resources_json(const struct sample_resources *r)
+{
+	struct json_object *o = json_object_new_object();
+	add(o, "memory_peak_kib", i64_or_null(r->memory_peak_kib));
+	add(o, "cpu_user_us", i64_or_null(r->cpu_user_us));
+	add(o, "cpu_sys_us", i64_or_null(r->cpu_sys_us));
+	add(o, "capture_memory_kib", i64_or_null(r->capture_memory_kib));
+	add(o, "source", json_object_new_string(r->source ? r->source : "none"));
+	bool missing = r->memory_peak_kib < 0 || r->cpu_user_us < 0 || r->cpu_sys_us < 0;
+	/* a missing figure always says why, even from a dispatcher that measured nothing */
+	add(o, "reason",
+	    r->reason ? json_object_new_string(r->reason)
+	    : missing ? json_object_new_string("not measured")
+	              : NULL);
+	return o;
+}
+
 struct json_object *sample_to_json(const struct sample *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -80,11 +103,7 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(t, "wall", i64(s->wall_ns));
 	add(o, "timings_ns", t);
 
-	struct json_object *r = json_object_new_object();
-	add(r, "user_us", i64(s->user_us));
-	add(r, "sys_us", i64(s->sys_us));
-	add(r, "max_rss_kib", i64(s->max_rss_kib));
-	add(o, "rusage", r);
+	add(o, "resources", resources_json(&s->resources));
 
 	struct json_object *c = NULL;
 	if (s->has_capture) {
@@ -250,11 +269,14 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 		s->detach_ns = get_i64(&r, t, "detach");
 		s->wall_ns = get_i64(&r, t, "wall");
 	}
-	struct json_object *ru = field(&r, o, "rusage", json_type_object);
-	if (ru) {
-		s->user_us = get_i64(&r, ru, "user_us");
-		s->sys_us = get_i64(&r, ru, "sys_us");
-		s->max_rss_kib = get_i64(&r, ru, "max_rss_kib");
+	struct json_object *res = field(&r, o, "resources", json_type_object);
+	if (res) {
+		s->resources.memory_peak_kib = get_opt_i64(res, "memory_peak_kib", -1);
+		s->resources.cpu_user_us = get_opt_i64(res, "cpu_user_us", -1);
+		s->resources.cpu_sys_us = get_opt_i64(res, "cpu_sys_us", -1);
+		s->resources.capture_memory_kib = get_opt_i64(res, "capture_memory_kib", -1);
+		s->resources.source = get_str(&r, res, "source");
+		s->resources.reason = get_opt_str(res, "reason");
 	}
 	struct json_object *c = NULL;
 	if (json_object_object_get_ex(o, "capture_counters", &c) &&

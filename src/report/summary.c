@@ -80,6 +80,49 @@ static double median_of(const double *v, size_t n)
 	return m;
 }
 
+/* The resource figures of an arm's valid samples: the ones that have them, packed. */
+struct resource_figures {
+	size_t n_cpu, n_memory;
+	double memory_max, capture_max; /* NaN when no sample has the figure */
+	const char *source, *reason;    /* of the first sample; the first reason for a gap */
+};
+
+static void resource_figures(const struct sample *const *ss, size_t n, double *user, double *sys,
+                             double *memory, struct resource_figures *rf)
+{
+	*rf = (struct resource_figures){0, 0, NAN, NAN, NULL, NULL};
+	for (size_t i = 0; i < n; i++) {
+		const struct sample_resources *r = &ss[i]->resources;
+		if (!rf->source)
+			rf->source = r->source;
+		if (!rf->reason && r->memory_peak_kib < 0)
+			rf->reason = r->reason;
+		if (r->cpu_user_us >= 0 && r->cpu_sys_us >= 0) {
+			user[rf->n_cpu] = (double)r->cpu_user_us / 1000.0;
+			sys[rf->n_cpu++] = (double)r->cpu_sys_us / 1000.0;
+		}
+		if (r->memory_peak_kib >= 0) {
+			double m = (double)r->memory_peak_kib;
+			memory[rf->n_memory++] = m;
+			rf->memory_max =
+			    isnan(rf->memory_max) || m > rf->memory_max ? m : rf->memory_max;
+		}
+		if (r->capture_memory_kib >= 0 &&
+		    (isnan(rf->capture_max) || (double)r->capture_memory_kib > rf->capture_max))
+			rf->capture_max = (double)r->capture_memory_kib;
+	}
+}
+
+static struct json_object *memory_json(const double *memory, const struct resource_figures *rf)
+{
+	struct json_object *r = json_object_new_object();
+	json_object_object_add(r, "median", json_number_or_null(median_of(memory, rf->n_memory)));
+	json_object_object_add(r, "max", json_number_or_null(rf->memory_max));
+	json_object_object_add(r, "source", rf->source ? json_object_new_string(rf->source) : NULL);
+	json_object_object_add(r, "reason", rf->reason ? json_object_new_string(rf->reason) : NULL);
+	return r;
+}
+
 static struct json_object *arm_json(const struct matrix *m, const struct sample *const *cs,
                                     size_t n_cs, const char *arm)
 {
@@ -88,14 +131,10 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	       *sys = xcalloc(n_cs + 1, sizeof(*sys)), *rss = xcalloc(n_cs + 1, sizeof(*rss));
 	size_t discarded;
 	size_t n = arm_samples(cs, n_cs, arm, ss, &discarded);
-	double rss_max = NAN;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		wall[i] = ns_to_ms(ss[i]->wall_ns);
-		user[i] = (double)ss[i]->user_us / 1000.0;
-		sys[i] = (double)ss[i]->sys_us / 1000.0;
-		rss[i] = (double)ss[i]->max_rss_kib;
-		rss_max = i == 0 || rss[i] > rss_max ? rss[i] : rss_max;
-	}
+	struct resource_figures rf;
+	resource_figures(ss, n, user, sys, rss, &rf);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "arm", json_object_new_string(arm));
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
@@ -108,12 +147,12 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
 	json_object_object_add(w, "median_ci", json_interval(b.lo, b.hi));
 	json_object_object_add(o, "wall_ms", w);
-	json_object_object_add(o, "cpu_user_ms_median", json_number_or_null(median_of(user, n)));
-	json_object_object_add(o, "cpu_sys_ms_median", json_number_or_null(median_of(sys, n)));
-	struct json_object *r = json_object_new_object();
-	json_object_object_add(r, "median", json_number_or_null(median_of(rss, n)));
-	json_object_object_add(r, "max", json_number_or_null(rss_max));
-	json_object_object_add(o, "max_rss_kib", r);
+	json_object_object_add(o, "cpu_user_ms_median",
+	                       json_number_or_null(median_of(user, rf.n_cpu)));
+	json_object_object_add(o, "cpu_sys_ms_median",
+	                       json_number_or_null(median_of(sys, rf.n_cpu)));
+	json_object_object_add(o, "memory_peak_kib", memory_json(rss, &rf));
+	json_object_object_add(o, "capture_memory_kib", json_number_or_null(rf.capture_max));
 	free(ss);
 	free(wall);
 	free(user);

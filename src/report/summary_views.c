@@ -45,7 +45,7 @@ static void md_escaped(struct strbuf *out, const char *s)
 static void arm_row(struct strbuf *out, struct json_object *cell, struct json_object *arm,
                     struct json_object *pairs)
 {
-	struct json_object *w = get(arm, "wall_ms"), *rss = get(arm, "max_rss_kib");
+	struct json_object *w = get(arm, "wall_ms"), *mem = get(arm, "memory_peak_kib");
 	strbuf_addstr(out, "| ");
 	md_escaped(out, gets(cell, "cell"));
 	strbuf_addstr(out, " | ");
@@ -62,7 +62,9 @@ static void arm_row(struct strbuf *out, struct json_object *cell, struct json_ob
 	strbuf_addstr(out, " | ");
 	addnum(out, get(w, "tail_ratio"), "%.2f");
 	strbuf_addf(out, " %s | ", gets(w, "tail_band"));
-	addnum(out, get(rss, "median"), "%.0f");
+	addnum(out, get(mem, "median"), "%.0f");
+	strbuf_addstr(out, " | ");
+	addnum(out, get(arm, "capture_memory_kib"), "%.0f");
 	strbuf_addstr(out, " | ");
 	/* the paired delta goes on the candidate's row */
 	const char *sentence = "";
@@ -132,6 +134,29 @@ static void factorial_md(struct strbuf *out, struct json_object *cells)
 	}
 }
 
+/* Where the memory column comes from, or why it is empty (the first arm that says). */
+static void memory_note(struct strbuf *out, struct json_object *cells)
+{
+	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
+		struct json_object *arms = get(json_object_array_get_idx(cells, i), "arms");
+		for (size_t k = 0; arms && k < json_object_array_length(arms); k++) {
+			struct json_object *mem =
+			    get(json_object_array_get_idx(arms, k), "memory_peak_kib");
+			const char *source = gets(mem, "source"), *reason = gets(mem, "reason");
+			if (!*source)
+				continue;
+			strbuf_addstr(out, "Peak memory is the workload tree's, from its cgroup (");
+			md_escaped(out, source);
+			strbuf_addstr(out, *reason ? "; none: " : ")");
+			md_escaped(out, reason);
+			strbuf_addstr(out, *reason ? ")" : "");
+			strbuf_addstr(out,
+			              "; capture KiB is what the arm's eBPF capture holds.\n\n");
+			return;
+		}
+	}
+}
+
 void summary_markdown(struct json_object *summary, struct strbuf *out)
 {
 	struct json_object *m = get(summary, "matrix");
@@ -140,12 +165,11 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 	md_escaped(out, gets(summary, "boundary"));
 	strbuf_addstr(out, "\n\n## Cells\n\n");
 	struct json_object *cells = get(summary, "cells");
-	strbuf_addstr(out,
-	              "| cell | arm | n | median ms | p95 ms | p99 ms | p99/median | max RSS KiB "
-	              "(median) | ");
+	strbuf_addstr(out, "| cell | arm | n | median ms | p95 ms | p99 ms | p99/median | peak memory "
+	                   "KiB (median) | capture KiB | ");
 	delta_header(out, cells);
 	strbuf_addstr(out, " | verdict |\n");
-	strbuf_addstr(out, "|---|---|---:|---:|---:|---:|---|---:|---|---|\n");
+	strbuf_addstr(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---|---|\n");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms");
 		for (size_t k = 0; arms && k < json_object_array_length(arms); k++)
@@ -160,6 +184,7 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 		              " (Benjamini–Hochberg: with N pairs and no real difference, about "
 		              "N × 5% intervals exclude zero by chance).\n\n");
 	}
+	memory_note(out, cells);
 	strbuf_addstr(out, "Verdicts:\n\n");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
@@ -265,10 +290,13 @@ struct json_object *summary_bmf(struct json_object *summary)
 			struct json_object *wm = measure(get(w, "median"), get(w, "median_ci"));
 			if (wm)
 				json_object_object_add(entry, "wall_ms", wm);
-			struct json_object *rss =
-			    measure(get(get(a, "max_rss_kib"), "median"), NULL);
-			if (rss)
-				json_object_object_add(entry, "max_rss_kib", rss);
+			struct json_object *mem =
+			    measure(get(get(a, "memory_peak_kib"), "median"), NULL);
+			if (mem)
+				json_object_object_add(entry, "memory_peak_kib", mem);
+			struct json_object *capm = measure(get(a, "capture_memory_kib"), NULL);
+			if (capm)
+				json_object_object_add(entry, "capture_memory_kib", capm);
 			for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
 				struct json_object *pr = json_object_array_get_idx(pairs, p);
 				if (strcmp(gets(pr, "candidate"), gets(a, "arm")) != 0)

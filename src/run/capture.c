@@ -215,6 +215,33 @@ fail:
 	return NULL;
 }
 
+uint64_t capture_memory_bytes(const struct capture *c)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), total = 0;
+	struct bpf_map *map;
+	bpf_object__for_each_map(map, c->skel->obj)
+	{
+		uint64_t entries = bpf_map__max_entries(map);
+		uint64_t key = bpf_map__key_size(map), value = bpf_map__value_size(map);
+		switch (bpf_map__type(map)) {
+		case BPF_MAP_TYPE_RINGBUF:
+			total += entries + 2 * page;
+			break;
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+			/* the kernel rounds each cpu's value up to 8 bytes */
+			total += ((value + 7) & ~UINT64_C(7)) * entries * (uint64_t)c->ncpus;
+			break;
+		case BPF_MAP_TYPE_ARRAY:
+			total += value * entries;
+			break;
+		default:
+			total += (key + value) * entries;
+			break;
+		}
+	}
+	return total + (uint64_t)c->ncpus * sizeof(*c->percpu) + sizeof(*c);
+}
+
 static int counter_sum(struct capture *c, uint32_t idx, uint64_t *sum, struct diag_list *d)
 {
 	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.counters), &idx, c->percpu))

@@ -5,6 +5,7 @@
 #include "run/argv_subst.h"
 #include "run/capture.h"
 #include "run/cgroup.h"
+#include "run/cgroup_resources.h"
 #include "run/kernel_count.h"
 #include "run/span_count.h"
 #include "run/spawn.h"
@@ -31,9 +32,10 @@ struct runner {
 	struct runner_opts o;
 	char *out; /* absolute run directory */
 	char self_exe[PATH_MAX];
-	struct capture *cap; /* NULL when no arm of the plan captures */
-	char *cg_parent;     /* this run's cgroup parent */
-	char *work;          /* the work directory of the dispatch awaiting runner_settle */
+	struct capture *cap;         /* NULL when no arm of the plan captures */
+	char *cg_parent;             /* this run's cgroup parent */
+	struct cgroup_resources res; /* where memory and CPU figures come from */
+	char *work;                  /* the work directory of the dispatch awaiting runner_settle */
 };
 
 static bool plan_captures(const struct plan *p)
@@ -67,6 +69,10 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	if (cgroup_hierarchy_find(&root, d) < 0)
 		goto fail;
 	int rc = cgroup_parent_create(root, &r->cg_parent, d);
+	if (rc == 0) {
+		cgroup_resources_find(root, &r->res);
+		cgroup_resources_open(&r->res, r->cg_parent, d);
+	}
 	free(root);
 	if (rc < 0)
 		goto fail;
@@ -120,6 +126,7 @@ void runner_free(struct runner *r)
 	if (!r)
 		return;
 	capture_free(r->cap);
+	cgroup_resources_release(&r->res);
 	if (r->cg_parent) {
 		struct diag_list ignored;
 		diag_list_init(&ignored);
@@ -208,9 +215,27 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 	s->spawn_ns = sr->spawn_ns;
 	s->workload_ns = sr->workload_ns;
 	s->wall_ns = sr->wall_ns;
-	s->user_us = sr->user_us;
-	s->sys_us = sr->sys_us;
-	s->max_rss_kib = sr->max_rss_kb;
+}
+
+/* Memory and CPU of the whole workload tree from its cgroups, read after it exited and before
+ * the leaves go; wait4's rusage is not used: the child's ru_maxrss starts at tare's own
+ * high-water mark (docs/dispatch.md, "Resources"). */
+static void record_resources(const struct runner *r, struct sample *s,
+                             const struct cgroup_leaf *leaf, const struct cgroup_leaf *memory_leaf,
+                             const char *memory_leaf_reason, bool captures)
+{
+	struct cgroup_resource_figures f;
+	cgroup_resources_read(&r->res, leaf, memory_leaf, memory_leaf_reason, &f);
+	s->resources.memory_peak_kib = f.memory_peak_kib;
+	s->resources.cpu_user_us = f.cpu_user_us;
+	s->resources.cpu_sys_us = f.cpu_sys_us;
+	s->resources.source = xstrdup(cgroup_resources_source(&r->res));
+	s->resources.reason = f.reason;
+	f.reason = NULL;
+	cgroup_resource_figures_release(&f);
+	if (captures)
+		s->resources.capture_memory_kib =
+		    (int64_t)((capture_memory_bytes(r->cap) + 1023) / 1024);
 }
 
 static void record_capture(struct sample *s, const struct capture_counts *cc,
@@ -284,7 +309,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	char *out_path = path_join(work, "stdout.txt"), *err_path = path_join(work, "stderr.txt");
 	char *kernel_path = path_join(work, "kernel.ndjson");
 	char **argv = NULL, **env = NULL;
-	struct cgroup_leaf leaf = {NULL, 0, -1};
+	struct cgroup_leaf leaf = {NULL, 0, -1}, memory_leaf = {NULL, 0, -1};
+	char *memory_leaf_reason = NULL;
 	struct kernel_count *kc = NULL;
 	FILE *kernel_log = NULL;
 	struct spawn_result sr;
@@ -306,6 +332,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
 	if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
 		goto cleanup;
+	/* without its memory leaf the dispatch still runs: memory is null with the reason */
+	cgroup_resources_leaf_create(&r->res, leaf_name, &memory_leaf, &memory_leaf_reason);
 	if (captures) {
 		if (r->o.keep_captures && !(kernel_log = fopen(kernel_path, "we")))
 			diag_warning(d, "io.keep", &(struct diag_loc){kernel_path, 0, 0, NULL},
@@ -326,6 +354,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .timeout_ms = s->timeout_ms,
 	    .grace_ms = r->o.grace_ms,
 	    .leaf = &leaf,
+	    .memory_leaf = &memory_leaf,
 	    .interrupted = r->o.interrupted,
 	};
 	int spawn_rc = spawn_run(&req, &sr, d);
@@ -342,6 +371,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		goto cleanup;
 	}
 	record_spawn(s, &sr);
+	record_resources(r, s, &leaf, &memory_leaf, memory_leaf_reason, captures);
 	if (captures) {
 		struct kernel_count_totals kt = {0};
 		obs->kernel_counted = kernel_count_finish(kc, &kt, d) == 0;
@@ -354,6 +384,9 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 cleanup:
 	if (leaf.path)
 		cgroup_leaf_remove(&leaf, d);
+	if (memory_leaf.path)
+		cgroup_leaf_remove(&memory_leaf, d);
+	free(memory_leaf_reason);
 	kernel_count_free(kc);
 	if (kernel_log)
 		fclose(kernel_log);

@@ -26,7 +26,15 @@ extern char **environ;
 #define LEAF_KILL_WAIT_MS 5000
 
 /* What the child reports through the close-on-exec pipe when it cannot reach the program. */
-enum child_stage { STAGE_CGROUP = 1, STAGE_PGID, STAGE_CHDIR, STAGE_FDS, STAGE_RLIMIT, STAGE_EXEC };
+enum child_stage {
+	STAGE_CGROUP = 1,
+	STAGE_PGID,
+	STAGE_CHDIR,
+	STAGE_FDS,
+	STAGE_RLIMIT,
+	STAGE_EXEC,
+	STAGE_MEMORY_CGROUP
+};
 struct child_report {
 	int stage;
 	int err;
@@ -40,7 +48,8 @@ struct child_plan {
 	char **envp;
 	const char *cwd;
 	int in_fd, out_fd, err_fd;
-	int procs_fd; /* cgroup.procs of the leaf on the fork path, else -1 */
+	int procs_fd;        /* cgroup.procs of the leaf on the fork path, else -1 */
+	int memory_procs_fd; /* cgroup.procs of the v1 memory leaf, else -1 */
 	int report_fd;
 	uint64_t cap;
 };
@@ -162,6 +171,10 @@ __attribute__((noreturn)) static void child_exec(const struct child_plan *c)
 
 	if (c->procs_fd >= 0 && write(c->procs_fd, "0", 1) != 1)
 		child_fail(c, STAGE_CGROUP);
+	/* cgroup v1 has no CLONE_INTO_CGROUP: the child moves itself before exec, so that every
+	 * page of the program is charged to the leaf */
+	if (c->memory_procs_fd >= 0 && write(c->memory_procs_fd, "0", 1) != 1)
+		child_fail(c, STAGE_MEMORY_CGROUP);
 	if (setpgid(0, 0) < 0)
 		child_fail(c, STAGE_PGID);
 	if (c->cwd && chdir(c->cwd) < 0)
@@ -183,6 +196,10 @@ static char *stage_message(const struct spawn_request *req, int stage, int err)
 	switch (stage) {
 	case STAGE_CGROUP:
 		strbuf_addf(&sb, "cannot join cgroup '%s': %s", req->leaf->path, strerror(err));
+		break;
+	case STAGE_MEMORY_CGROUP:
+		strbuf_addf(&sb, "cannot join cgroup '%s': %s", req->memory_leaf->path,
+		            strerror(err));
 		break;
 	case STAGE_PGID:
 		strbuf_addf(&sb, "cannot create a process group: %s", strerror(err));
@@ -385,6 +402,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 {
 	struct child_plan c = {
 	    .in_fd = -1, .out_fd = -1, .err_fd = -1, .procs_fd = -1, .report_fd = -1};
+	c.memory_procs_fd = -1;
 	int report_r = -1, pidfd = -1, rc = -1;
 	char *path = NULL;
 	spawn_result_init(res);
@@ -413,6 +431,13 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	if ((c.out_fd = open_output(req->stdout_path, d)) < 0 ||
 	    (c.err_fd = open_output(req->stderr_path, d)) < 0)
 		goto cleanup;
+	if (req->memory_leaf && req->memory_leaf->path &&
+	    (c.memory_procs_fd =
+	         openat(req->memory_leaf->dir_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC)) < 0) {
+		diag_error(d, "cgroup.join", NULL, "cannot open '%s/cgroup.procs': %s",
+		           req->memory_leaf->path, strerror(errno));
+		goto cleanup;
+	}
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		diag_error(d, "spawn.pipe", NULL, "cannot create a pipe: %s", strerror(errno));
@@ -450,6 +475,7 @@ cleanup:
 	close_fd(&report_r);
 	close_fd(&c.report_fd);
 	close_fd(&c.procs_fd);
+	close_fd(&c.memory_procs_fd);
 	close_fd(&c.in_fd);
 	close_fd(&c.out_fd);
 	close_fd(&c.err_fd);

@@ -31,6 +31,9 @@ struct spawn_request {
 	int64_t timeout_ms;      /* from spawn start; <= 0: none */
 	int64_t grace_ms;        /* SIGTERM → SIGKILL; 0: SPAWN_DEFAULT_GRACE_MS, < 0: no grace */
 	const struct cgroup_leaf *leaf; /* the dispatch's leaf (empty); NULL: no cgroup */
+	/* a cgroup v1 memory leaf the child joins before exec (a hybrid host's memory accounting,
+	 * run/cgroup_resources.h); NULL or an empty leaf: none */
+	const struct cgroup_leaf *memory_leaf;
 	bool no_clone3; /* join the leaf by fork + writing cgroup.procs, the path for kernels
 	                   without clone3(CLONE_INTO_CGROUP); tests use it to cover that path */
 	volatile sig_atomic_t *interrupted; /* polled every SPAWN_POLL_SLICE_MS; may be NULL */

@@ -49,9 +49,10 @@ static void common(struct sample *s, const char *arm, bool capture, bool spans)
 	s->drain_ns = 345678;
 	s->detach_ns = 56789;
 	s->wall_ns = 10234567;
-	s->user_us = 1234;
-	s->sys_us = 5678;
-	s->max_rss_kib = 3456;
+	s->resources.cpu_user_us = 1234;
+	s->resources.cpu_sys_us = 5678;
+	s->resources.memory_peak_kib = 3456;
+	s->resources.source = xstrdup("cgroup1-memory+cgroup2-cpu");
 	s->output_truncated = true;
 }
 
@@ -64,6 +65,7 @@ static void capture_arm(struct sample *s)
 	s->dropped = 0;
 	s->filtered_in = 102;
 	s->capture_clean = true;
+	s->resources.capture_memory_kib = 16401;
 	s->kernel = (struct layer_fidelity){AGREE_MATCH, 100, 100, -1};
 	s->kernel_events_matched = 100;
 	s->kernel_unique_paths = 100;
@@ -102,6 +104,7 @@ static void failed_exec(struct sample *s)
 	s->has_capture = true;
 	s->emitted = s->received = 2;
 	s->capture_clean = true;
+	s->resources.capture_memory_kib = 16401;
 	s->kernel = (struct layer_fidelity){AGREE_DRIFT, 100, 0, -1};
 	s->span = (struct layer_fidelity){AGREE_FAILED, 25, 0, -1};
 	s->fidelity = FIDELITY_BROKEN;
@@ -178,9 +181,13 @@ static void assert_same(const struct sample *a, const struct sample *b)
 	assert_int_equal(a->drain_ns, b->drain_ns);
 	assert_int_equal(a->detach_ns, b->detach_ns);
 	assert_int_equal(a->wall_ns, b->wall_ns);
-	assert_int_equal(a->user_us, b->user_us);
-	assert_int_equal(a->sys_us, b->sys_us);
-	assert_int_equal(a->max_rss_kib, b->max_rss_kib);
+	assert_int_equal(a->resources.cpu_user_us, b->resources.cpu_user_us);
+	assert_int_equal(a->resources.cpu_sys_us, b->resources.cpu_sys_us);
+	assert_int_equal(a->resources.memory_peak_kib, b->resources.memory_peak_kib);
+	assert_int_equal(a->resources.capture_memory_kib, b->resources.capture_memory_kib);
+	assert_string_equal(a->resources.source, b->resources.source);
+	if (a->resources.reason || b->resources.reason)
+		assert_string_equal(a->resources.reason, b->resources.reason);
 	assert_int_equal(a->has_capture, b->has_capture);
 	assert_int_equal(a->emitted, b->emitted);
 	assert_int_equal(a->received, b->received);

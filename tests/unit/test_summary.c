@@ -44,7 +44,7 @@ static void add(struct sample *s, size_t *n, const struct matrix_cell *c, const 
 	x->kernel_target = c->kernel_events.value;
 	x->span_target = c->span_events.value;
 	x->wall_ns = (int64_t)llround(wall_ms * 1e6);
-	x->max_rss_kib = 1000;
+	x->resources.memory_peak_kib = 1000;
 }
 
 /* Cell "medium": costs add up (capture 1 ms, spans 2 ms, both 3 ms) with per-round noise; cell
