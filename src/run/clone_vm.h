@@ -22,7 +22,7 @@ bool clone_vm_available(void);
  * other architectures and kernels without clone3, EINVAL when the flags are not as above). */
 pid_t clone_vm(struct clone_args *args, int (*fn)(void *), void *arg);
 
-#define CLONE_VM_STACK (256u << 10) /* sanitizer builds need more than the ~4 KiB the child uses   \
-	                             */
+/* the child stack: sanitizer builds need far more than the ~4 KiB the child uses */
+#define CLONE_VM_STACK (256u << 10)
 
 #endif
