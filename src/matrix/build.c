@@ -883,6 +883,22 @@ static void build_capture(struct build *b, struct json_object *tree)
 	b->m->ringbuf_bytes = u;
 }
 
+static void build_output(struct build *b, struct json_object *tree)
+{
+	b->m->output_keep_bytes = MATRIX_DEFAULT_OUTPUT_KEEP;
+	const char *ptr = "/output/keep";
+	struct json_object *keep = get(get(tree, "output"), "keep");
+	int64_t v;
+	if (!keep || tainted(b, ptr) || size_value(b, keep, ptr, &v) < 0)
+		return;
+	if ((uint64_t)v < MATRIX_MIN_OUTPUT_KEEP || (uint64_t)v > MATRIX_MAX_OUTPUT_KEEP) {
+		fail(b, ptr, "matrix.output-keep",
+		     "output keep must be from 1KiB to 16MiB, got %lld bytes", (long long)v);
+		return;
+	}
+	b->m->output_keep_bytes = (uint64_t)v;
+}
+
 /* Payload levels are sizes: check each once, where it is defined. */
 static void check_levels(struct build *b)
 {
@@ -923,6 +939,7 @@ static struct matrix *build(struct json_object *tree, const struct source_map *m
 	build_workload(&b, tree);
 	build_gates(&b, tree);
 	build_capture(&b, tree);
+	build_output(&b, tree);
 	build_cells(&b, tree);
 	check_duplicate_cells(&b);
 	check_dispatch_count(&b);

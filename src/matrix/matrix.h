@@ -86,13 +86,22 @@ struct matrix_gates {
 	enum warmup_gate warmups;
 };
 
+/* output.keep: the bound makes a flood's logs small; the floor leaves room for the marker line
+ * that replaces what was not kept. */
+#define MATRIX_DEFAULT_OUTPUT_KEEP (64ULL * 1024)
+#define MATRIX_MIN_OUTPUT_KEEP     1024ULL
+#define MATRIX_MAX_OUTPUT_KEEP     (16ULL * 1024 * 1024)
+
 struct matrix {
 	char *path;      /* the file it was loaded from */
 	char sha256[65]; /* of the file's bytes, lowercase hex */
 	char *name;
 	char *description; /* NULL when absent */
 	int tier;
-	uint64_t ringbuf_bytes;  /* capture.ringbuf_size, default 16 MiB */
+	uint64_t ringbuf_bytes; /* capture.ringbuf_size, default 16 MiB */
+	/* output.keep: bytes of the head and of the tail of each output stream kept in the logs,
+	 * MATRIX_DEFAULT_OUTPUT_KEEP unless the matrix says otherwise */
+	uint64_t output_keep_bytes;
 	struct matrix_arm *arms; /* in declared order */
 	size_t n_arms;
 	struct matrix_workload workload;

@@ -92,6 +92,8 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(o, "exec_error", str_or_null(s->exec_error));
 	add(o, "orphans", i64(s->orphans));
 	add(o, "output_truncated", json_object_new_boolean(s->output_truncated));
+	add(o, "stdout_bytes", i64((int64_t)s->stdout_bytes));
+	add(o, "stderr_bytes", i64((int64_t)s->stderr_bytes));
 
 	add(o, "start_unix_ns", i64(s->start_unix_ns));
 	struct json_object *t = json_object_new_object();
@@ -258,6 +260,9 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->exec_error = get_opt_str(o, "exec_error");
 	s->orphans = get_i64(&r, o, "orphans");
 	s->output_truncated = get_bool(&r, o, "output_truncated");
+	/* absent from samples written before tare counted the output */
+	s->stdout_bytes = (uint64_t)get_opt_i64(o, "stdout_bytes", 0);
+	s->stderr_bytes = (uint64_t)get_opt_i64(o, "stderr_bytes", 0);
 
 	s->start_unix_ns = get_i64(&r, o, "start_unix_ns");
 	struct json_object *t = field(&r, o, "timings_ns", json_type_object);

@@ -11,6 +11,7 @@
 #include "run/spawn.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
+#include "util/file_read.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -141,24 +142,14 @@ void runner_free(struct runner *r)
 	free(r);
 }
 
-/* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. */
+/* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. What
+ * is kept of stdout ends with the stream's last bytes, so a flood does not hide it. */
 static struct json_object *read_self_report(const char *stdout_path)
 {
-	FILE *f = fopen(stdout_path, "r");
-	if (!f)
+	char *last = NULL;
+	if (file_read_last_line(stdout_path, &last) < 0 || !last)
 		return NULL;
-	char *line = NULL, *last = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		if (n > 1) {
-			free(last);
-			last = xstrdup(line);
-		}
-	}
-	free(line);
-	fclose(f);
-	struct json_object *o = last ? json_tokener_parse(last) : NULL;
+	struct json_object *o = json_tokener_parse(last);
 	free(last);
 	if (o && !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -212,6 +203,8 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 	s->exec_error = sr->exec_error ? xstrdup(sr->exec_error) : NULL;
 	s->orphans = sr->orphans;
 	s->output_truncated = sr->output_truncated;
+	s->stdout_bytes = sr->stdout_bytes;
+	s->stderr_bytes = sr->stderr_bytes;
 	s->spawn_ns = sr->spawn_ns;
 	s->workload_ns = sr->workload_ns;
 	s->wall_ns = sr->wall_ns;
@@ -351,6 +344,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .cwd = work,
 	    .stdout_path = out_path,
 	    .stderr_path = err_path,
+	    .output_keep = r->m->output_keep_bytes,
 	    .timeout_ms = s->timeout_ms,
 	    .grace_ms = r->o.grace_ms,
 	    .leaf = &leaf,

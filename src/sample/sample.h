@@ -69,9 +69,11 @@ struct sample {
 	int exit_code;   /* 124 on timeout, 128+signal when killed, 127 when exec failed */
 	int term_signal; /* 0 when it exited */
 	bool timed_out;
-	char *exec_error; /* NULL unless the command could not be executed */
-	int64_t orphans;  /* processes left in the cgroup after the workload exited */
-	bool output_truncated;
+	char *exec_error;      /* NULL unless the command could not be executed */
+	int64_t orphans;       /* processes left in the cgroup after the workload exited */
+	bool output_truncated; /* not every byte of stdout/stderr is in the logs */
+	uint64_t stdout_bytes; /* every byte the workload wrote to stdout */
+	uint64_t stderr_bytes;
 
 	/* when it started (wall clock, for the trace), phase timings (ARCHITECTURE §5) */
 	int64_t start_unix_ns;
