@@ -227,7 +227,13 @@ static void test_million_paths_bounded(void **state)
 	/* no two of a million workload paths share a 64-bit hash */
 	assert_int_equal(t.matched_unique, n);
 	assert_true(kernel_count_bytes(kc) <= (size_t)n * 10);
+	/* the old copies of every path grew it by ~100 MiB; a sanitizer build adds its own shadow
+	 * and allocator overhead on top of the 9.5 MiB of hashes */
+#ifdef __SANITIZE_ADDRESS__
+	assert_true(grown < 40 * 1024);
+#else
 	assert_true(grown < 16 * 1024);
+#endif
 	kernel_count_free(kc);
 	fclose(f);
 	diag_list_release(&d);
