@@ -56,7 +56,9 @@ struct matrix_workload {
 	size_t command_len;
 	struct matrix_env *env; /* sorted by name */
 	size_t env_len;
-	char *kernel_match; /* pcre2 pattern selecting the captured paths that count */
+	/* pcre2 pattern selecting the captured paths that count; NULL for a custom command whose
+	 * cells count no kernel events (then no path counts) */
+	char *kernel_match;
 };
 
 enum kernel_count_mode { KERNEL_COUNT_EVENTS, KERNEL_COUNT_UNIQUE_PATHS };

@@ -39,6 +39,15 @@ struct runner {
 	char *work;                  /* the work directory of the dispatch awaiting runner_settle */
 };
 
+/* Whether the dispatch the plan runs after pd captures: then the window keeps the programs
+ * attached for it (capture_end). */
+static bool next_captures(const struct plan *p, const struct plan_dispatch *pd)
+{
+	if (pd < p->dispatches || pd + 1 >= p->dispatches + p->n_dispatches)
+		return false;
+	return p->matrix->arms[pd[1].arm].capture == ARM_CAPTURE_EBPF;
+}
+
 static bool plan_captures(const struct plan *p)
 {
 	for (size_t i = 0; i < p->n_dispatches; i++)
@@ -335,6 +344,13 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		if (!kc)
 			goto cleanup;
 	}
+	if (!captures && capture_programs_attached(r->cap)) {
+		/* kept for a capture dispatch the session then skipped: an arm without capture
+		 * runs with nothing of tare attached */
+		struct capture_counts cc = {0};
+		capture_detach(r->cap, &cc);
+		s->detach_ns = (int64_t)cc.detach_ns;
+	}
 	s->start_unix_ns = clock_realtime_ns();
 	if (captures && capture_attach(r->cap, leaf.id, kernel_count_add, kc, d) < 0)
 		goto cleanup;
@@ -356,7 +372,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	int drain_rc = 0;
 	if (captures) {
 		drain_rc = capture_drain(r->cap, DRAIN_MAX_WAIT_MS, &cc, d);
-		capture_detach(r->cap, &cc);
+		capture_end(r->cap, drain_rc == 0 && next_captures(p, pd), &cc);
 	}
 	if (spawn_rc < 0 || drain_rc < 0)
 		goto cleanup;

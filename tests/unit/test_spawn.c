@@ -707,9 +707,11 @@ static void test_spawn_cost_independent_of_memory(void **state)
 	       "%d each\n",
 	       m_small, (double)small[0] / 1e6, m_big, (double)big[0] / 1e6, N, m_small_fork,
 	       (double)small_fork[0] / 1e6, m_big_fork, (double)big_fork[0] / 1e6, ROUNDS);
-	/* the minimum is the cost without the shared machine's interference (other builds can
-	 * double a median); the fork path's minimum grows about a hundredfold */
-	assert_true(big[0] < 2 * small[0]);
+	/* Compared with its peer in the same run, not with a fixed bound: with 200 MB touched the
+	 * fork path copies the page tables (about 8 ms here) while the vfork-style path does not
+	 * (about 0.2 ms). A factor of 4 leaves room for a loaded machine and still fails if the
+	 * spawn copied the parent; the speed itself is ci/bench/timing's to measure. */
+	assert_true(big[0] * 4 < big_fork[0]);
 }
 
 static size_t count_fds(void)
