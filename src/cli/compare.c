@@ -127,8 +127,7 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
 		if (force) {
 			forced = true;
 			/* --force keeps the findings, as warnings, so that nobody misses them */
-			for (size_t i = 0; i < mismatch.len; i++)
-				mismatch.items[i].severity = DIAG_WARNING;
+			diag_list_demote_errors(&mismatch);
 			diag_warning(
 			    &mismatch, "compare.forced", NULL,
 			    "comparing anyway (--force): the changes below may be the machine's "

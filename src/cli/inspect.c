@@ -82,30 +82,6 @@ static const char *str_or(struct json_object *o, const char *key, const char *fa
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : fallback;
 }
 
-/* The run's provenance from summary.json, or NULL: an interrupted run has none, and one that
- * cannot be read is reported as a warning (the summary is recomputed from the samples anyway).
- * New reference. */
-static struct json_object *load_provenance(const char *dir, struct diag_list *d)
-{
-	char *path = xasprintf("%s/summary.json", dir);
-	struct json_object *s = NULL;
-	if (access(path, F_OK) == 0) {
-		struct diag_list why;
-		diag_list_init(&why);
-		if (jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, &why) < 0)
-			for (size_t i = 0; i < why.len; i++)
-				why.items[i].severity = DIAG_WARNING;
-		diag_list_move(d, &why);
-	}
-	free(path);
-	struct json_object *p = get(s, "provenance");
-	if (p && !json_object_is_type(p, json_type_object))
-		p = NULL;
-	json_object_get(p);
-	json_object_put(s);
-	return p;
-}
-
 /* Discarded samples grouped by reason, in order of first appearance: [{reason, count, phase}]. */
 static struct json_object *discards_json(const struct run_data *r)
 {
@@ -276,7 +252,7 @@ static int inspect_main(int argc, char **argv, const struct cli_ctx *ctx)
 	struct run_data run;
 	int rc = TARE_EXIT_INVALID;
 	if (dir && run_dir_load(dir, &run, &d) == 0) {
-		struct json_object *prov = load_provenance(dir, &d);
+		struct json_object *prov = run_dir_provenance_or_warn(dir, &d);
 		struct json_object *o = inspect_build(&run, prov);
 		if (!o) {
 			rc = cli_fail(ctx, TARE_EXIT_INTERNAL, "inspect.internal",

@@ -20,22 +20,6 @@
 
 #define COMPARE_REPORT_FILE "compare.html"
 
-/* The provenance object of dir/summary.json, or NULL (an interrupted run has none). New
- * reference. */
-static struct json_object *load_provenance(const char *dir)
-{
-	char *path = path_join(dir, "summary.json");
-	struct json_object *s = json_object_from_file(path), *p = NULL;
-	free(path);
-	if (json_object_object_get_ex(s, "provenance", &p) &&
-	    json_object_is_type(p, json_type_object))
-		json_object_get(p);
-	else
-		p = NULL;
-	json_object_put(s);
-	return p;
-}
-
 /* The host class of a provenance object, or NULL when unknown. */
 static const char *host_class(struct json_object *prov)
 {
@@ -60,7 +44,7 @@ static int build_run(const char *dir, struct strbuf *out, struct diag_list *d)
 		diag_error(d, "report.internal", NULL, "cannot compute the verdicts of '%s'", dir);
 		return TARE_EXIT_INTERNAL;
 	}
-	struct json_object *prov = load_provenance(dir);
+	struct json_object *prov = run_dir_provenance_or_warn(dir, d);
 	struct json_object *summary =
 	    summary_build(run.matrix, run.cells, run.n_cells, run.samples, run.n_samples, &v, prov);
 	struct report_run r = {
@@ -93,13 +77,13 @@ static int build_compare(const char *base_dir, const char *cur_dir, struct strbu
 		run_data_release(&base);
 		return TARE_EXIT_INVALID;
 	}
-	struct json_object *pb = load_provenance(base_dir), *pc = load_provenance(cur_dir);
+	struct json_object *pb = run_dir_provenance_or_warn(base_dir, d),
+	                   *pc = run_dir_provenance_or_warn(cur_dir, d);
 	struct diag_list mismatch;
 	diag_list_init(&mismatch);
 	if (compare_check_compatible(base.matrix->sha256, host_class(pb), cur.matrix->sha256,
 	                             host_class(pc), &mismatch) < 0)
-		for (size_t i = 0; i < mismatch.len; i++)
-			mismatch.items[i].severity = DIAG_WARNING;
+		diag_list_demote_errors(&mismatch);
 	int rc = TARE_EXIT_OK;
 	struct compare_machine mb, mc;
 	compare_machine_read(pb, &mb);

@@ -25,21 +25,6 @@ static struct json_object *get(struct json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
-/* summary.json's provenance of dir; NULL when there is no summary.json. */
-static int summary_provenance(const char *dir, struct json_object **out, struct diag_list *d)
-{
-	*out = NULL;
-	char *path = path_join(dir, SUMMARY_FILE);
-	struct json_object *s = NULL;
-	int rc = access(path, F_OK) == 0
-	             ? jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, d)
-	             : 0;
-	free(path);
-	*out = json_object_get(get(s, "provenance"));
-	json_object_put(s);
-	return rc;
-}
-
 /* A resource figure: null when the run could not measure it (-1 in the sample). */
 static struct json_object *figure(int64_t v)
 {
@@ -101,7 +86,7 @@ int baseline_build(const char *dir, struct json_object **out, struct diag_list *
 	size_t len = 0;
 	struct verdict_set v;
 	int rc = -1;
-	if (summary_provenance(dir, &prov, d) < 0 ||
+	if (run_dir_provenance(dir, &prov, d) < 0 ||
 	    input_read(mpath, INPUT_MAX_DOCUMENT_BYTES, "io.too-large", &yaml, &len, d) < 0)
 		goto cleanup;
 	if (verdicts_compute(r.matrix, r.cells, r.n_cells, r.samples, r.n_samples, &v) < 0) {
@@ -278,7 +263,7 @@ struct json_object *run_source_provenance(const char *path, struct diag_list *d)
 {
 	struct json_object *prov = NULL, *doc = NULL;
 	if (is_dir(path))
-		summary_provenance(path, &prov, d);
+		run_dir_provenance(path, &prov, d);
 	else if (jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &doc, NULL, d) == 0)
 		prov = json_object_get(get(doc, "provenance"));
 	json_object_put(doc);

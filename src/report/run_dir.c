@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int samples_load(const char *path, struct sample **out, size_t *n, size_t *complete_bytes,
                  struct diag_list *d)
@@ -131,4 +132,31 @@ void run_data_release(struct run_data *r)
 		sample_release(&r->samples[i]);
 	free(r->samples);
 	memset(r, 0, sizeof(*r));
+}
+
+int run_dir_provenance(const char *dir, struct json_object **out, struct diag_list *d)
+{
+	*out = NULL;
+	char *path = path_join(dir, "summary.json");
+	struct json_object *s = NULL, *p = NULL;
+	int rc = access(path, F_OK) == 0
+	             ? jsonin_load_file(path, INPUT_MAX_DOCUMENT_BYTES, &s, NULL, d)
+	             : 0;
+	free(path);
+	if (json_object_object_get_ex(s, "provenance", &p) &&
+	    json_object_is_type(p, json_type_object))
+		*out = json_object_get(p);
+	json_object_put(s);
+	return rc;
+}
+
+struct json_object *run_dir_provenance_or_warn(const char *dir, struct diag_list *d)
+{
+	struct json_object *p = NULL;
+	struct diag_list why;
+	diag_list_init(&why);
+	if (run_dir_provenance(dir, &p, &why) < 0)
+		diag_list_demote_errors(&why);
+	diag_list_move(d, &why);
+	return p;
 }

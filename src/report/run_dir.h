@@ -36,4 +36,12 @@ void run_data_release(struct run_data *r);
 int samples_load(const char *path, struct sample **out, size_t *n, size_t *complete_bytes,
                  struct diag_list *d);
 
+/* The provenance object of dir/summary.json, or NULL when there is none (an interrupted run has no
+ * summary.json). A summary.json that is there but is not strict JSON adds its located errors to d
+ * and returns -1 (callers that only want provenance may turn them into warnings). */
+int run_dir_provenance(const char *dir, struct json_object **out, struct diag_list *d);
+/* The same for readers that recompute everything else (inspect, report): an unreadable
+ * summary.json is a warning in d, and the result NULL. New reference. */
+struct json_object *run_dir_provenance_or_warn(const char *dir, struct diag_list *d);
+
 #endif

@@ -462,3 +462,10 @@ struct json_object *diag_list_to_json(const struct diag_list *d)
 	}
 	return arr;
 }
+
+void diag_list_demote_errors(struct diag_list *d)
+{
+	for (size_t i = 0; i < d->len; i++)
+		if (d->items[i].severity == DIAG_ERROR)
+			d->items[i].severity = DIAG_WARNING;
+}

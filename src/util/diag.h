@@ -60,6 +60,9 @@ void diag_list_sort(struct diag_list *d);
 
 /* Moves every diagnostic of src to the end of dst; src is left empty. */
 void diag_list_move(struct diag_list *dst, struct diag_list *src);
+/* Turns every error in d into a warning: findings that must be said but decide nothing (a forced
+ * comparison, a summary.json read only for its provenance). */
+void diag_list_demote_errors(struct diag_list *d);
 
 /* Printing shows the first DIAG_MAX_SHOWN errors and warnings (each with its notes) and then one
  * note "N more errors not shown" (code diag.not-shown): a flood of one mistake repeated helps no
