@@ -51,6 +51,9 @@ static char *health_problem(const struct matrix_gates *g, const struct sample *s
 		return s->term_signal
 		           ? fmt("killed by signal %d", s->term_signal)
 		           : fmt("exit code %d, expected %d", s->exit_code, g->exit_code);
+	/* a count that failed is no observation, whether or not the cell declared kernel events */
+	if (s->count_failed)
+		return fmt("kernel events not counted: %s", s->count_failed);
 	if (s->orphans > 0)
 		return fmt("%lld process(es) outlived the workload and were killed",
 		           (long long)s->orphans);

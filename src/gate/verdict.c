@@ -89,6 +89,18 @@ static bool reason_seen(struct json_object *reasons, const char *gate, const cha
 	return false;
 }
 
+/* The sentence's phrase for one layer. A kernel layer that failed because counting failed says
+ * why (cause) rather than "nothing observed": the workload may well have done its part. */
+static char *reason_phrase(const char *gate, const struct layer_fidelity *f, const char *cause)
+{
+	char *p = NULL;
+	if (!cause)
+		return layer_phrase(gate, f);
+	if (asprintf(&p, "%s failed: %s (target %lld)", gate, cause, (long long)f->target) < 0)
+		return NULL;
+	return p;
+}
+
 /* Adds one reason per (layer, arm) whose agreement is in the wanted class; returns the first
  * phrase found (caller frees) for the sentence. */
 static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool want_broken,
@@ -106,9 +118,13 @@ static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool wan
 				continue;
 			if (reason_seen(reasons, gates[l], s->arm))
 				continue;
-			json_object_array_add(reasons, layer_reason(gates[l], s, layers[l]));
+			const char *cause = l == 0 && a == AGREE_FAILED ? s->count_failed : NULL;
+			struct json_object *r = layer_reason(gates[l], s, layers[l]);
+			if (cause)
+				json_object_object_add(r, "detail", json_object_new_string(cause));
+			json_object_array_add(reasons, r);
 			if (!first) {
-				char *p = layer_phrase(gates[l], layers[l]);
+				char *p = reason_phrase(gates[l], layers[l], cause);
 				if (asprintf(&first, "%s in arm %s", p, s->arm) < 0)
 					first = NULL;
 				free(p);

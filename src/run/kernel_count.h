@@ -41,6 +41,11 @@ void kernel_count_get(const struct kernel_count *kc, struct kernel_count_totals 
 int kernel_count_finish(struct kernel_count *kc, struct kernel_count_totals *out,
                         struct diag_list *d);
 
+/* The first failure kernel_count_add or kernel_count_finish met ("matching a captured path failed:
+ * match limit exceeded"), or NULL: what a sample records as its count_failed. Borrowed; valid
+ * until kernel_count_free. */
+const char *kernel_count_failure(const struct kernel_count *kc);
+
 /* Accepts NULL. Does not close the NDJSON stream. */
 void kernel_count_free(struct kernel_count *kc);
 

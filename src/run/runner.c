@@ -344,8 +344,15 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	record_spawn(s, &sr);
 	if (captures) {
 		struct kernel_count_totals kt = {0};
-		obs->kernel_counted = kernel_count_finish(kc, &kt, d) == 0;
+		/* a failed count is the sample's count_failed, which fails its health: recorded
+		 * with the dispatch and named in the verdict, not an error of the run */
+		struct diag_list ignored;
+		diag_list_init(&ignored);
+		obs->kernel_counted = kernel_count_finish(kc, &kt, &ignored) == 0;
+		diag_list_release(&ignored);
 		record_capture(s, &cc, &kt);
+		if (!obs->kernel_counted)
+			s->count_failed = xstrdup(kernel_count_failure(kc));
 	}
 	if (arm->spans)
 		record_spans(s, trace_out);
