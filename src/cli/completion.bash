@@ -20,6 +20,7 @@ _tare() {
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
   compare) opts="--max-regression --force" ;;
   report) opts="--out" ;;
+  doctor) opts="--clean" ;;
   help) opts=$commands ;;
   esac
   local matrices=""
