@@ -121,15 +121,17 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	if (!r)
 		return 0;
 	fill_head(r, CAPTURE_REC_OPEN);
-	/* openat(dfd, path, flags, mode) and openat2(dfd, path, how, size): rsi, rdx */
-	const char *path = (const char *)BPF_CORE_READ(regs, si);
+	/* openat(dfd, path, flags, mode) and openat2(dfd, path, how, size): the second and third
+	 * syscall arguments (rsi, rdx on x86; x1, x2 on arm64), read through libbpf's per-arch
+	 * register names. regs are the syscall's own registers here, not a wrapper's. */
+	const char *path = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
 	if (id == CAPTURE_NR_OPENAT) {
-		r->flags = (__s32)BPF_CORE_READ(regs, dx);
+		r->flags = (__s32)PT_REGS_PARM3_CORE_SYSCALL(regs);
 	} else {
 		__u64 how_flags = 0;
 		bpf_probe_read_user(
 		    &how_flags, sizeof(how_flags),
-		    (const void *)BPF_CORE_READ(regs, dx)); /* open_how.flags first */
+		    (const void *)PT_REGS_PARM3_CORE_SYSCALL(regs)); /* open_how.flags first */
 		r->flags = (__s32)how_flags;
 		r->rec_flags |= CAPTURE_F_OPENAT2;
 	}

@@ -13,9 +13,21 @@
  * Records are variable length: only path_len bytes of the path travel through the ring. */
 #define CAPTURE_PATH_MAX 4096
 
-/* x86_64 syscall numbers (the object is built with -D__TARGET_ARCH_x86). */
+/* Syscall numbers of the architecture the object is built for (cmake/bpf.cmake passes
+ * -D__TARGET_ARCH_<arch>); user space does not need them. arm64 uses the generic table of
+ * include/uapi/asm-generic/unistd.h. 32-bit (compat) tasks number their syscalls differently on
+ * both, so their openat is not seen. */
+#ifdef __bpf__
+#if defined(__TARGET_ARCH_x86)
 #define CAPTURE_NR_OPENAT  257
 #define CAPTURE_NR_OPENAT2 437
+#elif defined(__TARGET_ARCH_arm64)
+#define CAPTURE_NR_OPENAT  56
+#define CAPTURE_NR_OPENAT2 437
+#else
+#error "capture.h: no syscall numbers for this __TARGET_ARCH_ (x86 and arm64 are known)"
+#endif
+#endif
 
 enum capture_record_type {
 	CAPTURE_REC_OPEN = 1, /* openat/openat2 entry: path, flags */

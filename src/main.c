@@ -13,8 +13,8 @@
 
 /* The command table: one line per command, in the order `tare --help` lists them. */
 static const struct command *const commands[] = {
-    &cmd_validate, &cmd_expand,  &cmd_run,     &cmd_verdict, &cmd_workload,
-    &cmd_doctor,   &cmd_inspect, &cmd_compare, &cmd_report,  NULL,
+    &cmd_validate, &cmd_expand,  &cmd_run,     &cmd_merge,    &cmd_verdict, &cmd_workload,
+    &cmd_doctor,   &cmd_inspect, &cmd_compare, &cmd_baseline, &cmd_report,  NULL,
 };
 
 const struct command *const *cli_commands(void)

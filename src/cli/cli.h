@@ -67,6 +67,8 @@ const struct command *const *cli_commands(void);
 extern const struct command cmd_validate;
 extern const struct command cmd_expand;
 extern const struct command cmd_run;
+extern const struct command cmd_merge;
+extern const struct command cmd_baseline;
 extern const struct command cmd_verdict;
 extern const struct command cmd_workload;
 extern const struct command cmd_doctor;

@@ -3,7 +3,7 @@
 # tests/golden/commands.sh keeps it in step with `tare help` and the README.
 _tare() {
   local cur=${COMP_WORDS[COMP_CWORD]} cmd="" i
-  local commands="validate expand run verdict workload doctor inspect compare report help"
+  local commands="validate expand run merge verdict workload doctor inspect compare baseline report help"
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in --*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
   done
@@ -14,11 +14,13 @@ _tare() {
   local opts=""
   case $cmd in
   validate) opts="--schema" ;;
-  expand) opts="--cell --tier --shard --format" ;;
+  expand) opts="--cell --tier --shard --format --shards" ;;
   run) opts="--cell --tier --shard --out --golden --keep-captures --ringbuf-size --quiet --resume" ;;
+  merge) opts="--out --golden --partial --force" ;;
   verdict) opts="check update show" ;;
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
-  compare) opts="--max-regression --force" ;;
+  compare) opts="--max-regression --force --fail-on-unreliable" ;;
+  baseline) opts="save" ;;
   report) opts="--out" ;;
   doctor) opts="--clean" ;;
   help) opts=$commands ;;

@@ -4,11 +4,13 @@
 
 #include "run/capture.h"
 #include "run/cgroup.h"
+#include "run/cgroup_resources.h"
 #include "run/privileges.h"
 #include "run/stale_leaves.h"
 #include "util/diag.h"
 #include "util/file_read.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -34,7 +36,7 @@ struct check {
 	struct json_object *found; /* what the check found, for --json ("found"); NULL: nothing */
 };
 
-#define N_CHECKS 10
+#define N_CHECKS 11
 
 static void set(struct check *c, enum status st, const char *advice, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -185,6 +187,67 @@ static void check_cgroup2(struct check *c)
 	else
 		set(c, ST_OK, NULL, "%s at %s; a test cgroup was created and removed", layout, mnt);
 	free(mnt);
+}
+
+/* Says which source of resource figures runs get here; as root, also creates what a run
+ * creates (the memory controller enabled below a test parent, or the v1 memory parent). */
+static void check_resources(struct check *c)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	char *root = NULL;
+	if (cgroup_hierarchy_find(&root, &d)) {
+		diag_list_release(&d);
+		set(c, ST_WARN, "mount cgroup2 (see the cgroup2 check)",
+		    "no cgroup2 mount: no dispatch cgroup to read memory and CPU from");
+		return;
+	}
+	struct cgroup_resources r;
+	cgroup_resources_find(root, &r);
+	const char *tested = "not tried: creating cgroups needs root";
+	char *parent = NULL;
+	if (geteuid() == 0 && r.memory != RESOURCE_MEMORY_NONE) {
+		parent = xasprintf("%s/tare-doctor-res-%ld", root, (long)getpid());
+		if (mkdir(parent, 0755) == 0) {
+			cgroup_resources_open(&r, parent, &d);
+			tested = "a run's memory cgroup was created and removed";
+		} else {
+			free(parent);
+			parent = NULL;
+		}
+	}
+	switch (r.memory) {
+	case RESOURCE_MEMORY_CGROUP2:
+		set(c, ST_OK, NULL,
+		    "source %s: peak memory from memory.peak and CPU from cpu.stat of each "
+		    "dispatch's cgroup v2 leaf (%s)",
+		    cgroup_resources_source(&r), tested);
+		break;
+	case RESOURCE_MEMORY_CGROUP1:
+		set(c, ST_OK, NULL,
+		    "source %s: peak memory from memory.max_usage_in_bytes of a cgroup v1 memory "
+		    "leaf below %s, CPU from cpu.stat of the cgroup v2 leaf (%s)",
+		    cgroup_resources_source(&r), r.v1_base, tested);
+		break;
+	default: {
+		char advice[256] = "a memory controller (cgroup v2, or v1 on a hybrid host) gives "
+		                   "the figure";
+		if (strstr(r.reason, "subtree_control"))
+			snprintf(advice, sizeof(advice),
+			         "enable it: echo +memory > %s/cgroup.subtree_control", root);
+		set(c, ST_WARN, advice,
+		    "source %s: CPU from cpu.stat of the cgroup v2 leaf; peak memory is recorded "
+		    "as null: %s",
+		    cgroup_resources_source(&r), r.reason);
+		break;
+	}
+	}
+	cgroup_resources_release(&r);
+	if (parent)
+		rmdir(parent);
+	free(parent);
+	free(root);
+	diag_list_release(&d);
 }
 
 static void check_governor(struct check *c)
@@ -360,10 +423,10 @@ static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 			return cli_usage_error(ctx, "doctor", "unexpected argument '%s'", argv[i]);
 	}
 	struct check checks[N_CHECKS] = {
-	    {.name = "privileges"},    {.name = "kernel"}, {.name = "btf"},
-	    {.name = "tracefs"},       {.name = "bpf"},    {.name = "cgroup2"},
-	    {.name = "governor"},      {.name = "smt"},    {.name = "load"},
-	    {.name = "stale-cgroups"},
+	    {.name = "privileges"}, {.name = "kernel"},        {.name = "btf"},
+	    {.name = "tracefs"},    {.name = "bpf"},           {.name = "cgroup2"},
+	    {.name = "resources"},  {.name = "governor"},      {.name = "smt"},
+	    {.name = "load"},       {.name = "stale-cgroups"},
 	};
 	check_privileges(&checks[0]);
 	check_kernel(&checks[1]);
@@ -371,10 +434,11 @@ static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 	check_tracefs(&checks[3]);
 	check_bpf(&checks[4]);
 	check_cgroup2(&checks[5]);
-	check_governor(&checks[6]);
-	check_smt(&checks[7]);
-	check_load(&checks[8]);
-	check_stale(&checks[9], clean);
+	check_resources(&checks[6]);
+	check_governor(&checks[7]);
+	check_smt(&checks[8]);
+	check_load(&checks[9]);
+	check_stale(&checks[10], clean);
 	if (ctx->json)
 		print_json(checks, N_CHECKS);
 	else
@@ -402,8 +466,10 @@ const struct command cmd_doctor = {
             "CAP_SYS_ADMIN), kernel (5.8 or later), btf (/sys/kernel/btf/vmlinux), tracefs (not\n"
             "needed: tare attaches raw tracepoints), bpf (loads the capture programs and sends\n"
             "one event through the ring buffer), cgroup2 (pure or hybrid mount, a test cgroup\n"
-            "created and removed), governor, smt, load, and stale-cgroups (run cgroups left by\n"
-            "a tare that was killed, with what may still run in them: WARN).\n"
+            "created and removed), resources (where peak memory and CPU come from: cgroup2,\n"
+            "cgroup1-memory+cgroup2-cpu, or cgroup2-cpu with memory null), governor, smt,\n"
+            "load, and stale-cgroups (run cgroups left by a tare that was killed, with what\n"
+            "may still run in them: WARN).\n"
             "--clean   kill what runs in those stale run cgroups and remove them (needs root;\n"
             "          'tare run' does the same when it starts); without it doctor only looks\n"
             "--json prints an array of {check, status, detail, advice}; stale-cgroups adds\n"

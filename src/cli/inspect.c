@@ -168,6 +168,7 @@ static struct json_object *inspect_build(const struct run_data *r, struct json_o
 	json_object_object_add(o, "provenance", json_object_get(prov));
 	json_object_object_add(o, "boundary", json_object_get(get(summary, "boundary")));
 	json_object_object_add(o, "cells", json_object_get(get(summary, "cells")));
+	json_object_object_add(o, "multiplicity", json_object_get(get(summary, "multiplicity")));
 	json_object_object_add(o, "discarded", discards_json(r));
 	json_object_object_add(o, "methods", json_object_get(get(summary, "methods")));
 	json_object_put(summary);
@@ -178,6 +179,16 @@ static double dbl(struct json_object *o, const char *key)
 {
 	struct json_object *v = get(o, key);
 	return v && !json_object_is_type(v, json_type_null) ? json_object_get_double(v) : NAN;
+}
+
+/* A KiB figure as a whole number, "n/a" when there is none. */
+static char *format_kib(char *buf, size_t size, double v)
+{
+	if (isnan(v))
+		snprintf(buf, size, "n/a");
+	else
+		snprintf(buf, size, "%.0f", v);
+	return buf;
 }
 
 static void print_text(FILE *out, struct json_object *o)
@@ -204,16 +215,20 @@ static void print_text(FILE *out, struct json_object *o)
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		fprintf(out, "\n%s: %s\n", str_or(c, "cell", "?"), str_or(c, "sentence", ""));
-		fprintf(out, "  %-16s %4s %10s %10s\n", "arm", "n", "median ms", "p95 ms");
+		fprintf(out, "  %-16s %4s %10s %10s %10s %11s\n", "arm", "n", "median ms", "p95 ms",
+		        "peak KiB", "capture KiB");
 		struct json_object *arms = get(c, "arms");
 		for (size_t k = 0; k < json_object_array_length(arms); k++) {
 			struct json_object *a = json_object_array_get_idx(arms, k);
 			struct json_object *w = get(a, "wall_ms");
-			char median[64], p95[64];
-			fprintf(out, "  %-16s %4lld %10s %10s\n", str_or(a, "arm", "?"),
+			char median[64], p95[64], peak[64], capm[64];
+			fprintf(out, "  %-16s %4lld %10s %10s %10s %11s\n", str_or(a, "arm", "?"),
 			        (long long)json_object_get_int64(get(a, "n")),
 			        format_ms(median, sizeof(median), dbl(w, "median")),
-			        format_ms(p95, sizeof(p95), dbl(w, "p95")));
+			        format_ms(p95, sizeof(p95), dbl(w, "p95")),
+			        format_kib(peak, sizeof(peak),
+			                   dbl(get(a, "memory_peak_kib"), "median")),
+			        format_kib(capm, sizeof(capm), dbl(a, "capture_memory_kib")));
 		}
 		struct json_object *pairs = get(c, "pairs");
 		for (size_t k = 0; k < json_object_array_length(pairs); k++) {
@@ -221,7 +236,13 @@ static void print_text(FILE *out, struct json_object *o)
 			fprintf(out, "  %s vs %s: %s\n", str_or(p, "candidate", "?"),
 			        str_or(p, "baseline", "?"), str_or(p, "sentence", ""));
 		}
+		struct json_object *f = get(c, "factorial");
+		if (f && json_object_is_type(f, json_type_object))
+			fprintf(out, "  factorial (%lld rounds): %s\n",
+			        (long long)json_object_get_int64(get(f, "n")),
+			        str_or(f, "sentence", ""));
 	}
+	fprintf(out, "\nmultiplicity: %s\n", str_or(get(o, "multiplicity"), "sentence", "?"));
 	struct json_object *disc = get(o, "discarded");
 	if (json_object_array_length(disc) == 0) {
 		fputs("\ndiscarded samples: none\n", out);
@@ -289,9 +310,10 @@ const struct command cmd_inspect = {
     .usage = "tare inspect [RUN_DIR]",
     .help =
         "Prints the matrix, the host, each cell's verdict sentence, the boundary, per cell and\n"
-        "arm n / median / p95 wall ms with the paired delta, and the discarded samples grouped\n"
-        "by reason. Statistics are recomputed from RUN_DIR/samples.jsonl, so an interrupted\n"
-        "run is read too (it says how many of its dispatches were recorded).\n\n"
+        "arm n / median / p95 wall ms, the workload's median peak memory and the capture's\n"
+        "memory (KiB) with the paired delta, and the discarded samples grouped by reason.\n"
+        "Statistics are recomputed from RUN_DIR/samples.jsonl, so an interrupted run is read\n"
+        "too (it says how many of its dispatches were recorded).\n\n"
         "RUN_DIR defaults to the last run in the run index ($TARE_RUNS_DIR/index.jsonl,\n"
         "default runs/index.jsonl).\n\n"
         "exit: 0 printed, 2 usage, 3 unreadable run directory\n",

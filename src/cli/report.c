@@ -3,6 +3,7 @@
 
 #include "gate/verdict.h"
 #include "report/compare.h"
+#include "report/compare_machine.h"
 #include "report/html.h"
 #include "report/run_dir.h"
 #include "report/summary.h"
@@ -100,10 +101,18 @@ static int build_compare(const char *base_dir, const char *cur_dir, struct strbu
 		for (size_t i = 0; i < mismatch.len; i++)
 			mismatch.items[i].severity = DIAG_WARNING;
 	int rc = TARE_EXIT_OK;
+	struct compare_machine mb, mc;
+	compare_machine_read(pb, &mb);
+	compare_machine_read(pc, &mc);
+	char *machine = compare_machine_differences(&mb, &mc);
+	compare_machine_release(&mb);
+	compare_machine_release(&mc);
 	struct compare_result res;
-	if (compare_runs(base.matrix, base.cells, base.n_cells, base.samples, base.n_samples,
-	                 cur.samples, cur.n_samples, COMPARE_DEFAULT_MAX_REGRESSION_PCT, &res,
-	                 d) < 0) {
+	int crc = compare_runs(base.matrix, base.cells, base.n_cells, base.samples, base.n_samples,
+	                       cur.samples, cur.n_samples, COMPARE_DEFAULT_MAX_REGRESSION_PCT,
+	                       machine, &res, d);
+	free(machine);
+	if (crc < 0) {
 		rc = TARE_EXIT_INTERNAL;
 	} else {
 		struct report_compare_side sb = {

@@ -3,6 +3,8 @@
 
 #include "matrix/embedded_schema.h"
 #include "matrix/matrix.h"
+#include "matrix/power_check.h"
+#include "stats/power.h"
 #include "jsonschema/schema.h"
 #include "jsonin/jsonin.h"
 #include "yaml/load.h"
@@ -148,10 +150,13 @@ static int run_matrix_mode(const struct cli_ctx *ctx, int nfiles, char **files)
 		else if (!ctx->json)
 			fprintf(stderr, "%s: valid (%zu cells, %zu arms)\n", path, m->n_cells,
 			        m->n_arms);
+		/* valid, but a design that cannot detect what it is for: a warning, exit 0 */
+		if (m)
+			matrix_check_power(m, STATS_DEFAULT_CONF, &d);
 		matrix_free(m);
 		free(path);
 	}
-	if (rc < 0 || ctx->json)
+	if (rc < 0 || ctx->json || d.len)
 		cli_print_diags(ctx, &d);
 	diag_list_release(&d);
 	return rc < 0 ? TARE_EXIT_INVALID : TARE_EXIT_OK;
@@ -188,9 +193,10 @@ const struct command cmd_validate = {
     .usage = "tare validate MATRIX...\n       tare validate --schema SCHEMA FILE...",
     .help =
         "MATRIX is a path, or a name looked up as matrices/NAME.yaml and in each directory\n"
-        "of $TARE_MATRIX_PATH. Every error is printed, sorted by location, in the compiler\n"
-        "format FILE:LINE:COL: error: MESSAGE [JSON-POINTER] (code), with the source line\n"
-        "and a caret. Each file is checked on its own.\n\n"
+        "of $TARE_MATRIX_PATH. Errors are printed sorted by location (the first 1,000, then\n"
+        "a count), in the compiler format FILE:LINE:COL: error: MESSAGE [JSON-POINTER]\n"
+        "(code), with the source line and a caret. Each file is checked on its own. A cell\n"
+        "whose repetitions cannot reach a 95% paired interval gets a warning (exit 0).\n\n"
         "--schema SCHEMA  validate any JSON (.json, strict), JSON Lines (.jsonl, .ndjson:\n"
         "                 each line strict JSON) or YAML file against SCHEMA: a path, or the\n"
         "                 name of one of tare's schemas (matrix.v1, plan.v1, sample.v1, ...)\n\n"

@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 
 #include "cli/verdict_golden.h"
-#include "gate/verdict.h"
+#include "report/verdicts_json.h"
 #include "report/run_dir.h"
 #include "util/atomic_file.h"
 #include "util/diag.h"

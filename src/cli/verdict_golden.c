@@ -2,8 +2,8 @@
  * verdicts as an exit code. */
 #include "cli/verdict_golden.h"
 
-#include "gate/verdict_diff.h"
 #include "jsonin/jsonin.h"
+#include "report/verdict_diff.h"
 #include "util/input_file.h"
 #include "util/strbuf.h"
 

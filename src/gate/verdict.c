@@ -4,8 +4,8 @@
 #include "gate/dispatch_gate.h"
 #include "stats/describe.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,14 @@ const char *cell_verdict_name(enum cell_verdict v)
 	static const char *const names[] = {"uncalibrated", "lossy", "unhealthy", "inconclusive",
 	                                    "healthy"};
 	return names[v];
+}
+
+const char *verdict_gate_name(enum verdict_gate g)
+{
+	static const char *const names[] = {"kernel_events", "span_events", "calibration_health",
+	                                    "max_discarded", "tail_ratio",  "warmups",
+	                                    "valid_samples"};
+	return names[g];
 }
 
 bool calibration_blocks_timing(const struct matrix_gates *g, const struct sample *const *calib,
@@ -36,11 +44,9 @@ struct cell_samples {
 
 static void collect(const struct sample *const *s, size_t n, struct cell_samples *cs)
 {
-	cs->calib = calloc(n + 1, sizeof(*cs->calib));
-	cs->warm = calloc(n + 1, sizeof(*cs->warm));
-	cs->meas = calloc(n + 1, sizeof(*cs->meas));
-	if (!cs->calib || !cs->warm || !cs->meas)
-		abort();
+	cs->calib = xcalloc(n + 1, sizeof(*cs->calib));
+	cs->warm = xcalloc(n + 1, sizeof(*cs->warm));
+	cs->meas = xcalloc(n + 1, sizeof(*cs->meas));
 	for (size_t i = 0; i < n; i++) {
 		if (s[i]->phase == PHASE_CALIBRATE)
 			cs->calib[cs->n_calib++] = s[i];
@@ -58,34 +64,31 @@ static void cell_samples_release(struct cell_samples *cs)
 	free(cs->meas);
 }
 
-static struct json_object *layer_reason(const char *gate, const struct sample *s,
-                                        const struct layer_fidelity *f)
+/* A cell's reasons as they are found: an array that grows. */
+struct reason_list {
+	struct verdict_reason *items;
+	size_t n, cap;
+};
+
+/* A new zeroed reason at the end of the list, for the caller to fill. */
+static struct verdict_reason *reason_add(struct reason_list *l, enum verdict_gate gate,
+                                         const char *arm)
 {
-	struct json_object *r = json_object_new_object();
-	json_object_object_add(r, "gate", json_object_new_string(gate));
-	json_object_object_add(r, "arm", json_object_new_string(s->arm));
-	json_object_object_add(r, "phase", json_object_new_string(plan_phase_name(s->phase)));
-	json_object_object_add(r, "agreement",
-	                       json_object_new_string(agreement_name(f->agreement)));
-	json_object_object_add(r, "target", json_object_new_int64(f->target));
-	json_object_object_add(r, "observed",
-	                       f->agreement == AGREE_FAILED ? NULL
-	                                                    : json_object_new_int64(f->observed));
-	if (f->limit >= 0)
-		json_object_object_add(r, "limit", json_object_new_int64(f->limit));
+	l->items = xgrow(l->items, &l->cap, l->n + 1, sizeof(*l->items));
+	struct verdict_reason *r = &l->items[l->n++];
+	memset(r, 0, sizeof(*r));
+	r->gate = gate;
+	r->arm = arm ? xstrdup(arm) : NULL;
 	return r;
 }
 
-static bool reason_seen(struct json_object *reasons, const char *gate, const char *arm)
+/* One reason per (gate, arm): the first dispatch that shows a problem speaks for its arm. */
+static bool reason_seen(const struct reason_list *l, enum verdict_gate gate, const char *arm)
 {
-	for (size_t i = 0; i < json_object_array_length(reasons); i++) {
-		struct json_object *r = json_object_array_get_idx(reasons, i), *g, *a;
-		if (json_object_object_get_ex(r, "gate", &g) &&
-		    json_object_object_get_ex(r, "arm", &a) &&
-		    strcmp(json_object_get_string(g), gate) == 0 &&
-		    strcmp(json_object_get_string(a), arm) == 0)
+	for (size_t i = 0; i < l->n; i++)
+		if (l->items[i].gate == gate && l->items[i].arm &&
+		    strcmp(l->items[i].arm, arm) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -93,24 +96,28 @@ static bool reason_seen(struct json_object *reasons, const char *gate, const cha
  * why (cause) rather than "nothing observed": the workload may well have done its part. */
 static char *reason_phrase(const char *gate, const struct layer_fidelity *f, const char *cause)
 {
-	char *p = NULL;
 	if (!cause)
 		return layer_phrase(gate, f);
-	if (asprintf(&p, "%s failed: %s (target %lld)", gate, cause, (long long)f->target) < 0)
-		return NULL;
-	return p;
+	return xasprintf("%s failed: %s (target %lld)", gate, cause, (long long)f->target);
+}
+
+static void reason_release(struct verdict_reason *r)
+{
+	free(r->arm);
+	free(r->detail);
 }
 
 /* Adds one reason per (layer, arm) whose agreement is in the wanted class; returns the first
  * phrase found (caller frees) for the sentence. */
 static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool want_broken,
-                              struct json_object *reasons)
+                              struct reason_list *reasons)
 {
 	char *first = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct sample *s = ss[i];
 		const struct layer_fidelity *layers[2] = {&s->kernel, &s->span};
-		static const char *const gates[2] = {"kernel_events", "span_events"};
+		static const enum verdict_gate gates[2] = {REASON_KERNEL_EVENTS,
+		                                           REASON_SPAN_EVENTS};
 		for (int l = 0; l < 2; l++) {
 			enum agreement a = layers[l]->agreement;
 			bool broken = a == AGREE_DRIFT || a == AGREE_FAILED;
@@ -119,14 +126,14 @@ static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool wan
 			if (reason_seen(reasons, gates[l], s->arm))
 				continue;
 			const char *cause = l == 0 && a == AGREE_FAILED ? s->count_failed : NULL;
-			struct json_object *r = layer_reason(gates[l], s, layers[l]);
-			if (cause)
-				json_object_object_add(r, "detail", json_object_new_string(cause));
-			json_object_array_add(reasons, r);
+			struct verdict_reason *r = reason_add(reasons, gates[l], s->arm);
+			r->phase = s->phase;
+			r->layer = *layers[l];
+			r->detail = cause ? xstrdup(cause) : NULL;
 			if (!first) {
-				char *p = reason_phrase(gates[l], layers[l], cause);
-				if (asprintf(&first, "%s in arm %s", p, s->arm) < 0)
-					first = NULL;
+				char *p =
+				    reason_phrase(verdict_gate_name(gates[l]), layers[l], cause);
+				first = xasprintf("%s in arm %s", p, s->arm);
 				free(p);
 			}
 		}
@@ -134,21 +141,11 @@ static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool wan
 	return first;
 }
 
-static struct json_object *arm_reason(const char *gate, const char *arm)
-{
-	struct json_object *r = json_object_new_object();
-	json_object_object_add(r, "gate", json_object_new_string(gate));
-	json_object_object_add(r, "arm", json_object_new_string(arm));
-	return r;
-}
-
 /* p99/median of the valid measured wall times of one arm, for the opt-in tail gate: the same
  * statistic summary.json reports. 0 when it is undefined (fewer than 2 samples, median 0). */
 static double tail_ratio(const struct cell_samples *cs, const char *arm)
 {
-	double *v = calloc(cs->n_meas + 1, sizeof(*v));
-	if (!v)
-		abort();
+	double *v = xcalloc(cs->n_meas + 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < cs->n_meas; i++)
 		if (cs->meas[i]->valid && strcmp(cs->meas[i]->arm, arm) == 0)
@@ -162,18 +159,17 @@ static double tail_ratio(const struct cell_samples *cs, const char *arm)
 
 /* The health and sample-count gates for one cell; returns the verdict they give (or healthy). */
 static enum cell_verdict timing_gates(const struct matrix *m, const struct matrix_cell *c,
-                                      const struct cell_samples *cs, struct json_object *reasons,
+                                      const struct cell_samples *cs, struct reason_list *reasons,
                                       struct strbuf *why)
 {
 	const struct matrix_gates *g = &m->gates;
 	enum cell_verdict v = VERDICT_HEALTHY;
 	for (size_t i = 0; i < cs->n_calib; i++) {
 		const struct sample *s = cs->calib[i];
-		if (!s->health_ok && !reason_seen(reasons, "calibration_health", s->arm)) {
-			struct json_object *r = arm_reason("calibration_health", s->arm);
-			json_object_object_add(r, "detail",
-			                       json_object_new_string(s->health_reason));
-			json_object_array_add(reasons, r);
+		if (!s->health_ok && !reason_seen(reasons, REASON_CALIBRATION_HEALTH, s->arm)) {
+			struct verdict_reason *r =
+			    reason_add(reasons, REASON_CALIBRATION_HEALTH, s->arm);
+			r->detail = s->health_reason ? xstrdup(s->health_reason) : NULL;
 			if (v == VERDICT_HEALTHY)
 				strbuf_addf(why, "calibration dispatch of arm %s unhealthy: %s",
 				            s->arm, s->health_reason);
@@ -194,10 +190,9 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 		if (discarded > g->max_discarded) {
 			/* counts are left out: they may differ between healthy machines, and the
 			 * verdict file must not */
-			struct json_object *r = arm_reason("max_discarded", arm);
-			json_object_object_add(r, "max", json_object_new_int64(g->max_discarded));
-			json_object_object_add(r, "first_discard", json_object_new_string(first));
-			json_object_array_add(reasons, r);
+			struct verdict_reason *r = reason_add(reasons, REASON_MAX_DISCARDED, arm);
+			r->bound = g->max_discarded;
+			r->detail = first ? xstrdup(first) : NULL;
 			if (v == VERDICT_HEALTHY)
 				strbuf_addf(
 				    why,
@@ -209,10 +204,8 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 		if (g->tail_in_verdicts) {
 			double ratio = tail_ratio(cs, arm);
 			if (ratio >= g->tail_fail) {
-				struct json_object *r = arm_reason("tail_ratio", arm);
-				json_object_object_add(r, "fail",
-				                       json_object_new_double(g->tail_fail));
-				json_object_array_add(reasons, r);
+				reason_add(reasons, REASON_TAIL_RATIO, arm)->tail_fail =
+				    g->tail_fail;
 				if (v == VERDICT_HEALTHY)
 					strbuf_addf(
 					    why, "arm %s p99/median %.2f in the fail band (>= %g)",
@@ -229,9 +222,7 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 			failed += !cs->warm[i]->valid;
 		bool bad = g->warmups == WARMUPS_ANY_PASS ? failed == cs->n_warm : failed > 0;
 		if (bad) {
-			struct json_object *r = json_object_new_object();
-			json_object_object_add(r, "gate", json_object_new_string("warmups"));
-			json_object_array_add(reasons, r);
+			reason_add(reasons, REASON_WARMUPS, NULL);
 			strbuf_addf(why, "%s warm-ups failed",
 			            g->warmups == WARMUPS_ANY_PASS ? "all" : "some");
 			return VERDICT_INCONCLUSIVE;
@@ -243,9 +234,7 @@ static enum cell_verdict timing_gates(const struct matrix *m, const struct matri
 		for (size_t i = 0; i < cs->n_meas; i++)
 			valid += cs->meas[i]->valid && strcmp(cs->meas[i]->arm, arm) == 0;
 		if (valid < 2) {
-			struct json_object *r = arm_reason("valid_samples", arm);
-			json_object_object_add(r, "min", json_object_new_int(2));
-			json_object_array_add(reasons, r);
+			reason_add(reasons, REASON_VALID_SAMPLES, arm)->bound = 2;
 			if (v == VERDICT_HEALTHY)
 				strbuf_addf(why, "fewer than 2 valid measured samples in arm %s",
 				            arm);
@@ -263,7 +252,7 @@ static void judge_cell(const struct matrix *m, const struct matrix_cell *c,
 	size_t n = sample_groups_find(groups, c->name, &mine);
 	collect(mine, n, &cs);
 	out->cell = c;
-	out->reasons = json_object_new_array();
+	struct reason_list reasons = {0};
 	out->skipped = calibration_blocks_timing(&m->gates, cs.calib, cs.n_calib) && cs.n_meas == 0;
 	struct strbuf why;
 	strbuf_init(&why);
@@ -273,26 +262,26 @@ static void judge_cell(const struct matrix *m, const struct matrix_cell *c,
 	size_t n_src = cs.n_calib;
 	const struct sample **all = NULL;
 	if (n_src == 0) {
-		all = calloc(cs.n_warm + cs.n_meas + 1, sizeof(*all));
-		if (!all)
-			abort();
+		all = xcalloc(cs.n_warm + cs.n_meas + 1, sizeof(*all));
 		memcpy(all, cs.warm, cs.n_warm * sizeof(*all));
 		memcpy(all + cs.n_warm, cs.meas, cs.n_meas * sizeof(*all));
 		src = all;
 		n_src = cs.n_warm + cs.n_meas;
 	}
-	char *phrase = fidelity_reasons(src, n_src, true, out->reasons);
+	char *phrase = fidelity_reasons(src, n_src, true, &reasons);
 	if (phrase) {
 		out->verdict = VERDICT_UNCALIBRATED;
-	} else if ((phrase = fidelity_reasons(src, n_src, false, out->reasons))) {
+	} else if ((phrase = fidelity_reasons(src, n_src, false, &reasons))) {
 		out->verdict = VERDICT_LOSSY;
 	} else {
-		out->verdict = timing_gates(m, c, &cs, out->reasons, &why);
+		out->verdict = timing_gates(m, c, &cs, &reasons, &why);
 	}
 	if (phrase)
 		strbuf_addstr(&why, phrase);
 	free(phrase);
 	free(all);
+	out->reasons = reasons.items;
+	out->n_reasons = reasons.n;
 
 	struct strbuf s;
 	strbuf_init(&s);
@@ -333,9 +322,7 @@ static char *boundary_statement(const struct verdict_set *v)
 int verdicts_compute(const struct matrix *m, const size_t *cells, size_t n_cells,
                      const struct sample *samples, size_t n_samples, struct verdict_set *out)
 {
-	out->cells = calloc(n_cells ? n_cells : 1, sizeof(*out->cells));
-	if (!out->cells)
-		return -1;
+	out->cells = xcalloc(n_cells ? n_cells : 1, sizeof(*out->cells));
 	out->n_cells = n_cells;
 	struct sample_groups groups;
 	sample_groups_init(&groups, samples, n_samples);
@@ -349,56 +336,12 @@ int verdicts_compute(const struct matrix *m, const size_t *cells, size_t n_cells
 void verdict_set_release(struct verdict_set *v)
 {
 	for (size_t i = 0; i < v->n_cells; i++) {
-		json_object_put(v->cells[i].reasons);
+		for (size_t k = 0; k < v->cells[i].n_reasons; k++)
+			reason_release(&v->cells[i].reasons[k]);
+		free(v->cells[i].reasons);
 		free(v->cells[i].sentence);
 	}
 	free(v->cells);
 	free(v->boundary);
 	memset(v, 0, sizeof(*v));
-}
-
-static struct json_object *targets_json(const struct matrix_cell *c)
-{
-	struct json_object *t = json_object_new_object();
-	json_object_object_add(t, "kernel_events", json_object_new_int64(c->kernel_events.value));
-	json_object_object_add(t, "span_events", json_object_new_int64(c->span_events.value));
-	json_object_object_add(t, "span_event_limit", json_object_new_int64(c->span_event_limit));
-	json_object_object_add(t, "concurrency", json_object_new_int64(c->concurrency.value));
-	json_object_object_add(t, "payload_bytes", json_object_new_int64(c->payload_bytes.value));
-	return t;
-}
-
-struct json_object *verdicts_to_json(const struct matrix *m, const struct verdict_set *v)
-{
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "schema", json_object_new_string("tare.verdicts.v1"));
-	json_object_object_add(o, "matrix", json_object_new_string(m->name));
-	struct json_object *cells = json_object_new_array();
-	int counts[VERDICT_HEALTHY + 1] = {0};
-	for (size_t i = 0; i < v->n_cells; i++) {
-		const struct cell_verdict_result *r = &v->cells[i];
-		counts[r->verdict]++;
-		struct json_object *c = json_object_new_object();
-		json_object_object_add(c, "cell", json_object_new_string(r->cell->name));
-		json_object_object_add(c, "verdict",
-		                       json_object_new_string(cell_verdict_name(r->verdict)));
-		json_object_object_add(c, "skipped", json_object_new_boolean(r->skipped));
-		json_object_object_add(c, "targets", targets_json(r->cell));
-		json_object_object_add(c, "reasons", json_object_get(r->reasons));
-		json_object_object_add(c, "sentence", json_object_new_string(r->sentence));
-		json_object_object_add(
-		    c, "expect", r->cell->expect ? json_object_new_string(r->cell->expect) : NULL);
-		json_object_object_add(c, "expect_met",
-		                       r->expect_met < 0 ? NULL
-		                                         : json_object_new_boolean(r->expect_met));
-		json_object_array_add(cells, c);
-	}
-	json_object_object_add(o, "cells", cells);
-	struct json_object *cnt = json_object_new_object();
-	for (int k = 0; k <= VERDICT_HEALTHY; k++)
-		json_object_object_add(cnt, cell_verdict_name((enum cell_verdict)k),
-		                       json_object_new_int(counts[k]));
-	json_object_object_add(o, "counts", cnt);
-	json_object_object_add(o, "boundary", json_object_new_string(v->boundary));
-	return o;
 }

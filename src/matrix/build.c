@@ -44,6 +44,9 @@ struct build {
 	/* "pointer\x1fmessage" of every error reported (a set; NULL until the first error): an
 	 * inherited default reaches every cell, and is reported once, where it is written */
 	struct json_object *reported;
+	/* a custom command came without kernel_match: an error only if some cell counts kernel
+	 * events, which is known once the cells are built */
+	bool match_missing;
 };
 
 /* A value found for a parameter and the pointer it was found at. skipped: the value exists but
@@ -392,7 +395,7 @@ static int build_cell(struct build *b, struct json_object *own, const char *own_
 			rc = -1;
 	}
 	c->span_event_limit = int_param(b, own, own_ptr, "span_event_limit", 128);
-	c->repetitions = (int)int_param(b, own, own_ptr, "repetitions", 5);
+	c->repetitions = (int)int_param(b, own, own_ptr, "repetitions", MATRIX_DEFAULT_REPETITIONS);
 	c->warmups = (int)int_param(b, own, own_ptr, "warmups", 1);
 	c->seed = (uint64_t)int_param(b, own, own_ptr, "seed", 1);
 	struct found f;
@@ -775,11 +778,7 @@ static void build_workload(struct build *b, struct json_object *tree)
 			    xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
 			check_template(b, w->command[i], ptr);
 		}
-		if (!match && match_ok)
-			fail(b, "/workload/command", "matrix.workload",
-			     "a custom workload.command needs 'kernel_match', the pattern that "
-			     "picks "
-			     "the cell's events out of everything the process opens");
+		b->match_missing = !match && match_ok;
 	}
 	w->env = xcalloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
 	if (env) {
@@ -794,10 +793,32 @@ static void build_workload(struct build *b, struct json_object *tree)
 		}
 		qsort(w->env, w->env_len, sizeof(*w->env), cmp_env);
 	}
-	w->kernel_match =
-	    xstrdup(match ? json_object_get_string(match) : MATRIX_BUILTIN_KERNEL_MATCH);
+	if (match)
+		w->kernel_match = xstrdup(json_object_get_string(match));
+	else if (w->builtin)
+		w->kernel_match = xstrdup(MATRIX_BUILTIN_KERNEL_MATCH);
 	if (match)
 		check_pattern(b, w->kernel_match, "/workload/kernel_match");
+}
+
+/* A custom command's kernel_match is what makes a kernel-event target countable: without it
+ * every file the process opens (the dynamic loader's included) would count. A matrix whose
+ * cells count no kernel events (timing only) needs none. */
+static void check_kernel_match(struct build *b)
+{
+	if (!b->match_missing)
+		return;
+	for (size_t i = 0; i < b->m->n_cells; i++) {
+		const struct matrix_cell *c = &b->m->cells[i];
+		if (c->kernel_events.value <= 0)
+			continue;
+		fail(b, "/workload/command", "matrix.workload",
+		     "a custom workload.command needs 'kernel_match' when a cell counts kernel "
+		     "events (cell '%s' has kernel_events %lld): the pattern picks them out of "
+		     "everything the process opens",
+		     c->name, (long long)c->kernel_events.value);
+		return;
+	}
 }
 
 static void tolerance_from(struct json_object *node, struct tolerance *t)
@@ -883,6 +904,22 @@ static void build_capture(struct build *b, struct json_object *tree)
 	b->m->ringbuf_bytes = u;
 }
 
+static void build_output(struct build *b, struct json_object *tree)
+{
+	b->m->output_keep_bytes = MATRIX_DEFAULT_OUTPUT_KEEP;
+	const char *ptr = "/output/keep";
+	struct json_object *keep = get(get(tree, "output"), "keep");
+	int64_t v;
+	if (!keep || tainted(b, ptr) || size_value(b, keep, ptr, &v) < 0)
+		return;
+	if ((uint64_t)v < MATRIX_MIN_OUTPUT_KEEP || (uint64_t)v > MATRIX_MAX_OUTPUT_KEEP) {
+		fail(b, ptr, "matrix.output-keep",
+		     "output keep must be from 1KiB to 16MiB, got %lld bytes", (long long)v);
+		return;
+	}
+	b->m->output_keep_bytes = (uint64_t)v;
+}
+
 /* Payload levels are sizes: check each once, where it is defined. */
 static void check_levels(struct build *b)
 {
@@ -923,7 +960,9 @@ static struct matrix *build(struct json_object *tree, const struct source_map *m
 	build_workload(&b, tree);
 	build_gates(&b, tree);
 	build_capture(&b, tree);
+	build_output(&b, tree);
 	build_cells(&b, tree);
+	check_kernel_match(&b);
 	check_duplicate_cells(&b);
 	check_dispatch_count(&b);
 	json_object_put(b.reported);

@@ -45,18 +45,22 @@ static size_t schema_error_pointers(const struct diag_list *d, size_t first, con
 	return n;
 }
 
-struct matrix *matrix_load(const char *path, struct diag_list *d)
+struct matrix *matrix_load_buffer(const char *name, const char *buf, size_t len,
+                                  struct diag_list *d)
 {
 	struct yaml_load_options opt = yaml_load_defaults();
 	struct json_object *tree = NULL;
 	struct source_map *map = NULL;
 	struct schema *schema = NULL;
 	struct matrix *m = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 
-	if (input_read(path, opt.max_file_bytes, "yaml.file-too-large", &buf, &len, d) < 0 ||
-	    yaml_load_buffer(path, buf, len, &opt, &tree, &map, d) < 0)
+	if (len > opt.max_file_bytes) {
+		diag_error(d, "yaml.file-too-large", &(struct diag_loc){name, 0, 0, NULL},
+		           "the matrix is %zu bytes, more than the %zu a matrix may have", len,
+		           opt.max_file_bytes);
+		return NULL;
+	}
+	if (yaml_load_buffer(name, buf, len, &opt, &tree, &map, d) < 0)
 		goto cleanup;
 	schema = matrix_schema(d);
 	if (!schema)
@@ -73,14 +77,25 @@ struct matrix *matrix_load(const char *path, struct diag_list *d)
 	m = matrix_build(tree, map, d);
 	if (!m)
 		goto cleanup;
-	m->path = xstrdup(path);
+	m->path = xstrdup(name);
 	/* the digest of the bytes that were validated, not of a second read */
 	sha256_hex(buf, len, m->sha256);
 cleanup:
-	free(buf);
 	schema_free(schema);
 	source_map_free(map);
 	json_object_put(tree);
+	return m;
+}
+
+struct matrix *matrix_load(const char *path, struct diag_list *d)
+{
+	struct yaml_load_options opt = yaml_load_defaults();
+	char *buf = NULL;
+	size_t len = 0;
+	if (input_read(path, opt.max_file_bytes, "yaml.file-too-large", &buf, &len, d) < 0)
+		return NULL;
+	struct matrix *m = matrix_load_buffer(path, buf, len, d);
+	free(buf);
 	return m;
 }
 

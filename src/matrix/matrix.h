@@ -56,7 +56,9 @@ struct matrix_workload {
 	size_t command_len;
 	struct matrix_env *env; /* sorted by name */
 	size_t env_len;
-	char *kernel_match; /* pcre2 pattern selecting the captured paths that count */
+	/* pcre2 pattern selecting the captured paths that count; NULL for a custom command whose
+	 * cells count no kernel events (then no path counts) */
+	char *kernel_match;
 };
 
 enum kernel_count_mode { KERNEL_COUNT_EVENTS, KERNEL_COUNT_UNIQUE_PATHS };
@@ -86,13 +88,22 @@ struct matrix_gates {
 	enum warmup_gate warmups;
 };
 
+/* output.keep: the bound makes a flood's logs small; the floor leaves room for the marker line
+ * that replaces what was not kept. */
+#define MATRIX_DEFAULT_OUTPUT_KEEP (64ULL * 1024)
+#define MATRIX_MIN_OUTPUT_KEEP     1024ULL
+#define MATRIX_MAX_OUTPUT_KEEP     (16ULL * 1024 * 1024)
+
 struct matrix {
 	char *path;      /* the file it was loaded from */
 	char sha256[65]; /* of the file's bytes, lowercase hex */
 	char *name;
 	char *description; /* NULL when absent */
 	int tier;
-	uint64_t ringbuf_bytes;  /* capture.ringbuf_size, default 16 MiB */
+	uint64_t ringbuf_bytes; /* capture.ringbuf_size, default 16 MiB */
+	/* output.keep: bytes of the head and of the tail of each output stream kept in the logs,
+	 * MATRIX_DEFAULT_OUTPUT_KEEP unless the matrix says otherwise */
+	uint64_t output_keep_bytes;
 	struct matrix_arm *arms; /* in declared order */
 	size_t n_arms;
 	struct matrix_workload workload;
@@ -106,6 +117,10 @@ struct matrix {
  * parts of the tree it passed. Returns a new matrix (matrix_free), or NULL with every error found
  * in d. */
 struct matrix *matrix_load(const char *path, struct diag_list *d);
+/* The same for a matrix already in memory (a baseline file carries its matrix): name is what
+ * diagnostics and m->path say. */
+struct matrix *matrix_load_buffer(const char *name, const char *buf, size_t len,
+                                  struct diag_list *d);
 void matrix_free(struct matrix *m);
 
 /* Finds MATRIX given on the command line: an existing regular file, else NAME as

@@ -4,6 +4,7 @@
 #include "plan/arena.h"
 #include "plan/order.h"
 #include "plan/select.h"
+#include "plan/shard.h"
 #include "plan/workload_argv.h"
 #include "util/name_table.h"
 #include "util/xalloc.h"
@@ -28,15 +29,6 @@ int plan_phase_from_name(const char *name, enum plan_phase *out)
 	return k < 0 ? -1 : 0;
 }
 
-/* Rounds of each phase for one cell: calibrate has one when the matrix asks for pre-flight. */
-static size_t cell_rounds(const struct matrix *m, const struct matrix_cell *c)
-{
-	size_t rounds = m->gates.preflight ? 1 : 0;
-	rounds += c->warmups > 0 ? (size_t)c->warmups : 0;
-	rounds += c->repetitions > 0 ? (size_t)c->repetitions : 0;
-	return rounds;
-}
-
 static int count_dispatches(const struct matrix *m, const struct plan *p, size_t *total,
                             struct diag_list *d)
 {
@@ -47,7 +39,7 @@ static int count_dispatches(const struct matrix *m, const struct plan *p, size_t
 			return diag_error(d, "plan.compare", NULL,
 			                  "cell '%s' compares %zu arms (want 1 to %d)", c->name,
 			                  c->n_compare, PLAN_MAX_ARMS);
-		size_t n = cell_rounds(m, c) * c->n_compare;
+		size_t n = plan_cell_dispatches(m, c);
 		if (n > SIZE_MAX / sizeof(struct plan_dispatch) - *total)
 			return diag_error(d, "plan.too-large", NULL, "the plan is too large");
 		*total += n;
@@ -115,6 +107,19 @@ static void record_selection(struct plan *p, const struct plan_select *sel)
 		p->cell_globs[p->n_cell_globs++] = xstrdup(sel->cell_globs[i]);
 }
 
+/* Records the digest of the plan the shard is part of, which a merge of the shards checks. */
+static int full_digest(struct plan *p, const struct plan_select *sel, struct diag_list *d)
+{
+	struct plan_select all = *sel;
+	all.shard_index = all.shard_count = 0;
+	struct plan *full = plan_expand(p->matrix, &all, d);
+	if (!full)
+		return -1;
+	plan_digest(full, p->full_sha256);
+	plan_free(full);
+	return 0;
+}
+
 struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel, struct diag_list *d)
 {
 	struct plan *p = xcalloc(1, sizeof(*p));
@@ -134,6 +139,8 @@ struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel, 
 			goto fail;
 		}
 	strbuf_release(&scratch);
+	if (p->shard_count > 0 && full_digest(p, sel, d) < 0)
+		goto fail;
 	return p;
 fail:
 	plan_free(p);

@@ -42,7 +42,8 @@ struct plan_select {
 	size_t n_cell_globs;
 	int max_tier;    /* -1: no tier filter; else cells with tier <= max_tier */
 	int shard_index; /* 1-based; 0: no sharding */
-	int shard_count; /* with shard_index: keep every shard_count-th selected cell */
+	int shard_count; /* with shard_index: the shard_index-th of shard_count shards balanced by
+	                    estimated time (plan/shard.h) */
 };
 
 struct plan {
@@ -58,6 +59,9 @@ struct plan {
 	int max_tier;
 	int shard_index;
 	int shard_count;
+	/* A shard's plan: plan_digest of the plan the same selection gives without the shard, which
+	 * every shard of one fan-out shares ("" when not sharded). */
+	char full_sha256[65];
 };
 
 /* Expands the selected cells (sel may be NULL: every cell). Deterministic: the same matrix and
@@ -82,6 +86,10 @@ struct json_object *plan_to_json(const struct plan *p);
  * hundred bytes, and a 10,000-cell plan has hundreds of thousands of them). Returns 0, or -1 when
  * out reports a write error. */
 int plan_write_json(const struct plan *p, FILE *out, bool pretty);
+/* The digest of a plan: sha256 of its document (plan_to_json, one line) with the matrix path and
+ * the shard left out, so the shards of one plan and a merge of them agree wherever the matrix
+ * file lives. Writes 64 hex digits and a NUL. */
+void plan_digest(const struct plan *p, char hex[65]);
 /* One dispatch as the object that plan_to_json lists (and `--format ndjson` prints a line of). */
 struct json_object *plan_dispatch_to_json(const struct plan *p, const struct plan_dispatch *d);
 

@@ -1,6 +1,7 @@
 /* The plan document, tare.plan.v1: fixed key order so that the same plan serialises identically. */
 #include "plan/plan.h"
 #include "plan/plan_json_parts.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 #include <json-c/json.h>
@@ -114,6 +115,7 @@ struct json_object *plan_json_selection(const struct plan *p)
 		shard = json_object_new_object();
 		put(shard, "index", json_object_new_int(p->shard_index));
 		put(shard, "count", json_object_new_int(p->shard_count));
+		put(shard, "plan_sha256", json_object_new_string(p->full_sha256));
 	}
 	put(o, "shard", shard);
 	return o;
@@ -185,4 +187,17 @@ struct json_object *plan_to_json(const struct plan *p)
 	put(root, "dispatches", dispatches);
 	put(root, "counts", plan_json_counts(p));
 	return root;
+}
+
+void plan_digest(const struct plan *p, char hex[65])
+{
+	struct json_object *o = plan_to_json(p), *part = NULL;
+	if (json_object_object_get_ex(o, "matrix", &part))
+		json_object_object_add(part, "path", NULL);
+	if (json_object_object_get_ex(o, "selection", &part))
+		json_object_object_add(part, "shard", NULL);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+	sha256_hex(text, strlen(text), hex);
+	json_object_put(o);
 }

@@ -1,6 +1,8 @@
-/* Cell selection: fnmatch globs (any may match), a tier ceiling, then every N-th for a shard. */
+/* Cell selection: fnmatch globs (any may match), a tier ceiling, then one shard of N balanced by
+ * estimated time (plan/shard.h). */
 #include "plan/select.h"
 
+#include "plan/shard.h"
 #include "util/xalloc.h"
 
 #include <fnmatch.h>
@@ -51,18 +53,24 @@ int plan_select_cells(const struct matrix *m, const struct plan_select *sel, siz
 	if (check_globs(m, sel, d) < 0)
 		return -1;
 	size_t *cells = xcalloc(m->n_cells ? m->n_cells : 1, sizeof(*cells));
-	size_t selected = 0, kept = 0;
+	size_t selected = 0;
 	for (size_t c = 0; c < m->n_cells; c++) {
 		const struct matrix_cell *cell = &m->cells[c];
 		if (!glob_selected(sel, cell->name))
 			continue;
 		if (sel->max_tier >= 0 && cell->tier > sel->max_tier)
 			continue;
-		size_t p = selected++;
-		if (sel->shard_count > 0 &&
-		    p % (size_t)sel->shard_count != (size_t)(sel->shard_index - 1))
-			continue;
-		cells[kept++] = c;
+		cells[selected++] = c;
+	}
+	size_t kept = selected;
+	if (sel->shard_count > 0 && selected > 0) {
+		int *shard_of = xcalloc(selected, sizeof(*shard_of));
+		plan_shard_assign(m, cells, selected, sel->shard_count, shard_of);
+		kept = 0;
+		for (size_t i = 0; i < selected; i++)
+			if (shard_of[i] == sel->shard_index - 1)
+				cells[kept++] = cells[i];
+		free(shard_of);
 	}
 	if (selected == 0) {
 		free(cells);

@@ -5,24 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PID       1
 #define CELL_LANE 0 /* tid of the lane that shows whole cells; arms are 1 + arm index */
 
-static struct json_object *event(const char *ph, const char *name, int tid, double ts_us)
+static struct json_object *event(const char *ph, const char *name, int pid, int tid, double ts_us)
 {
 	struct json_object *e = json_object_new_object();
 	json_object_object_add(e, "name", json_object_new_string(name));
 	json_object_object_add(e, "ph", json_object_new_string(ph));
-	json_object_object_add(e, "pid", json_object_new_int(PID));
+	json_object_object_add(e, "pid", json_object_new_int(pid));
 	json_object_object_add(e, "tid", json_object_new_int(tid));
 	json_object_object_add(e, "ts", json_object_new_double(ts_us));
 	return e;
 }
 
-static void complete(struct json_object *events, const char *name, const char *cat, int tid,
-                     double ts_us, double dur_us, struct json_object *args)
+static void complete(struct json_object *events, const char *name, const char *cat, int pid,
+                     int tid, double ts_us, double dur_us, struct json_object *args)
 {
-	struct json_object *e = event("X", name, tid, ts_us);
+	struct json_object *e = event("X", name, pid, tid, ts_us);
 	json_object_object_add(e, "cat", json_object_new_string(cat));
 	json_object_object_add(e, "dur", json_object_new_double(dur_us));
 	if (args)
@@ -30,14 +29,14 @@ static void complete(struct json_object *events, const char *name, const char *c
 	json_object_array_add(events, e);
 }
 
-static void thread_name(struct json_object *events, int tid, const char *name, int sort)
+static void thread_name(struct json_object *events, int pid, int tid, const char *name, int sort)
 {
-	struct json_object *e = event("M", "thread_name", tid, 0);
+	struct json_object *e = event("M", "thread_name", pid, tid, 0);
 	struct json_object *args = json_object_new_object();
 	json_object_object_add(args, "name", json_object_new_string(name));
 	json_object_object_add(e, "args", args);
 	json_object_array_add(events, e);
-	e = event("M", "thread_sort_index", tid, 0);
+	e = event("M", "thread_sort_index", pid, tid, 0);
 	args = json_object_new_object();
 	json_object_object_add(args, "sort_index", json_object_new_int(sort));
 	json_object_object_add(e, "args", args);
@@ -76,14 +75,14 @@ static struct json_object *dispatch_args(const struct sample *s)
 
 /* One dispatch: the whole slice, its phases laid end to end inside it, and the counters. */
 static void add_dispatch(struct json_object *events, const struct matrix *m, const struct sample *s,
-                         int64_t t0)
+                         int pid, int64_t t0)
 {
 	int tid = arm_lane(m, s->arm);
 	double start = us(s->start_unix_ns - t0);
 	double total = us(s->attach_ns + s->wall_ns + s->drain_ns + s->detach_ns);
 	char name[256];
 	snprintf(name, sizeof(name), "%s %s r%d", s->cell, plan_phase_name(s->phase), s->round);
-	complete(events, name, plan_phase_name(s->phase), tid, start, total, dispatch_args(s));
+	complete(events, name, plan_phase_name(s->phase), pid, tid, start, total, dispatch_args(s));
 	const struct {
 		const char *name;
 		int64_t ns;
@@ -94,10 +93,11 @@ static void add_dispatch(struct json_object *events, const struct matrix *m, con
 	double t = start;
 	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
 		if (phases[i].ns > 0)
-			complete(events, phases[i].name, "phase", tid, t, us(phases[i].ns), NULL);
+			complete(events, phases[i].name, "phase", pid, tid, t, us(phases[i].ns),
+			         NULL);
 		t += us(phases[i].ns);
 	}
-	struct json_object *c = event("C", "captured events", tid, start + total);
+	struct json_object *c = event("C", "captured events", pid, tid, start + total);
 	struct json_object *args = json_object_new_object();
 	json_object_object_add(args, "kernel", json_object_new_int64(s->kernel.observed));
 	json_object_object_add(args, "spans", json_object_new_int64(s->span.observed));
@@ -105,21 +105,38 @@ static void add_dispatch(struct json_object *events, const struct matrix *m, con
 	json_object_array_add(events, c);
 }
 
-struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
-                                       size_t n)
+/* A process: its name, the cell lane and one lane per arm. */
+static void process(struct json_object *events, const struct matrix *m, int pid, const char *shard)
 {
-	struct json_object *root = json_object_new_object();
-	struct json_object *events = json_object_new_array();
-	struct json_object *pn = event("M", "process_name", CELL_LANE, 0);
+	struct json_object *pn = event("M", "process_name", pid, CELL_LANE, 0);
 	struct json_object *args = json_object_new_object();
-	char title[128];
-	snprintf(title, sizeof(title), "tare run %s", m->name);
+	char title[160];
+	if (shard)
+		snprintf(title, sizeof(title), "tare run %s shard %s", m->name, shard);
+	else
+		snprintf(title, sizeof(title), "tare run %s", m->name);
 	json_object_object_add(args, "name", json_object_new_string(title));
 	json_object_object_add(pn, "args", args);
 	json_object_array_add(events, pn);
-	thread_name(events, CELL_LANE, "cells", 0);
+	thread_name(events, pid, CELL_LANE, "cells", 0);
 	for (size_t i = 0; i < m->n_arms; i++)
-		thread_name(events, (int)i + 1, m->arms[i].name, (int)i + 1);
+		thread_name(events, pid, (int)i + 1, m->arms[i].name, (int)i + 1);
+}
+
+struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
+                                       size_t n)
+{
+	return chrome_trace_build_shards(m, samples, n, NULL);
+}
+
+struct json_object *chrome_trace_build_shards(const struct matrix *m, const struct sample *samples,
+                                              size_t n, const struct chrome_trace_shards *sh)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *events = json_object_new_array();
+	size_t n_proc = sh ? sh->n : 1;
+	for (size_t p = 0; p < n_proc; p++)
+		process(events, m, (int)p + 1, sh ? sh->names[p] : NULL);
 
 	int64_t t0 = n ? samples[0].start_unix_ns : 0;
 	for (size_t i = 1; i < n; i++)
@@ -136,13 +153,14 @@ struct json_object *chrome_trace_build(const struct matrix *m, const struct samp
 			end = e > end ? e : end;
 			j++;
 		}
-		complete(events, samples[i].cell, "cell", CELL_LANE,
+		int pid = sh ? (int)sh->of_sample[i] + 1 : 1;
+		complete(events, samples[i].cell, "cell", pid, CELL_LANE,
 		         us(samples[i].start_unix_ns - t0), us(end - samples[i].start_unix_ns),
 		         NULL);
 		i = j;
 	}
 	for (size_t i = 0; i < n; i++)
-		add_dispatch(events, m, &samples[i], t0);
+		add_dispatch(events, m, &samples[i], sh ? (int)sh->of_sample[i] + 1 : 1, t0);
 	json_object_object_add(root, "traceEvents", events);
 	json_object_object_add(root, "displayTimeUnit", json_object_new_string("ms"));
 	struct json_object *other = json_object_new_object();

@@ -15,4 +15,17 @@ struct json_object;
 struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
                                        size_t n);
 
+/* Which shard each sample of a merged run came from (tare merge): one process per shard. */
+struct chrome_trace_shards {
+	const char *const *names; /* per shard: "1/3" */
+	size_t n;
+	const size_t *of_sample; /* per sample: its shard, 0-based */
+};
+
+/* As chrome_trace_build, with one process per shard (named "tare run MATRIX shard I/N"), each
+ * with the cell lane and the arm lanes, on one time axis (the earliest dispatch of any shard is
+ * 0). sh NULL is chrome_trace_build. Everything is borrowed. */
+struct json_object *chrome_trace_build_shards(const struct matrix *m, const struct sample *samples,
+                                              size_t n, const struct chrome_trace_shards *sh);
+
 #endif

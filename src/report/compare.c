@@ -4,7 +4,9 @@
 
 #include "stats/describe.h"
 #include "stats/dist.h"
+#include "stats/multiplicity.h"
 #include "util/number_format.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <json-c/json.h>
@@ -89,11 +91,91 @@ static int cmp_double(const void *a, const void *b)
 
 static void shift_nan(struct compare_shift *out)
 {
+	out->p_value = out->cv_base = out->cv_cur = NAN;
+	out->p_exact = false;
 	out->median_base = out->median_cur = out->estimate = NAN;
 	out->lo = out->hi = out->conf_achieved = NAN;
 	out->rel_pct = out->rel_lo = out->rel_hi = NAN;
 	out->k = 0;
 	out->method = COMPARE_CI_NONE;
+}
+
+/* U = #{current_j > base_i} + ½·#{current_j = base_i}, and the tie term Σ(t³ − t) over groups
+ * of equal values in the pooled sample. O((m + n) log(m + n)). */
+static double mann_whitney_u(const double *base, size_t m, const double *cur, size_t n,
+                             double *tie_term)
+{
+	size_t total = m + n;
+	double *vals = xmalloc(total * sizeof(*vals));
+	memcpy(vals, base, m * sizeof(*vals));
+	memcpy(vals + m, cur, n * sizeof(*vals));
+	qsort(vals, total, sizeof(*vals), cmp_double);
+	/* rank sum of the current run by midranks: rank of v = (#less) + (#equal + 1)/2 */
+	double rank_sum = 0.0;
+	*tie_term = 0.0;
+	for (size_t i = 0; i < total;) {
+		size_t j = i;
+		while (j + 1 < total && vals[j + 1] == vals[i])
+			j++;
+		double t = (double)(j - i + 1);
+		*tie_term += t * t * t - t;
+		i = j + 1;
+	}
+	for (size_t j = 0; j < n; j++) {
+		size_t lo = 0, hi = total;
+		while (lo < hi) { /* first index with vals >= cur[j] */
+			size_t mid = (lo + hi) / 2;
+			if (vals[mid] < cur[j])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t eq = lo;
+		while (eq < total && vals[eq] == cur[j])
+			eq++;
+		rank_sum += (double)lo + (double)(eq - lo + 1) / 2.0;
+	}
+	free(vals);
+	return rank_sum - (double)n * (double)(n + 1) / 2.0;
+}
+
+static double coefficient_of_variation(const double *x, size_t k)
+{
+	struct stats_describe d;
+	if (k < 2 || stats_describe(x, k, &d) < 0 || d.mean == 0.0)
+		return NAN;
+	return d.stdev / fabs(d.mean);
+}
+
+/* The two-sided p-value of the Mann–Whitney test; see struct compare_shift. */
+static int mann_whitney_p(const double *base, size_t m, const double *cur, size_t n,
+                          struct compare_shift *out)
+{
+	double ties;
+	double u = mann_whitney_u(base, m, cur, n, &ties);
+	double mn = (double)m * (double)n;
+	if (ties == 0.0 && m <= COMPARE_EXACT_MAX_N && n <= COMPARE_EXACT_MAX_N) {
+		double *cdf = ranksum_cdf(m, n);
+		if (!cdf)
+			return -1;
+		/* U is an integer without ties; the distribution is symmetric about mn/2 */
+		size_t hi = (size_t)fmax(u, mn - u);
+		double upper = hi == 0 ? 1.0 : 1.0 - cdf[hi - 1];
+		out->p_value = fmin(1.0, 2.0 * upper);
+		out->p_exact = true;
+		free(cdf);
+		return 0;
+	}
+	double total = (double)(m + n);
+	double var = mn / 12.0 * ((total + 1.0) - ties / (total * (total - 1.0)));
+	out->p_exact = false;
+	if (!(var > 0.0)) {
+		out->p_value = 1.0;
+		return 0;
+	}
+	double z = (fabs(u - mn / 2.0) - 0.5) / sqrt(var);
+	out->p_value = z <= 0.0 ? 1.0 : fmin(1.0, erfc(z / M_SQRT2));
+	return 0;
 }
 
 int compare_shift(const double *base, size_t m, const double *cur, size_t n, double conf,
@@ -128,6 +210,12 @@ int compare_shift(const double *base, size_t m, const double *cur, size_t n, dou
 	out->lo = d[out->k - 1];
 	out->hi = d[mn - out->k];
 	free(d);
+	if (mann_whitney_p(base, m, cur, n, out) < 0) {
+		shift_nan(out);
+		return -1;
+	}
+	out->cv_base = coefficient_of_variation(base, m);
+	out->cv_cur = coefficient_of_variation(cur, n);
 	if (isfinite(out->median_base) && out->median_base != 0.0) {
 		out->rel_pct = out->estimate / out->median_base * 100.0;
 		out->rel_lo = out->lo / out->median_base * 100.0;
@@ -149,8 +237,19 @@ enum compare_status compare_classify(const struct compare_shift *s, double max_p
 	return COMPARE_WITHIN;
 }
 
-static const char *const status_names[] = {"no detectable change", "within threshold", "regression",
-                                           "improvement"};
+enum compare_status compare_row_status(const struct compare_shift *s, double q, double max_pct)
+{
+	if (s->method == COMPARE_CI_NONE || !(s->conf_achieved >= s->conf - 1e-12))
+		return COMPARE_INCONCLUSIVE;
+	enum compare_status st = compare_classify(s, max_pct);
+	if (st != COMPARE_NO_CHANGE && !isnan(q) && q >= STATS_FDR_Q)
+		return COMPARE_NOT_SIGNIFICANT;
+	return st;
+}
+
+static const char *const status_names[] = {"no detectable change", "inconclusive",
+                                           "not significant (q)",  "within threshold",
+                                           "regression",           "improvement"};
 
 const char *compare_status_name(enum compare_status s)
 {
@@ -194,13 +293,59 @@ static size_t arm_walls(const struct sample *s, size_t n, const char *cell, cons
 	return k;
 }
 
+/* q-values over the conclusive rows, then each row's status and the counts. */
+static void classify_rows(struct compare_result *r)
+{
+	double *p = xcalloc(r->n_rows + 1, sizeof(*p));
+	double *q = xcalloc(r->n_rows + 1, sizeof(*q));
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_shift *s = &r->rows[i].shift;
+		bool conclusive =
+		    s->method != COMPARE_CI_NONE && s->conf_achieved >= s->conf - 1e-12;
+		p[i] = conclusive ? s->p_value : NAN;
+	}
+	long family = stats_bh_qvalues(p, r->n_rows, q);
+	r->family = family > 0 ? (size_t)family : 0;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		struct compare_row *row = &r->rows[i];
+		row->q_value = family >= 0 ? q[i] : NAN;
+		row->status = compare_row_status(&row->shift, row->q_value, r->max_pct);
+		bool reliable = row->unreliable == 0;
+		r->n_unreliable += !reliable;
+		switch (row->status) {
+		case COMPARE_REGRESSION:
+			r->n_regressions++;
+			r->n_unreliable_regressions += !reliable;
+			break;
+		case COMPARE_IMPROVEMENT:
+			r->n_improvements++;
+			break;
+		case COMPARE_WITHIN:
+			r->n_within++;
+			break;
+		case COMPARE_INCONCLUSIVE:
+			r->n_inconclusive++;
+			break;
+		case COMPARE_NOT_SIGNIFICANT:
+			r->n_not_significant++;
+			break;
+		case COMPARE_NO_CHANGE:
+			r->n_no_change++;
+			break;
+		}
+	}
+	free(p);
+	free(q);
+}
+
 int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
                  const struct sample *base_samples, size_t n_base_samples,
                  const struct sample *cur_samples, size_t n_cur_samples, double max_pct,
-                 struct compare_result *out, struct diag_list *d)
+                 const char *machine_reasons, struct compare_result *out, struct diag_list *d)
 {
 	memset(out, 0, sizeof(*out));
 	out->max_pct = max_pct;
+	out->machine_reasons = machine_reasons ? xstrdup(machine_reasons) : NULL;
 	double *a = xmalloc((n_base_samples + 1) * sizeof(*a));
 	double *b = xmalloc((n_cur_samples + 1) * sizeof(*b));
 	size_t cap = 0;
@@ -227,12 +372,17 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 				    cell->name, arm, m, n);
 				break;
 			}
-			row->status = compare_classify(&row->shift, max_pct);
-			out->n_regressions += row->status == COMPARE_REGRESSION;
-			out->n_improvements += row->status == COMPARE_IMPROVEMENT;
+			row->unreliable =
+			    (row->shift.cv_base > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_BASE
+			                                              : 0u) |
+			    (row->shift.cv_cur > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_CURRENT
+			                                             : 0u) |
+			    (machine_reasons ? COMPARE_MACHINE_DIFFERS : 0u);
 			out->n_rows++;
 		}
 	}
+	if (rc == 0)
+		classify_rows(out);
 	free(a);
 	free(b);
 	if (rc < 0)
@@ -242,6 +392,8 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 
 void compare_result_release(struct compare_result *r)
 {
+	free(r->machine_reasons);
+	r->machine_reasons = NULL;
 	free(r->rows);
 	r->rows = NULL;
 	r->n_rows = 0;
@@ -251,7 +403,77 @@ const char *compare_method_sentence(void)
 {
 	return "change = Hodges-Lehmann shift of wall time (median of all current - base "
 	       "differences) with a 95% Mann-Whitney interval (exact for n <= 50 per run, normal "
-	       "approximation above); the runs are independent samples";
+	       "approximation above); the runs are independent samples; a change needs its "
+	       "Benjamini-Hochberg q < 0.05 over the rows; a row is unreliable when either run's "
+	       "stdev exceeds 10% of its mean (pyperf) or the machine state differs";
+}
+
+int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,
+                              size_t size)
+{
+	struct strbuf sb;
+	strbuf_init(&sb);
+	if (row->unreliable & COMPARE_UNSTABLE_BASE)
+		strbuf_addf(&sb, "base run unstable: stdev %.1f%% of the mean",
+		            row->shift.cv_base * 100);
+	if (row->unreliable & COMPARE_UNSTABLE_CURRENT)
+		strbuf_addf(&sb, "%scurrent run unstable: stdev %.1f%% of the mean",
+		            sb.len ? "; " : "", row->shift.cv_cur * 100);
+	if (row->unreliable & COMPARE_MACHINE_DIFFERS)
+		strbuf_addf(&sb, "%smachine state differs: %s", sb.len ? "; " : "",
+		            machine_reasons ? machine_reasons : "see above");
+	int len = snprintf(buf, size, "%s", sb.buf);
+	strbuf_release(&sb);
+	return len;
+}
+
+static void count_phrase(struct strbuf *sb, size_t n, const char *what)
+{
+	if (n)
+		strbuf_addf(sb, "%s%zu %s", sb->len ? ", " : "", n, what);
+}
+
+int compare_summary_sentence(const struct compare_result *r, char *buf, size_t size)
+{
+	struct strbuf list;
+	strbuf_init(&list);
+	size_t reliable_regressions = r->n_regressions - r->n_unreliable_regressions;
+	count_phrase(&list, r->n_regressions, r->n_regressions == 1 ? "regression" : "regressions");
+	count_phrase(&list, r->n_improvements,
+	             r->n_improvements == 1 ? "improvement" : "improvements");
+	count_phrase(&list, r->n_within, "within the threshold");
+	count_phrase(&list, r->n_no_change, "no detectable change");
+	count_phrase(&list, r->n_not_significant, "not significant after Benjamini-Hochberg");
+	count_phrase(&list, r->n_inconclusive, "inconclusive (too few samples for a 95% interval)");
+	const char *head = reliable_regressions          ? "regression"
+	                   : r->n_unreliable_regressions ? "no reliable regression"
+	                                                 : "no regression";
+	int len;
+	if (reliable_regressions)
+		len = snprintf(
+		    buf, size,
+		    "%s: %zu of %zu rows slower by more than %g%% with an interval above "
+		    "zero, q < %g and both runs reliable (%s)",
+		    head, reliable_regressions, r->n_rows, r->max_pct, STATS_FDR_Q, list.buf);
+	else
+		len = snprintf(buf, size, "%s: %zu rows compared (%s)", head, r->n_rows,
+		               r->n_rows ? list.buf : "none");
+	if (r->n_unreliable && len >= 0 && (size_t)len < size)
+		len +=
+		    snprintf(buf + len, size - (size_t)len, "; %zu of %zu rows unreliable%s",
+		             r->n_unreliable, r->n_rows,
+		             r->n_unreliable_regressions
+		                 ? ", their regressions not counted (--fail-on-unreliable counts "
+		                   "them)"
+		                 : "");
+	strbuf_release(&list);
+	return len;
+}
+
+bool compare_fails(const struct compare_result *r, bool fail_on_unreliable)
+{
+	return r->n_regressions > r->n_unreliable_regressions ||
+	       (fail_on_unreliable && r->n_unreliable > 0);
 }
 
 int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
@@ -264,6 +486,8 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 	format_signed(plo, sizeof(plo), s->rel_lo, 1, false);
 	format_signed(phi, sizeof(phi), s->rel_hi, 1, false);
 	int len = snprintf(buf, size, "%s ms [%s, %s] (%s%% [%s, %s])", est, lo, hi, pct, plo, phi);
+	if (s->method == COMPARE_CI_NONE)
+		return snprintf(buf, size, "n/a (a run has no valid sample)");
 	if (s->method != COMPARE_CI_NONE && !(s->conf_achieved >= s->conf - 1e-12) && len >= 0 &&
 	    (size_t)len < size)
 		len += snprintf(buf + len, size - (size_t)len,
@@ -306,13 +530,43 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 		json_object_object_add(x, "conf_achieved", json_number_or_null(s->conf_achieved));
 		json_object_object_add(x, "ci_method",
 		                       json_object_new_string(method_name(s->method)));
+		json_object_object_add(x, "p_value", json_number_or_null(s->p_value));
+		json_object_object_add(x, "q_value", json_number_or_null(row->q_value));
+		json_object_object_add(x, "cv_base", json_number_or_null(s->cv_base));
+		json_object_object_add(x, "cv_current", json_number_or_null(s->cv_cur));
 		json_object_object_add(x, "status",
 		                       json_object_new_string(compare_status_name(row->status)));
+		json_object_object_add(x, "reliable",
+		                       json_object_new_boolean(row->unreliable == 0));
+		char why[1024];
+		compare_unreliable_format(row, r->machine_reasons, why, sizeof(why));
+		json_object_object_add(x, "unreliable_because",
+		                       row->unreliable ? json_object_new_string(why) : NULL);
 		json_object_array_add(rows, x);
 	}
 	json_object_object_add(o, "rows", rows);
 	json_object_object_add(o, "regressions", json_object_new_int64((int64_t)r->n_regressions));
+	json_object_object_add(
+	    o, "reliable_regressions",
+	    json_object_new_int64((int64_t)(r->n_regressions - r->n_unreliable_regressions)));
+	json_object_object_add(o, "unreliable_regressions",
+	                       json_object_new_int64((int64_t)r->n_unreliable_regressions));
 	json_object_object_add(o, "improvements",
 	                       json_object_new_int64((int64_t)r->n_improvements));
+	json_object_object_add(o, "unreliable", json_object_new_int64((int64_t)r->n_unreliable));
+	json_object_object_add(o, "machine_differs",
+	                       r->machine_reasons ? json_object_new_string(r->machine_reasons)
+	                                          : NULL);
+	struct json_object *mult = json_object_new_object();
+	json_object_object_add(
+	    mult, "method",
+	    json_object_new_string("Benjamini-Hochberg over the rows whose interval reached 95% "
+	                           "(Mann-Whitney p-values)"));
+	json_object_object_add(mult, "family", json_object_new_int64((int64_t)r->family));
+	json_object_object_add(mult, "q_threshold", json_object_new_double(STATS_FDR_Q));
+	json_object_object_add(o, "multiplicity", mult);
+	char sentence[1024];
+	compare_summary_sentence(r, sentence, sizeof(sentence));
+	json_object_object_add(o, "sentence", json_object_new_string(sentence));
 	return o;
 }

@@ -50,7 +50,20 @@ struct compare_shift {
 	/* estimate and interval as % of median_base (the interval scaled the same way, not a ratio
 	 * interval); NaN when median_base is 0 or undefined */
 	double rel_pct, rel_lo, rel_hi;
+	/* two-sided Mann–Whitney test of no shift: exact (the same null distribution as the
+	 * interval) when neither run has more than COMPARE_EXACT_MAX_N samples and no value is tied
+	 * across the runs, else normal with the tie-corrected variance and a continuity correction
+	 * of ½ (scipy's mannwhitneyu(method="asymptotic")); NaN without an interval */
+	double p_value;
+	bool p_exact;
+	/* pyperf's stability rule, per run: the standard deviation is more than 10% of the mean
+	 * (COMPARE_UNSTABLE_CV); cv is stdev/mean, NaN with fewer than 2 samples */
+	double cv_base, cv_cur;
 };
+
+/* pyperf ("the benchmark seems unstable") calls a result unstable when its standard deviation is
+ * more than 10% of its mean. */
+#define COMPARE_UNSTABLE_CV 0.10
 
 /* Fills *out. An empty side gives NaN fields and COMPARE_CI_NONE (and returns 0). Returns -1 on
  * a non-finite value, conf outside (0, 1) or m·n > COMPARE_MAX_PAIRS. */
@@ -58,42 +71,69 @@ int compare_shift(const double *base, size_t m, const double *cur, size_t n, dou
                   struct compare_shift *out);
 
 enum compare_status {
-	COMPARE_NO_CHANGE,   /* the interval includes zero, is undefined or below its confidence */
+	COMPARE_NO_CHANGE,    /* the interval includes zero, is undefined or below its confidence */
+	COMPARE_INCONCLUSIVE, /* rows only: no interval, or too few samples to reach its confidence
+	                       */
+	COMPARE_NOT_SIGNIFICANT, /* rows only: the interval excludes zero, but q ≥ STATS_FDR_Q */
 	COMPARE_WITHIN,      /* the interval excludes zero but the change is within the threshold */
 	COMPARE_REGRESSION,  /* lo > 0 and rel_pct > the threshold */
 	COMPARE_IMPROVEMENT, /* hi < 0 and −rel_pct > the threshold */
 };
 
-/* The regression rule: a change is only claimed when the interval reached its confidence and
+/* The interval rule alone: a change is only claimed when the interval reached its confidence and
  * excludes zero; it is a regression (improvement) only when it also exceeds max_pct. */
 enum compare_status compare_classify(const struct compare_shift *s, double max_pct);
-const char *compare_status_name(enum compare_status s); /* "regression", "no detectable change" */
+
+/* The status of a row of a comparison: INCONCLUSIVE when the interval is missing or below its
+ * confidence; otherwise compare_classify, except that a change whose Benjamini–Hochberg q-value
+ * over the comparison's rows is not below STATS_FDR_Q is NOT_SIGNIFICANT (with many rows, some
+ * intervals exclude zero by chance). q NaN: no correction. */
+enum compare_status compare_row_status(const struct compare_shift *s, double q, double max_pct);
+/* "regression", "improvement", "within threshold", "no detectable change", "inconclusive",
+ * "not significant (q)" */
+const char *compare_status_name(enum compare_status s);
 
 /* Whether two runs may be compared: equal matrix sha256 and equal host class. A NULL host class
  * (no summary.json) is unknown and never equal. Appends one error per mismatch; returns 0 or -1. */
 int compare_check_compatible(const char *base_sha, const char *base_host, const char *cur_sha,
                              const char *cur_host, struct diag_list *d);
 
+/* Why a row cannot be trusted, as bits. */
+enum compare_unreliable {
+	COMPARE_UNSTABLE_BASE = 1 << 0,    /* the base run's samples fail pyperf's rule */
+	COMPARE_UNSTABLE_CURRENT = 1 << 1, /* the current run's samples fail it */
+	COMPARE_MACHINE_DIFFERS = 1 << 2,  /* the runs' machine state differs (compare_machine.h) */
+};
+
 struct compare_row {
 	const char *cell, *arm; /* borrowed from the base matrix */
 	struct compare_shift shift;
+	double
+	    q_value; /* Benjamini–Hochberg over the comparison's conclusive rows; NaN otherwise */
 	enum compare_status status;
+	unsigned unreliable; /* enum compare_unreliable bits; 0: reliable */
 };
 
 struct compare_result {
 	struct compare_row *rows; /* base cell order, then the cell's arm order */
 	size_t n_rows;
-	size_t n_regressions, n_improvements;
+	size_t n_regressions, n_improvements; /* rows with that status, reliable or not */
+	size_t n_unreliable_regressions;      /* of n_regressions, those on unreliable rows */
+	size_t n_within, n_no_change, n_not_significant, n_inconclusive, n_unreliable;
+	size_t family; /* conclusive rows, the rows the q-values are taken over */
 	double max_pct;
+	char *machine_reasons; /* "; "-separated, why the machine state differs; NULL when it does
+	                          not */
 };
 
 /* Rows for every cell of base_cells (indices into base->cells) and compared arm that has valid
- * measured samples in both runs; cur is matched by cell and arm name. Returns 0, or -1 with a
- * diag. Release with compare_result_release. */
+ * measured samples in both runs; cur is matched by cell and arm name. machine_reasons (borrowed,
+ * copied; NULL when the runs' machine state agrees) marks every row unreliable. Returns 0, or -1
+ * with a diag. Release with compare_result_release. */
 int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
                  const struct sample *base_samples, size_t n_base_samples,
                  const struct sample *cur_samples, size_t n_cur_samples, double max_pct,
-                 struct compare_result *out, struct diag_list *d);
+                 const char *machine_reasons, struct compare_result *out, struct diag_list *d);
 void compare_result_release(struct compare_result *r);
 
 /* The method, in one sentence, as the output states it. */
@@ -101,6 +141,18 @@ const char *compare_method_sentence(void);
 
 /* "+1.23 ms [0.40, 2.10] (+4.1% [1.3, 6.9])", minus signs as U+2212. */
 int compare_change_format(const struct compare_shift *s, char *buf, size_t size);
+
+/* The row's unreliability in words ("base run unstable: stdev 14.2% of the mean; machine state
+ * differs"), into buf; "" when reliable. Returns what snprintf returns. */
+int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,
+                              size_t size);
+
+/* The closing sentence, agreeing with the rows: counts per status, reliable and not. */
+int compare_summary_sentence(const struct compare_result *r, char *buf, size_t size);
+
+/* The exit rule: whether the comparison fails a gate: a reliable regression, or with
+ * fail_on_unreliable any unreliable row. */
+bool compare_fails(const struct compare_result *r, bool fail_on_unreliable);
 
 /* The result as JSON (tare.compare.v1). New object. */
 struct json_object *compare_result_to_json(const struct compare_result *r);

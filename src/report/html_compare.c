@@ -23,6 +23,8 @@ static const char *status_class(enum compare_status s)
 	case COMPARE_WITHIN:
 		return "within";
 	case COMPARE_NO_CHANGE:
+	case COMPARE_INCONCLUSIVE:
+	case COMPARE_NOT_SIGNIFICANT:
 		break;
 	}
 	return "none";
@@ -34,7 +36,7 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 	    "Per cell and arm, the change of wall time from the base run to the current one: %s. "
 	    "Red: a regression (the whole interval above zero and the change above %g%% of the "
 	    "base median); green: an improvement by the same rule; amber: a change inside the "
-	    "threshold; grey: no detectable change.",
+	    "threshold; grey: no detectable change, too few samples to reach the interval's confidence, or a change that is not significant over all rows (Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05).",
 	    compare_method_sentence(), r->max_pct);
 	html_section_begin(out, "shifts", "Shift of wall time, current − base", intro);
 	free(intro);
@@ -55,7 +57,9 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 		html_format_interval(iv, sizeof(iv), row->shift.estimate, row->shift.lo,
 		                     row->shift.hi, "ms");
 		format_signed(rel, sizeof(rel), row->shift.rel_pct, 1, true);
-		notes[i] = xasprintf("%s (%s%%)", iv, rel);
+		/* the row's status in words: colour alone cannot say "not significant" or "unreliable" */
+		notes[i] = xasprintf("%s (%s%%): %s%s", iv, rel, compare_status_name(row->status),
+		                     row->unreliable ? ", unreliable" : "");
 		rows[i] = (struct plot_forest_row){
 		    .label = row->cell,
 		    .detail = row->arm,

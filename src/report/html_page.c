@@ -217,8 +217,10 @@ size_t html_arm_values(const struct sample *const *cs, size_t n_cs, const char *
 	for (size_t i = 0; i < n_cs; i++) {
 		if (cs[i]->phase != PHASE_MEASURE || strcmp(cs[i]->arm, arm) != 0)
 			continue;
-		if (cs[i]->valid)
-			out[k++] = field(cs[i]);
+		double v = cs[i]->valid ? field(cs[i]) : NAN;
+		/* a figure the run could not measure (NaN) is left out, as a discarded sample is */
+		if (!isnan(v))
+			out[k++] = v;
 		else
 			(*discarded)++;
 	}
@@ -230,7 +232,7 @@ double html_wall_ms(const struct sample *s)
 	return (double)s->wall_ns / 1e6;
 }
 
-double html_rss_mib(const struct sample *s)
+double html_memory_mib(const struct sample *s)
 {
-	return (double)s->max_rss_kib / 1024.0;
+	return s->resources.memory_peak_kib < 0 ? NAN : (double)s->resources.memory_peak_kib / 1024.0;
 }

@@ -47,6 +47,6 @@ size_t html_arm_values(const struct sample *const *cs, size_t n_cs, const char *
 
 /* Fields for html_arm_values. */
 double html_wall_ms(const struct sample *s);
-double html_rss_mib(const struct sample *s);
+double html_memory_mib(const struct sample *s);
 
 #endif

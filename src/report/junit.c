@@ -3,30 +3,6 @@
 
 #include <string.h>
 
-static void xml_escaped(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			strbuf_addstr(out, "&lt;");
-			break;
-		case '>':
-			strbuf_addstr(out, "&gt;");
-			break;
-		case '&':
-			strbuf_addstr(out, "&amp;");
-			break;
-		case '"':
-			strbuf_addstr(out, "&quot;");
-			break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				strbuf_addch(out, *s);
-		}
-	}
-}
-
 enum gate_class { GATE_CALIBRATION, GATE_HEALTH, GATE_SAMPLES, GATE_CLASSES };
 static const char *const gate_names[GATE_CLASSES] = {"calibration", "health", "samples"};
 
@@ -61,7 +37,7 @@ void junit_build(const struct matrix *m, const struct verdict_set *v, struct str
 	strbuf_addstr(out,
 	              "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tare\">\n");
 	strbuf_addstr(out, "  <testsuite name=\"");
-	xml_escaped(out, m->name);
+	strbuf_add_xml_escaped(out, m->name);
 	strbuf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
 	            v->n_cells * GATE_CLASSES, failures, skipped);
 	for (size_t i = 0; i < v->n_cells; i++) {
@@ -69,14 +45,14 @@ void junit_build(const struct matrix *m, const struct verdict_set *v, struct str
 		int fc = failing_class(c->verdict);
 		for (int g = 0; g < GATE_CLASSES; g++) {
 			strbuf_addstr(out, "    <testcase classname=\"tare.");
-			xml_escaped(out, m->name);
+			strbuf_add_xml_escaped(out, m->name);
 			strbuf_addstr(out, ".");
-			xml_escaped(out, c->cell->name);
+			strbuf_add_xml_escaped(out, c->cell->name);
 			strbuf_addf(out, "\" name=\"%s\"", gate_names[g]);
 			if (g == fc && c->expect_met != 1) {
 				strbuf_addf(out, ">\n      <failure type=\"%s\" message=\"",
 				            cell_verdict_name(c->verdict));
-				xml_escaped(out, c->sentence);
+				strbuf_add_xml_escaped(out, c->sentence);
 				strbuf_addstr(out, "\"/>\n    </testcase>\n");
 			} else if (fc >= 0 && g > fc) {
 				/* a later gate means nothing once an earlier one failed */

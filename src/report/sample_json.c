@@ -34,6 +34,29 @@ static struct json_object *layer_json(const struct layer_fidelity *f, const char
 	return o;
 }
 
+/* A figure, or null when there is none (-1). */
+static struct json_object *i64_or_null(int64_t v)
+{
+	return v >= 0 ? i64(v) : NULL;
+}
+
+static struct json_object *resources_json(const struct sample_resources *r)
+{
+	struct json_object *o = json_object_new_object();
+	add(o, "memory_peak_kib", i64_or_null(r->memory_peak_kib));
+	add(o, "cpu_user_us", i64_or_null(r->cpu_user_us));
+	add(o, "cpu_sys_us", i64_or_null(r->cpu_sys_us));
+	add(o, "capture_memory_kib", i64_or_null(r->capture_memory_kib));
+	add(o, "source", json_object_new_string(r->source ? r->source : "none"));
+	bool missing = r->memory_peak_kib < 0 || r->cpu_user_us < 0 || r->cpu_sys_us < 0;
+	/* a missing figure always says why, even from a dispatcher that measured nothing */
+	add(o, "reason",
+	    r->reason ? json_object_new_string(r->reason)
+	    : missing ? json_object_new_string("not measured")
+	              : NULL);
+	return o;
+}
+
 struct json_object *sample_to_json(const struct sample *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -69,6 +92,8 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(o, "exec_error", str_or_null(s->exec_error));
 	add(o, "orphans", i64(s->orphans));
 	add(o, "output_truncated", json_object_new_boolean(s->output_truncated));
+	add(o, "stdout_bytes", i64((int64_t)s->stdout_bytes));
+	add(o, "stderr_bytes", i64((int64_t)s->stderr_bytes));
 
 	add(o, "start_unix_ns", i64(s->start_unix_ns));
 	struct json_object *t = json_object_new_object();
@@ -80,11 +105,7 @@ struct json_object *sample_to_json(const struct sample *s)
 	add(t, "wall", i64(s->wall_ns));
 	add(o, "timings_ns", t);
 
-	struct json_object *r = json_object_new_object();
-	add(r, "user_us", i64(s->user_us));
-	add(r, "sys_us", i64(s->sys_us));
-	add(r, "max_rss_kib", i64(s->max_rss_kib));
-	add(o, "rusage", r);
+	add(o, "resources", resources_json(&s->resources));
 
 	struct json_object *c = NULL;
 	if (s->has_capture) {
@@ -100,7 +121,10 @@ struct json_object *sample_to_json(const struct sample *s)
 	struct json_object *k = layer_json(&s->kernel, "observed");
 	add(k, "matched_events", i64(s->kernel_events_matched));
 	add(k, "unique_paths", i64(s->kernel_unique_paths));
-	add(k, "count_failed", str_or_null(s->count_failed));
+	/* only when counting failed: a run that counted writes the lines it always wrote, and a
+	 * merged or rewritten run stays byte for byte what it was */
+	if (s->count_failed)
+		add(k, "count_failed", json_object_new_string(s->count_failed));
 	add(o, "kernel", k);
 	struct json_object *sp = layer_json(&s->span, "observed");
 	add(sp, "retained", s->has_span_counts ? i64(s->spans_retained) : NULL);
@@ -211,7 +235,8 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->arm = get_str(&r, o, "arm");
 	char *capture = get_str(&r, o, "capture");
 	enum arm_capture cap = ARM_CAPTURE_NONE;
-	arm_capture_from_name(capture, &cap);
+	if (capture && arm_capture_from_name(capture, &cap) < 0)
+		bad_name(&r, "capture", capture);
 	s->capture = cap == ARM_CAPTURE_EBPF;
 	free(capture);
 	s->spans = get_bool(&r, o, "spans");
@@ -239,6 +264,9 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	s->exec_error = get_opt_str(o, "exec_error");
 	s->orphans = get_i64(&r, o, "orphans");
 	s->output_truncated = get_bool(&r, o, "output_truncated");
+	/* absent from samples written before tare counted the output */
+	s->stdout_bytes = (uint64_t)get_opt_i64(o, "stdout_bytes", 0);
+	s->stderr_bytes = (uint64_t)get_opt_i64(o, "stderr_bytes", 0);
 
 	s->start_unix_ns = get_i64(&r, o, "start_unix_ns");
 	struct json_object *t = field(&r, o, "timings_ns", json_type_object);
@@ -250,11 +278,14 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 		s->detach_ns = get_i64(&r, t, "detach");
 		s->wall_ns = get_i64(&r, t, "wall");
 	}
-	struct json_object *ru = field(&r, o, "rusage", json_type_object);
-	if (ru) {
-		s->user_us = get_i64(&r, ru, "user_us");
-		s->sys_us = get_i64(&r, ru, "sys_us");
-		s->max_rss_kib = get_i64(&r, ru, "max_rss_kib");
+	struct json_object *res = field(&r, o, "resources", json_type_object);
+	if (res) {
+		s->resources.memory_peak_kib = get_opt_i64(res, "memory_peak_kib", -1);
+		s->resources.cpu_user_us = get_opt_i64(res, "cpu_user_us", -1);
+		s->resources.cpu_sys_us = get_opt_i64(res, "cpu_sys_us", -1);
+		s->resources.capture_memory_kib = get_opt_i64(res, "capture_memory_kib", -1);
+		s->resources.source = get_str(&r, res, "source");
+		s->resources.reason = get_opt_str(res, "reason");
 	}
 	struct json_object *c = NULL;
 	if (json_object_object_get_ex(o, "capture_counters", &c) &&
@@ -276,9 +307,10 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	struct json_object *sp = field(&r, o, "span", json_type_object);
 	read_layer(&r, sp, &s->span);
 	if (sp) {
-		s->spans_retained = get_opt_i64(sp, "retained", -1);
-		s->spans_dropped = get_opt_i64(sp, "dropped", -1);
-		s->has_span_counts = s->spans_retained >= 0;
+		/* null when the trace gave no counts: 0 then, as the runner records it */
+		s->has_span_counts = get_opt_i64(sp, "retained", -1) >= 0;
+		s->spans_retained = get_opt_i64(sp, "retained", 0);
+		s->spans_dropped = get_opt_i64(sp, "dropped", 0);
 	}
 	struct json_object *self = NULL;
 	if (json_object_object_get_ex(o, "self_report", &self) && self)

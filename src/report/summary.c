@@ -2,9 +2,14 @@
  */
 #include "report/summary.h"
 
+#include "report/summary_parts.h"
+
 #include "stats/bootstrap.h"
 #include "stats/describe.h"
+#include "stats/factorial.h"
+#include "stats/multiplicity.h"
 #include "stats/paired.h"
+#include "stats/power.h"
 #include "stats/slope.h"
 #include "util/number_format.h"
 #include "util/xalloc.h"
@@ -14,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONF                0.95
+#define CONF                SUMMARY_CONF
 #define BOOTSTRAP_RESAMPLES 2000
 #define BOOTSTRAP_SEED      1
 
@@ -75,6 +80,49 @@ static double median_of(const double *v, size_t n)
 	return m;
 }
 
+/* The resource figures of an arm's valid samples: the ones that have them, packed. */
+struct resource_figures {
+	size_t n_cpu, n_memory;
+	double memory_max, capture_max; /* NaN when no sample has the figure */
+	const char *source, *reason;    /* of the first sample; the first reason for a gap */
+};
+
+static void resource_figures(const struct sample *const *ss, size_t n, double *user, double *sys,
+                             double *memory, struct resource_figures *rf)
+{
+	*rf = (struct resource_figures){0, 0, NAN, NAN, NULL, NULL};
+	for (size_t i = 0; i < n; i++) {
+		const struct sample_resources *r = &ss[i]->resources;
+		if (!rf->source)
+			rf->source = r->source;
+		if (!rf->reason && r->memory_peak_kib < 0)
+			rf->reason = r->reason;
+		if (r->cpu_user_us >= 0 && r->cpu_sys_us >= 0) {
+			user[rf->n_cpu] = (double)r->cpu_user_us / 1000.0;
+			sys[rf->n_cpu++] = (double)r->cpu_sys_us / 1000.0;
+		}
+		if (r->memory_peak_kib >= 0) {
+			double m = (double)r->memory_peak_kib;
+			memory[rf->n_memory++] = m;
+			rf->memory_max =
+			    isnan(rf->memory_max) || m > rf->memory_max ? m : rf->memory_max;
+		}
+		if (r->capture_memory_kib >= 0 &&
+		    (isnan(rf->capture_max) || (double)r->capture_memory_kib > rf->capture_max))
+			rf->capture_max = (double)r->capture_memory_kib;
+	}
+}
+
+static struct json_object *memory_json(const double *memory, const struct resource_figures *rf)
+{
+	struct json_object *r = json_object_new_object();
+	json_object_object_add(r, "median", json_number_or_null(median_of(memory, rf->n_memory)));
+	json_object_object_add(r, "max", json_number_or_null(rf->memory_max));
+	json_object_object_add(r, "source", rf->source ? json_object_new_string(rf->source) : NULL);
+	json_object_object_add(r, "reason", rf->reason ? json_object_new_string(rf->reason) : NULL);
+	return r;
+}
+
 static struct json_object *arm_json(const struct matrix *m, const struct sample *const *cs,
                                     size_t n_cs, const char *arm)
 {
@@ -83,14 +131,10 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	       *sys = xcalloc(n_cs + 1, sizeof(*sys)), *rss = xcalloc(n_cs + 1, sizeof(*rss));
 	size_t discarded;
 	size_t n = arm_samples(cs, n_cs, arm, ss, &discarded);
-	double rss_max = NAN;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		wall[i] = ns_to_ms(ss[i]->wall_ns);
-		user[i] = (double)ss[i]->user_us / 1000.0;
-		sys[i] = (double)ss[i]->sys_us / 1000.0;
-		rss[i] = (double)ss[i]->max_rss_kib;
-		rss_max = i == 0 || rss[i] > rss_max ? rss[i] : rss_max;
-	}
+	struct resource_figures rf;
+	resource_figures(ss, n, user, sys, rss, &rf);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "arm", json_object_new_string(arm));
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)n));
@@ -103,12 +147,12 @@ static struct json_object *arm_json(const struct matrix *m, const struct sample 
 	stats_bootstrap_median(wall, n, BOOTSTRAP_RESAMPLES, CONF, BOOTSTRAP_SEED, &b);
 	json_object_object_add(w, "median_ci", json_interval(b.lo, b.hi));
 	json_object_object_add(o, "wall_ms", w);
-	json_object_object_add(o, "cpu_user_ms_median", json_number_or_null(median_of(user, n)));
-	json_object_object_add(o, "cpu_sys_ms_median", json_number_or_null(median_of(sys, n)));
-	struct json_object *r = json_object_new_object();
-	json_object_object_add(r, "median", json_number_or_null(median_of(rss, n)));
-	json_object_object_add(r, "max", json_number_or_null(rss_max));
-	json_object_object_add(o, "max_rss_kib", r);
+	json_object_object_add(o, "cpu_user_ms_median",
+	                       json_number_or_null(median_of(user, rf.n_cpu)));
+	json_object_object_add(o, "cpu_sys_ms_median",
+	                       json_number_or_null(median_of(sys, rf.n_cpu)));
+	json_object_object_add(o, "memory_peak_kib", memory_json(rss, &rf));
+	json_object_object_add(o, "capture_memory_kib", json_number_or_null(rf.capture_max));
 	free(ss);
 	free(wall);
 	free(user);
@@ -125,6 +169,23 @@ static double round_wall(const struct sample *const *s, size_t n, const char *ar
 		    strcmp(s[i]->arm, arm) == 0)
 			return ns_to_ms(s[i]->wall_ns);
 	return NAN;
+}
+
+void summary_round_walls(const struct sample *const *cs, size_t n_cs, const char *arm,
+                         int repetitions, double *out)
+{
+	for (int r = 1; r <= repetitions; r++)
+		out[r - 1] = round_wall(cs, n_cs, arm, r);
+}
+
+/* The fields that depend on the whole run's pairs (the q-value) and the sentence built on them;
+ * written once per pair and again after the run's q-values are known. */
+static void pair_finish_json(struct json_object *o, const struct stats_paired *p)
+{
+	json_object_object_add(o, "q_value", json_number_or_null(p->q_value));
+	char sentence[512];
+	stats_delta_format(p, "ms", 3, sentence, sizeof(sentence));
+	json_object_object_add(o, "sentence", json_object_new_string(sentence));
 }
 
 /* Pairs are rounds in which both arms gave a valid sample: a round is the unit of pairing. */
@@ -159,12 +220,13 @@ static struct json_object *pair_json(const struct matrix_cell *c, const struct s
 	json_object_object_add(o, "p_value", json_number_or_null(out->test.p_value));
 	json_object_object_add(o, "rel_pct", json_number_or_null(out->rel_pct));
 	json_object_object_add(o, "rel_ci_pct", json_interval(out->rel_lo, out->rel_hi));
+	json_object_object_add(o, "min_detectable_ms", json_number_or_null(out->min_detectable));
+	json_object_object_add(o, "min_detectable_pct",
+	                       json_number_or_null(out->min_detectable_pct));
 	json_object_object_add(
 	    o, "verdict",
 	    json_object_new_string(stats_delta_verdict_name(stats_paired_verdict(out))));
-	char sentence[256];
-	stats_delta_format(out, "ms", 3, sentence, sizeof(sentence));
-	json_object_object_add(o, "sentence", json_object_new_string(sentence));
+	pair_finish_json(o, out);
 	free(a);
 	free(b);
 	return o;
@@ -196,6 +258,38 @@ static bool same_other_axes(const struct matrix_cell *x, const struct matrix_cel
 		if (k != axis && axis_value(x, k) != axis_value(y, k))
 			return false;
 	return true;
+}
+
+/* The Theil–Sen slope for people. An interval whose achieved confidence is below the stated one
+ * (Sen's normal approximation clamped to the extreme slopes of few cells) is not printed as a
+ * 95% interval: the sentence says how many cells it would need. */
+static void slope_sentence(char *buf, size_t size, const struct stats_theil_sen *ts,
+                           const char *unit, size_t n_cells)
+{
+	char est[64], lo[64], hi[64];
+	format_signed(est, sizeof(est), ts->slope, 4, true);
+	format_signed(lo, sizeof(lo), ts->slope_lo, 4, false);
+	format_signed(hi, sizeof(hi), ts->slope_hi, 4, false);
+	if (!isnan(ts->conf_achieved) && ts->conf_achieved < ts->conf - 1e-12) {
+		snprintf(buf, size,
+		         "inconclusive: %zu cells cannot give a %g%% Theil\xe2\x80\x93Sen interval "
+		         "(at most %.1f%%; %zu needed): %s ms per %s",
+		         n_cells, ts->conf * 100.0, ts->conf_achieved * 100.0,
+		         stats_theil_sen_min_points(ts->conf), est, unit);
+		return;
+	}
+	char level[64];
+	if (isnan(ts->conf_achieved))
+		snprintf(level, sizeof(level), "%g%% nominal", ts->conf * 100.0);
+	else
+		snprintf(level, sizeof(level), "%.1f%%", ts->conf_achieved * 100.0);
+	if (stats_delta_verdict(ts->slope_lo, ts->slope_hi) == DELTA_NO_DIFFERENCE)
+		snprintf(buf, size,
+		         "no detectable trend per %s: %s ms [%s, %s] (Theil\xe2\x80\x93Sen, %s)",
+		         unit, est, lo, hi, level);
+	else
+		snprintf(buf, size, "%s ms per %s [%s, %s] (Theil\xe2\x80\x93Sen, %s)", est, unit,
+		         lo, hi, level);
 }
 
 /* For each axis: among the cells whose paired delta is known, the largest group that varies only
@@ -254,20 +348,19 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 		json_object_object_add(lo, "ci_ms", json_interval(ols.slope_lo, ols.slope_hi));
 		json_object_object_add(lo, "r2", json_number_or_null(ols.r2));
 		json_object_object_add(o, "least_squares", lo);
+		json_object_object_add(lo, "conf", json_number_or_null(ols.conf));
 		struct json_object *tso = json_object_new_object();
 		json_object_object_add(tso, "slope_ms", json_number_or_null(ts.slope));
 		json_object_object_add(tso, "ci_ms", json_interval(ts.slope_lo, ts.slope_hi));
+		json_object_object_add(tso, "conf_achieved", json_number_or_null(ts.conf_achieved));
+		json_object_object_add(
+		    tso, "conf_method",
+		    json_object_new_string(isnan(ts.conf_achieved) ? "nominal (tied x)"
+		                           : ts.conf_exact         ? "exact (Kendall)"
+		                                                   : "normal approximation"));
 		json_object_object_add(o, "theil_sen", tso);
-		char sentence[256];
-		enum stats_delta_verdict v = stats_delta_verdict(ts.slope_lo, ts.slope_hi);
-		if (v == DELTA_NO_DIFFERENCE)
-			snprintf(sentence, sizeof(sentence),
-			         "no detectable trend per %s: %+.4f ms [%.4f, %.4f] (Theil–Sen)",
-			         axes[axis].unit, ts.slope, ts.slope_lo, ts.slope_hi);
-		else
-			snprintf(sentence, sizeof(sentence),
-			         "%+.4f ms per %s [%.4f, %.4f] (Theil–Sen)", ts.slope,
-			         axes[axis].unit, ts.slope_lo, ts.slope_hi);
+		char sentence[512];
+		slope_sentence(sentence, sizeof(sentence), &ts, axes[axis].unit, nbest);
 		json_object_object_add(o, "sentence", json_object_new_string(sentence));
 		json_object_array_add(arr, o);
 	}
@@ -276,6 +369,51 @@ static struct json_object *slopes_json(const struct matrix *m, const size_t *cel
 	free(best);
 	free(grp);
 	return arr;
+}
+
+/* Benjamini–Hochberg over the run's pairs whose interval reached its confidence: the pairs that
+ * could be called different. Inconclusive pairs are left out of the family (their p-values can
+ * never reach 0.05 and would only dilute it); which pairs enter depends on n, not on the result.
+ * Sets q_value in every member's JSON and rewrites its sentence. */
+static struct json_object *multiplicity_json(struct stats_paired *p, struct json_object **pj,
+                                             size_t n)
+{
+	double *pv = xcalloc(n + 1, sizeof(*pv));
+	double *q = xcalloc(n + 1, sizeof(*q));
+	for (size_t i = 0; i < n; i++)
+		pv[i] = stats_paired_verdict(&p[i]) == DELTA_INCONCLUSIVE ? NAN : p[i].test.p_value;
+	long family = stats_bh_qvalues(pv, n, q);
+	size_t differ = 0;
+	for (size_t i = 0; family >= 0 && i < n; i++) {
+		if (isnan(q[i]))
+			continue;
+		p[i].q_value = q[i];
+		p[i].q_family = (size_t)family;
+		differ += q[i] < STATS_FDR_Q;
+		pair_finish_json(pj[i], &p[i]);
+	}
+	if (family < 0)
+		family = 0;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(
+	    o, "method",
+	    json_object_new_string("Benjamini-Hochberg false discovery rate over the run's "
+	                           "conclusive pairs (exact signed-rank p-values)"));
+	json_object_object_add(o, "family", json_object_new_int64(family));
+	json_object_object_add(o, "inconclusive", json_object_new_int64((int64_t)n - family));
+	json_object_object_add(o, "q_threshold", json_object_new_double(STATS_FDR_Q));
+	json_object_object_add(o, "differ", json_object_new_int64((int64_t)differ));
+	char sentence[256];
+	if (n == 0)
+		snprintf(sentence, sizeof(sentence), "no pairs compared");
+	else
+		snprintf(sentence, sizeof(sentence), "%zu of %ld pairs differ at q < %g%s", differ,
+		         family, STATS_FDR_Q,
+		         (size_t)family < n ? " (inconclusive pairs left out)" : "");
+	json_object_object_add(o, "sentence", json_object_new_string(sentence));
+	free(pv);
+	free(q);
+	return o;
 }
 
 static struct json_object *params_json(const struct matrix_cell *c)
@@ -310,7 +448,25 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	    json_object_new_string("Hodges-Lehmann estimate of per-round "
 	                           "differences (candidate − baseline) with a 95% "
 	                           "Wilcoxon signed-rank interval: exact for n ≤ 50, "
-	                           "normal approximation above"));
+	                           "normal approximation above; fewer than 6 pairs "
+	                           "cannot reach 95% and are inconclusive"));
+	json_object_object_add(
+	    methods, "min_detectable",
+	    json_object_new_string("smallest shift detected with 80% power: √(π/3) · "
+	                           "(t(1−α/2, n−1) + t(0.8, n−1)) · sd(d) / √n, α = 1 − "
+	                           "the interval's achieved confidence"));
+	json_object_object_add(
+	    methods, "multiplicity",
+	    json_object_new_string("Benjamini-Hochberg q-values of the signed-rank "
+	                           "p-values over the run's conclusive pairs; a pair "
+	                           "differs at q < 0.05"));
+	json_object_object_add(
+	    methods, "factorial",
+	    json_object_new_string("per round, capture = ((capture − bare) + (both − "
+	                           "spans))/2, spans = ((spans − bare) + (both − "
+	                           "capture))/2, interaction = (both − spans) − (capture "
+	                           "− bare), each with the paired-delta method; additive "
+	                           "when the interaction's interval includes 0"));
 	json_object_object_add(
 	    methods, "median_ci",
 	    json_object_new_string("percentile bootstrap, 2000 resamples, seed 1"));
@@ -318,12 +474,20 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 	    methods, "slopes",
 	    json_object_new_string("least squares with a t interval, and "
 	                           "Theil-Sen with Sen's interval, of the HL delta "
-	                           "over cells that vary only that axis"));
+	                           "over cells that vary only that axis; Sen's "
+	                           "interval with its exact achieved confidence "
+	                           "(Kendall), inconclusive below 95%"));
 	json_object_object_add(o, "methods", methods);
 
 	struct json_object *cj = json_object_new_array();
 	double *delta = xcalloc(n_cells + 1, sizeof(*delta));
 	char pair_name[256] = "";
+	size_t cap = 1;
+	for (size_t i = 0; i < n_cells; i++)
+		cap += m->cells[cells[i]].n_compare;
+	struct stats_paired *all = xcalloc(cap, sizeof(*all));
+	struct json_object **all_json = xcalloc(cap, sizeof(*all_json));
+	size_t n_all = 0;
 	struct sample_groups groups;
 	sample_groups_init(&groups, samples, n_samples);
 	for (size_t i = 0; i < n_cells; i++) {
@@ -348,7 +512,10 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 		for (size_t k = 1; k < c->n_compare; k++) {
 			const char *cand = m->arms[c->compare[k]].name;
 			struct stats_paired sp;
-			json_object_array_add(pairs, pair_json(c, cs, n_cs, base, cand, &sp));
+			struct json_object *pj = pair_json(c, cs, n_cs, base, cand, &sp);
+			json_object_array_add(pairs, pj);
+			all[n_all] = sp;
+			all_json[n_all++] = pj;
 			/* slopes follow the first pair, and only across cells comparing the same */
 			char name[256];
 			snprintf(name, sizeof(name), "%s → %s", base, cand);
@@ -358,9 +525,13 @@ struct json_object *summary_build(const struct matrix *m, const size_t *cells, s
 			}
 		}
 		json_object_object_add(co, "pairs", pairs);
+		json_object_object_add(co, "factorial", summary_factorial_json(m, c, cs, n_cs));
 		json_object_array_add(cj, co);
 	}
 	json_object_object_add(o, "cells", cj);
+	json_object_object_add(o, "multiplicity", multiplicity_json(all, all_json, n_all));
+	free(all);
+	free(all_json);
 	json_object_object_add(o, "slopes", slopes_json(m, cells, n_cells, delta, pair_name));
 	sample_groups_release(&groups);
 	free(delta);

@@ -113,30 +113,7 @@ void svg_format_number(char *buf, size_t size, double v, int decimals)
 
 void svg_escape(struct strbuf *out, const char *s)
 {
-	if (!s)
-		return;
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			strbuf_addstr(out, "&amp;");
-			break;
-		case '<':
-			strbuf_addstr(out, "&lt;");
-			break;
-		case '>':
-			strbuf_addstr(out, "&gt;");
-			break;
-		case '"':
-			strbuf_addstr(out, "&quot;");
-			break;
-		case '\'':
-			strbuf_addstr(out, "&#39;");
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				strbuf_addch(out, *s);
-		}
-	}
+	strbuf_add_xml_escaped(out, s);
 }
 
 void svg_begin(struct strbuf *out, const char *id, double width, double height, const char *title)

@@ -1,5 +1,6 @@
-/* Loads the capture programs once, and per dispatch attaches them to one cgroup, consumes the
- * ring buffer on a thread, drains it to an exact count and detaches (ARCHITECTURE §5). */
+/* Loads the capture programs once; per dispatch points them at one cgroup (attaching them when
+ * they are not attached yet), consumes the ring buffer on a thread, drains it to an exact count
+ * and ends the window, detaching unless the next window follows (ARCHITECTURE §5). */
 #include "run/capture.h"
 #include "run/cgroup.h"
 
@@ -12,12 +13,16 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,17 +36,32 @@ _Static_assert((int)CAPTURE_EVENT_OPEN == CAPTURE_REC_OPEN &&
 /* The kernel accepts larger rings, but a capture that needs more than this is mis-sized. */
 #define MAX_RINGBUF_BYTES (UINT64_C(1) << 30)
 
+/* The largest record the programs write, and room to copy one that wraps the ring's end. */
+#define BOUNCE_BYTES (sizeof(struct capture_record) + CAPTURE_PATH_MAX + 8)
+
 struct capture {
 	struct capture_bpf *skel;
-	struct ring_buffer *rb;
+	/* The ring, read without libbpf's ring_buffer: that maps the data area twice (so a record
+	 * that wraps reads contiguously), and the kernel inserts every page of both mappings at
+	 * mmap time, so a 16 MiB ring cost 32 MiB of tare's resident memory. Mapped once here; a
+	 * record that wraps is copied into bounce. */
+	int ring_fd;
+	size_t page;
+	uint64_t ring_bytes;
+	unsigned long *consumer_pos;       /* the consumer page (read-write) */
+	const unsigned long *producer_pos; /* the producer page, the data right after it */
+	const uint8_t *data;
+	uint8_t *bounce;
+	int wake_fd; /* an eventfd: wakes the consumer thread at once when the window ends */
 	int poll_ms;
 	int ncpus;
 	uint64_t *percpu; /* ncpus values: the buffer per-CPU counter reads go through */
-	bool attached;
+	bool linked;      /* the programs are attached (they may outlive a window) */
+	bool attached;    /* a window is open */
 	bool thread_running;
 	pthread_t thread;
 	atomic_bool stop;
-	int thread_err;  /* negative errno from ring_buffer__poll; read after the join */
+	int thread_err;  /* negative errno from the consumer's poll; read after the join */
 	bool discarding; /* consuming leftovers of an earlier window: neither count nor deliver */
 	capture_event_fn fn;
 	void *fn_ctx;
@@ -86,17 +106,16 @@ static void libbpf_log_note(struct diag_list *d)
 		diag_note(d, NULL, "libbpf said:\n%s", libbpf_log);
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+static void on_record(struct capture *c, const void *data, size_t size)
 {
-	struct capture *c = ctx;
 	if (c->discarding)
-		return 0;
+		return;
 	atomic_fetch_add_explicit(&c->received, 1, memory_order_relaxed);
 	const struct capture_record *r = data;
 	/* a record that does not hold together is counted (it was emitted) but not delivered */
-	if (size < sizeof(*r) || r->path_len > size - sizeof(*r) ||
+	if (!data || size < sizeof(*r) || r->path_len > size - sizeof(*r) ||
 	    (r->path_len > 0 && r->path[r->path_len - 1] != '\0'))
-		return 0;
+		return;
 	struct capture_event ev = {
 	    .ts_ns = r->ts_ns,
 	    .type = r->type,
@@ -112,7 +131,87 @@ static int on_record(void *ctx, void *data, size_t size)
 	};
 	if (c->fn)
 		c->fn(c->fn_ctx, &ev);
+}
+
+/* The body of the record at ring position pos: in place, or copied into bounce when it wraps
+ * the end of the single mapping; NULL when it is larger than any record the programs write. */
+static const void *record_body(struct capture *c, uint64_t pos, uint32_t len)
+{
+	uint64_t off = pos & (c->ring_bytes - 1);
+	if (off + len <= c->ring_bytes)
+		return c->data + off;
+	if (len > BOUNCE_BYTES)
+		return NULL;
+	size_t first = (size_t)(c->ring_bytes - off);
+	memcpy(c->bounce, c->data + off, first);
+	memcpy(c->bounce + first, c->data, len - first);
+	return c->bounce;
+}
+
+/* Consumes every committed record, in order, up to the first one still being written (the
+ * protocol of the kernel's BPF ring buffer, as libbpf's ringbuf.c reads it). The consumer
+ * position is published after each record, so the producer gets the space back at once. */
+static void ring_consume(struct capture *c)
+{
+	uint64_t cons = __atomic_load_n(c->consumer_pos, __ATOMIC_ACQUIRE);
+	for (;;) {
+		uint64_t prod = __atomic_load_n(c->producer_pos, __ATOMIC_ACQUIRE);
+		if (cons >= prod)
+			return;
+		while (cons < prod) {
+			/* headers are 8-byte aligned and the ring a multiple of the page: a header
+			 * never wraps */
+			const uint32_t *hdr =
+			    (const uint32_t *)(c->data + (cons & (c->ring_bytes - 1)));
+			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			if (len & BPF_RINGBUF_BUSY_BIT)
+				return;
+			uint32_t body =
+			    len & ~(uint32_t)(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+			if (!(len & BPF_RINGBUF_DISCARD_BIT))
+				on_record(c, record_body(c, cons + BPF_RINGBUF_HDR_SZ, body), body);
+			cons += ((uint64_t)body + BPF_RINGBUF_HDR_SZ + 7) & ~(uint64_t)7;
+			__atomic_store_n(c->consumer_pos, (unsigned long)cons, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+/* Waits up to timeout_ms for the ring to have data (or for the wake-up eventfd). Returns 0, or a
+ * negative errno. */
+static int ring_wait(struct capture *c, int timeout_ms)
+{
+	struct pollfd fds[2] = {{.fd = c->ring_fd, .events = POLLIN},
+	                        {.fd = c->wake_fd, .events = POLLIN}};
+	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
 	return 0;
+}
+
+/* Maps the ring: the consumer page read-write, the producer page and the data once, read-only. */
+static int ring_map(struct capture *c, struct diag_list *d)
+{
+	c->ring_fd = bpf_map__fd(c->skel->maps.events);
+	void *cons = mmap(NULL, c->page, PROT_READ | PROT_WRITE, MAP_SHARED, c->ring_fd, 0);
+	if (cons == MAP_FAILED)
+		return diag_error(d, "capture.ringbuf", NULL, "cannot map the ring buffer: %s",
+		                  strerror(errno));
+	c->consumer_pos = cons;
+	void *prod =
+	    mmap(NULL, c->page + c->ring_bytes, PROT_READ, MAP_SHARED, c->ring_fd, (off_t)c->page);
+	if (prod == MAP_FAILED)
+		return diag_error(d, "capture.ringbuf", NULL, "cannot map the ring buffer: %s",
+		                  strerror(errno));
+	c->producer_pos = prod;
+	c->data = (const uint8_t *)prod + c->page;
+	return 0;
+}
+
+static void ring_unmap(struct capture *c)
+{
+	if (c->consumer_pos)
+		munmap(c->consumer_pos, c->page);
+	if (c->producer_pos)
+		munmap((void *)c->producer_pos, c->page + c->ring_bytes);
 }
 
 int capture_check_ringbuf_bytes(uint64_t bytes, struct diag_list *d)
@@ -166,6 +265,12 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 	if (capture_check_ringbuf_bytes(bytes, d))
 		return NULL;
 	struct capture *c = xcalloc(1, sizeof(*c));
+	c->ring_fd = -1;
+	c->wake_fd = -1;
+	long page = sysconf(_SC_PAGESIZE);
+	c->page = page > 0 ? (size_t)page : 4096;
+	c->ring_bytes = bytes;
+	c->bounce = xmalloc(BOUNCE_BYTES);
 	c->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : CAPTURE_DEFAULT_POLL_MS;
 	atomic_init(&c->stop, false);
 	atomic_init(&c->received, 0);
@@ -195,11 +300,12 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 		libbpf_log_note(d);
 		goto fail;
 	}
-	c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_record, c, NULL);
-	if (!c->rb) {
-		err = errno;
-		diag_error(d, "capture.ringbuf", NULL, "cannot map the ring buffer: %s",
-		           strerror(err));
+	if (ring_map(c, d))
+		goto fail;
+	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->wake_fd < 0) {
+		diag_error(d, "capture.thread", NULL, "cannot create the consumer's eventfd: %s",
+		           strerror(errno));
 		goto fail;
 	}
 	c->ncpus = libbpf_num_possible_cpus();
@@ -213,6 +319,33 @@ struct capture *capture_open(const struct capture_opts *opts, struct diag_list *
 fail:
 	capture_free(c);
 	return NULL;
+}
+
+uint64_t capture_memory_bytes(const struct capture *c)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), total = 0;
+	struct bpf_map *map;
+	bpf_object__for_each_map(map, c->skel->obj)
+	{
+		uint64_t entries = bpf_map__max_entries(map);
+		uint64_t key = bpf_map__key_size(map), value = bpf_map__value_size(map);
+		switch (bpf_map__type(map)) {
+		case BPF_MAP_TYPE_RINGBUF:
+			total += entries + 2 * page;
+			break;
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+			/* the kernel rounds each cpu's value up to 8 bytes */
+			total += ((value + 7) & ~UINT64_C(7)) * entries * (uint64_t)c->ncpus;
+			break;
+		case BPF_MAP_TYPE_ARRAY:
+			total += value * entries;
+			break;
+		default:
+			total += (key + value) * entries;
+			break;
+		}
+	}
+	return total + (uint64_t)c->ncpus * sizeof(*c->percpu) + sizeof(*c);
 }
 
 static int counter_sum(struct capture *c, uint32_t idx, uint64_t *sum, struct diag_list *d)
@@ -256,42 +389,37 @@ static void *consume_loop(void *arg)
 {
 	struct capture *c = arg;
 	while (!atomic_load(&c->stop)) {
-		int n = ring_buffer__poll(c->rb, c->poll_ms);
-		if (n < 0 && n != -EINTR) {
-			c->thread_err = n;
+		ring_consume(c);
+		int err = ring_wait(c, c->poll_ms);
+		if (err) {
+			c->thread_err = err;
 			break;
 		}
 	}
 	return NULL;
 }
 
+/* The eventfd ends the thread's wait at once: waiting out its poll period made every drain
+ * 2.5 ms longer on average. */
 static void stop_thread(struct capture *c)
 {
 	if (!c->thread_running)
 		return;
 	atomic_store(&c->stop, true);
+	/* should the write fail (it cannot, short of a bad descriptor), the poll period still
+	 * ends the wait */
+	uint64_t one = 1;
+	ssize_t n = write(c->wake_fd, &one, sizeof(one));
 	pthread_join(c->thread, NULL);
+	/* reset the eventfd for the next window (nonblocking: EAGAIN when the write failed) */
+	n = read(c->wake_fd, &one, sizeof(one));
+	(void)n;
 	c->thread_running = false;
 }
 
-int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, void *ctx,
-                   struct diag_list *d)
+/* Attaches the programs; the filter is 0 (nothing captured) until a window sets it. */
+static int link_programs(struct capture *c, struct diag_list *d)
 {
-	if (c->attached)
-		return diag_error(d, "capture.state", NULL, "the capture is already attached");
-	uint64_t t0 = (uint64_t)clock_monotonic_ns();
-	/* records a timed-out drain left behind belong to an earlier window */
-	c->discarding = true;
-	ring_buffer__consume(c->rb);
-	c->discarding = false;
-	if (counters_zero(c, d))
-		return -1;
-	atomic_store(&c->received, 0);
-	c->thread_err = 0;
-	c->fn = fn;
-	c->fn_ctx = ctx;
-	c->requested_cgroup_id = cgroup_id;
-	c->skel->bss->filter_cgroup_id = cgroup_id;
 	libbpf_log_reset();
 	int err = capture_bpf__attach(c->skel);
 	if (err) {
@@ -302,10 +430,36 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 		libbpf_log_note(d);
 		return -1;
 	}
+	c->linked = true;
+	return 0;
+}
+
+int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, void *ctx,
+                   struct diag_list *d)
+{
+	if (c->attached)
+		return diag_error(d, "capture.state", NULL, "the capture is already attached");
+	uint64_t t0 = (uint64_t)clock_monotonic_ns();
+	/* records a timed-out drain left behind belong to an earlier window */
+	c->discarding = true;
+	ring_consume(c);
+	c->discarding = false;
+	/* the filter is 0 between windows, so no program counts while the counters are reset */
+	c->skel->bss->filter_cgroup_id = 0;
+	if (counters_zero(c, d))
+		return -1;
+	atomic_store(&c->received, 0);
+	c->thread_err = 0;
+	c->fn = fn;
+	c->fn_ctx = ctx;
+	c->requested_cgroup_id = cgroup_id;
+	if (!c->linked && link_programs(c, d) < 0)
+		return -1;
+	c->skel->bss->filter_cgroup_id = cgroup_id;
 	atomic_store(&c->stop, false);
-	err = pthread_create(&c->thread, NULL, consume_loop, c);
+	int err = pthread_create(&c->thread, NULL, consume_loop, c);
 	if (err) {
-		capture_bpf__detach(c->skel);
+		c->skel->bss->filter_cgroup_id = 0;
 		return diag_error(d, "capture.thread", NULL, "cannot start the consumer thread: %s",
 		                  strerror(err));
 	}
@@ -326,10 +480,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 		                  strerror(-c->thread_err));
 	uint64_t deadline = t0 + (uint64_t)(max_wait_ms > 0 ? max_wait_ms : 0) * 1000000u;
 	for (;;) {
-		int n = ring_buffer__consume(c->rb);
-		if (n < 0)
-			return diag_error(d, "capture.ringbuf", NULL,
-			                  "reading the ring buffer failed: %s", strerror(-n));
+		ring_consume(c);
 		if (capture_read_counts(c, out, d))
 			return -1;
 		if (out->received >= out->emitted)
@@ -340,7 +491,7 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 		}
 		/* records reserved but not yet committed are the only reason to be here: a forced
 		 * wake-up or 1 ms, whichever comes first */
-		ring_buffer__poll(c->rb, 1);
+		ring_wait(c, 1);
 	}
 	out->clean = out->clean && !out->drain_timed_out;
 	out->attach_ns = c->attach_ns;
@@ -348,16 +499,31 @@ int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts 
 	return 0;
 }
 
-void capture_detach(struct capture *c, struct capture_counts *out)
+void capture_end(struct capture *c, bool keep_attached, struct capture_counts *out)
 {
 	if (!c)
 		return;
 	uint64_t t0 = (uint64_t)clock_monotonic_ns();
-	capture_bpf__detach(c->skel);
+	if (c->skel && c->skel->bss)
+		c->skel->bss->filter_cgroup_id = 0;
+	if (!keep_attached && c->linked) {
+		capture_bpf__detach(c->skel);
+		c->linked = false;
+	}
 	stop_thread(c);
 	c->attached = false;
 	if (out)
 		out->detach_ns = (uint64_t)clock_monotonic_ns() - t0;
+}
+
+void capture_detach(struct capture *c, struct capture_counts *out)
+{
+	capture_end(c, false, out);
+}
+
+bool capture_programs_attached(const struct capture *c)
+{
+	return c && c->linked;
 }
 
 void capture_free(struct capture *c)
@@ -366,8 +532,11 @@ void capture_free(struct capture *c)
 		return;
 	if (c->skel)
 		capture_detach(c, NULL);
-	ring_buffer__free(c->rb);
+	ring_unmap(c);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
 	capture_bpf__destroy(c->skel);
+	free(c->bounce);
 	free(c->percpu);
 	free(c);
 }

@@ -74,8 +74,9 @@ struct capture;
 struct capture *capture_open(const struct capture_opts *opts, struct diag_list *d);
 
 /* Starts a capture window for the tasks of cgroup v2 id cgroup_id: discards anything left in
- * the ring, zeroes the counters, sets the filter, attaches the programs and starts the consumer
- * thread, which calls fn(ctx, ev) for every record. Returns 0, or -1 with a diag. */
+ * the ring, zeroes the counters, attaches the programs unless the previous window kept them
+ * attached, sets the filter and starts the consumer thread, which calls fn(ctx, ev) for every
+ * record. Returns 0, or -1 with a diag. */
 int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, void *ctx,
                    struct diag_list *d);
 
@@ -87,14 +88,29 @@ int capture_attach(struct capture *c, uint64_t cgroup_id, capture_event_fn fn, v
 int capture_drain(struct capture *c, int64_t max_wait_ms, struct capture_counts *out,
                   struct diag_list *d);
 
-/* Detaches the programs (a syscall tracepoint slows every syscall on the host, so nothing stays
- * attached between capture windows) and stops the consumer thread if still running. Sets
- * out->detach_ns when out is not NULL. Safe to call when not attached. */
+/* Ends the window: the filter goes back to 0 (no task matches), the consumer thread stops, and
+ * unless keep_attached the programs are detached. Keeping them attached saves the next window
+ * the attach (a syscall tracepoint's 0→1 transition waits for an RCU grace period when it comes
+ * soon after a 1→0 one: 0.4 ms to 20 ms here); the filtered-out programs still run on every
+ * syscall of the host, so a caller keeps them only when the next window follows directly.
+ * Sets out->detach_ns (the time this took) when out is not NULL. Safe when no window is open. */
+void capture_end(struct capture *c, bool keep_attached, struct capture_counts *out);
+
+/* capture_end without keeping the programs: after it nothing of tare is attached. */
 void capture_detach(struct capture *c, struct capture_counts *out);
+
+/* Whether the programs are attached (a window is open, or the last one kept them). */
+bool capture_programs_attached(const struct capture *c);
 
 /* Reads the BPF counters of the current window without consuming anything (emitted, dropped,
  * filtered_in, filter_cgroup_id; received as counted so far). Returns 0 or -1 with a diag. */
 int capture_read_counts(struct capture *c, struct capture_counts *out, struct diag_list *d);
+
+/* What the capture holds in memory, in bytes: every map of the loaded BPF object (the ring
+ * buffer's data and its two position pages; arrays as value size × entries, per-CPU arrays once
+ * per possible cpu, hash maps as (key + value) × entries) plus the consumer's own buffers. It is
+ * the same for every window of a run. */
+uint64_t capture_memory_bytes(const struct capture *c);
 
 /* Detaches and frees. Accepts NULL. */
 void capture_free(struct capture *c);

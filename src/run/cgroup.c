@@ -38,25 +38,68 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-/* Returns the mount point of a cgroup2 line (a new string), or NULL for any other line. Format:
- * "id parent maj:min root mountpoint opts [optional...] - fstype source superopts". */
-static char *cgroup2_mount_point(const char *line)
+void cgroup_mount_release(struct cgroup_mount *m)
 {
+	free(m->root);
+	free(m->point);
+	free(m->fstype);
+	free(m->super_opts);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The space-separated field at p as a new string; *next is set past it. */
+static char *take_field(const char *p, const char *end, const char **next)
+{
+	const char *e = memchr(p, ' ', (size_t)(end - p));
+	if (!e)
+		e = end;
+	*next = e < end ? e + 1 : end;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+/* Format: "id parent maj:min root mountpoint opts [optional...] - fstype source superopts". */
+int cgroup_mountinfo_parse(const char *line, struct cgroup_mount *out)
+{
+	memset(out, 0, sizeof(*out));
 	const char *sep = strstr(line, " - ");
-	if (!sep || strncmp(sep + 3, "cgroup2 ", 8) != 0)
-		return NULL;
+	if (!sep)
+		return -1;
 	const char *p = line;
-	for (int field = 0; field < 4; field++) {
+	for (int field = 0; field < 3; field++) {
 		p = strchr(p, ' ');
-		if (!p || p > sep)
-			return NULL;
+		if (!p || p >= sep)
+			return -1;
 		p++;
 	}
-	const char *end = strchr(p, ' ');
-	if (!end || end > sep)
+	out->root = take_field(p, sep, &p);
+	out->point = take_field(p, sep, &p);
+	const char *end = line + strcspn(line, "\n");
+	const char *q = sep + 3;
+	out->fstype = take_field(q, end, &q);
+	char *source = take_field(q, end, &q);
+	free(source);
+	out->super_opts = take_field(q, end, &q);
+	if (!out->point[0] || !out->fstype[0]) {
+		cgroup_mount_release(out);
+		return -1;
+	}
+	unescape_octal(out->root);
+	unescape_octal(out->point);
+	return 0;
+}
+
+/* Returns the mount point of a cgroup2 line (a new string), or NULL for any other line. */
+static char *cgroup2_mount_point(const char *line)
+{
+	struct cgroup_mount m;
+	if (cgroup_mountinfo_parse(line, &m) < 0)
 		return NULL;
-	char *mp = xstrndup(p, (size_t)(end - p));
-	unescape_octal(mp);
+	char *mp = NULL;
+	if (strcmp(m.fstype, "cgroup2") == 0) {
+		mp = m.point;
+		m.point = NULL;
+	}
+	cgroup_mount_release(&m);
 	return mp;
 }
 
@@ -245,8 +288,9 @@ size_t cgroup_leaf_count_procs(const struct cgroup_leaf *l)
 int cgroup_leaf_populated(const struct cgroup_leaf *l)
 {
 	char buf[256];
+	/* a cgroup v1 directory (the memory leaf of a hybrid host) has no cgroup.events */
 	if (read_leaf_file(l, "cgroup.events", buf, sizeof(buf)) < 0)
-		return 0;
+		return cgroup_leaf_count_procs(l) > 0;
 	const char *p = strstr(buf, "populated ");
 	return p && p[10] == '1';
 }

@@ -1,5 +1,6 @@
 /* cgroup v2 leaves for dispatches: finding the hierarchy, creating a run parent and one leaf per
- * dispatch, killing everything in a leaf and removing it (ARCHITECTURE §5 step 3). */
+ * dispatch, killing everything in a leaf and removing it (ARCHITECTURE §5 step 3). The leaf
+ * functions also serve the cgroup v1 memory leaf of a hybrid host (run/cgroup_resources.h). */
 #ifndef TARE_RUN_CGROUP_H
 #define TARE_RUN_CGROUP_H
 
@@ -15,6 +16,19 @@ struct cgroup_leaf {
 	uint64_t id; /* the cgroup id: what bpf_get_current_cgroup_id() returns for its members */
 	int dir_fd;  /* O_DIRECTORY|O_CLOEXEC fd of the directory, for clone3(CLONE_INTO_CGROUP) */
 };
+
+/* One line of /proc/self/mountinfo, the fields tare uses. Filled by cgroup_mountinfo_parse,
+ * emptied by cgroup_mount_release. */
+struct cgroup_mount {
+	char *root;  /* the directory of the filesystem mounted there ("/" for a whole hierarchy) */
+	char *point; /* the mount point, \ooo escapes undone */
+	char *fstype;     /* "cgroup2", "cgroup", ... */
+	char *super_opts; /* "rw,memory" for a cgroup v1 memory hierarchy */
+};
+/* Parses "id parent maj:min root mountpoint opts [optional...] - fstype source superopts" (a
+ * trailing newline is ignored). Returns 0 with new strings in out, or -1 for a malformed line. */
+int cgroup_mountinfo_parse(const char *line, struct cgroup_mount *out);
+void cgroup_mount_release(struct cgroup_mount *m);
 
 /* Finds the cgroup2 mount point from /proc/self/mountinfo: /sys/fs/cgroup when it is cgroup2
  * (the pure layout), else /sys/fs/cgroup/unified (the hybrid layout), else the first cgroup2
@@ -37,7 +51,8 @@ int cgroup_leaf_create(const char *parent, const char *name, struct cgroup_leaf 
                        struct diag_list *d);
 /* Number of processes in the leaf now (lines of cgroup.procs); 0 when it cannot be read. */
 size_t cgroup_leaf_count_procs(const struct cgroup_leaf *l);
-/* True when cgroup.events says "populated 1" (a process of the leaf has not exited yet). */
+/* True when cgroup.events says "populated 1" (a process of the leaf has not exited yet); for a
+ * cgroup v1 directory, which has no cgroup.events, when cgroup.procs lists a process. */
 int cgroup_leaf_populated(const struct cgroup_leaf *l);
 /* Kills every process in the leaf (cgroup.kill when the kernel has it, else
  * cgroup_leaf_kill_by_procs) and waits up to wait_ms for "populated 0". This reaches processes

@@ -32,7 +32,7 @@ static int write_text(const char *out, const char *file, const struct strbuf *sb
 static int write_reports(const char *out, const struct matrix *m, const struct plan *p,
                          const struct sample *samples, size_t n_samples,
                          const struct verdict_set *v, struct json_object *provenance,
-                         struct diag_list *d)
+                         const struct run_outputs_merge *merge, struct diag_list *d)
 {
 	int rc = 0;
 	struct json_object *summary =
@@ -48,7 +48,8 @@ static int write_reports(const char *out, const struct matrix *m, const struct p
 	rc |= write_json(out, "bmf.json", bmf, d);
 	json_object_put(bmf);
 	json_object_put(summary);
-	struct json_object *trace = chrome_trace_build(m, samples, n_samples);
+	struct json_object *trace =
+	    chrome_trace_build_shards(m, samples, n_samples, merge ? &merge->shards : NULL);
 	rc |= write_json(out, "trace.json", trace, d);
 	json_object_put(trace);
 	struct strbuf junit;
@@ -62,9 +63,16 @@ static int write_reports(const char *out, const struct matrix *m, const struct p
 int run_outputs_write(const char *out, const struct matrix *m, const struct plan *p,
                       const struct sample *samples, size_t n_samples, const struct verdict_set *v,
                       struct json_object *verdicts_json, struct json_object *provenance,
-                      struct diag_list *d)
+                      const struct run_outputs_merge *merge, struct diag_list *d)
 {
+	if (merge && merge->n_missing) {
+		struct json_object *missing = json_object_new_array();
+		for (size_t i = 0; i < merge->n_missing; i++)
+			json_object_array_add(missing,
+			                      json_object_new_string(merge->missing_cells[i]));
+		json_object_object_add(verdicts_json, "missing_cells", missing);
+	}
 	if (write_json(out, RUN_VERDICTS_FILE, verdicts_json, d) < 0)
 		return -1;
-	return write_reports(out, m, p, samples, n_samples, v, provenance, d);
+	return write_reports(out, m, p, samples, n_samples, v, provenance, merge, d);
 }

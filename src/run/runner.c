@@ -5,12 +5,14 @@
 #include "run/argv_subst.h"
 #include "run/capture.h"
 #include "run/cgroup.h"
+#include "run/cgroup_resources.h"
 #include "run/kernel_count.h"
 #include "run/span_count.h"
 #include "run/spawn.h"
 #include "run/work_dir.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
+#include "util/file_read.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -31,10 +33,20 @@ struct runner {
 	struct runner_opts o;
 	char *out; /* absolute run directory */
 	char self_exe[PATH_MAX];
-	struct capture *cap; /* NULL when no arm of the plan captures */
-	char *cg_parent;     /* this run's cgroup parent */
-	char *work;          /* the work directory of the dispatch awaiting runner_settle */
+	struct capture *cap;         /* NULL when no arm of the plan captures */
+	char *cg_parent;             /* this run's cgroup parent */
+	struct cgroup_resources res; /* where memory and CPU figures come from */
+	char *work;                  /* the work directory of the dispatch awaiting runner_settle */
 };
+
+/* Whether the dispatch the plan runs after pd captures: then the window keeps the programs
+ * attached for it (capture_end). */
+static bool next_captures(const struct plan *p, const struct plan_dispatch *pd)
+{
+	if (pd < p->dispatches || pd + 1 >= p->dispatches + p->n_dispatches)
+		return false;
+	return p->matrix->arms[pd[1].arm].capture == ARM_CAPTURE_EBPF;
+}
 
 static bool plan_captures(const struct plan *p)
 {
@@ -67,6 +79,10 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	if (cgroup_hierarchy_find(&root, d) < 0)
 		goto fail;
 	int rc = cgroup_parent_create(root, &r->cg_parent, d);
+	if (rc == 0) {
+		cgroup_resources_find(root, &r->res);
+		cgroup_resources_open(&r->res, r->cg_parent, d);
+	}
 	free(root);
 	if (rc < 0)
 		goto fail;
@@ -104,6 +120,7 @@ void runner_free(struct runner *r)
 	if (!r)
 		return;
 	capture_free(r->cap);
+	cgroup_resources_release(&r->res);
 	if (r->cg_parent) {
 		struct diag_list ignored;
 		diag_list_init(&ignored);
@@ -118,24 +135,14 @@ void runner_free(struct runner *r)
 	free(r);
 }
 
-/* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. */
+/* The last non-empty line of the workload's stdout, if it is a JSON object: its self-report. What
+ * is kept of stdout ends with the stream's last bytes, so a flood does not hide it. */
 static struct json_object *read_self_report(const char *stdout_path)
 {
-	FILE *f = fopen(stdout_path, "r");
-	if (!f)
+	char *last = NULL;
+	if (file_read_last_line(stdout_path, &last) < 0 || !last)
 		return NULL;
-	char *line = NULL, *last = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		if (n > 1) {
-			free(last);
-			last = xstrdup(line);
-		}
-	}
-	free(line);
-	fclose(f);
-	struct json_object *o = last ? json_tokener_parse(last) : NULL;
+	struct json_object *o = json_tokener_parse(last);
 	free(last);
 	if (o && !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -189,12 +196,32 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 	s->exec_error = sr->exec_error ? xstrdup(sr->exec_error) : NULL;
 	s->orphans = sr->orphans;
 	s->output_truncated = sr->output_truncated;
+	s->stdout_bytes = sr->stdout_bytes;
+	s->stderr_bytes = sr->stderr_bytes;
 	s->spawn_ns = sr->spawn_ns;
 	s->workload_ns = sr->workload_ns;
 	s->wall_ns = sr->wall_ns;
-	s->user_us = sr->user_us;
-	s->sys_us = sr->sys_us;
-	s->max_rss_kib = sr->max_rss_kb;
+}
+
+/* Memory and CPU of the whole workload tree from its cgroups, read after it exited and before
+ * the leaves go; wait4's rusage is not used: the child's ru_maxrss starts at tare's own
+ * high-water mark (docs/dispatch.md, "Resources"). */
+static void record_resources(const struct runner *r, struct sample *s,
+                             const struct cgroup_leaf *leaf, const struct cgroup_leaf *memory_leaf,
+                             const char *memory_leaf_reason, bool captures)
+{
+	struct cgroup_resource_figures f;
+	cgroup_resources_read(&r->res, leaf, memory_leaf, memory_leaf_reason, &f);
+	s->resources.memory_peak_kib = f.memory_peak_kib;
+	s->resources.cpu_user_us = f.cpu_user_us;
+	s->resources.cpu_sys_us = f.cpu_sys_us;
+	s->resources.source = xstrdup(cgroup_resources_source(&r->res));
+	s->resources.reason = f.reason;
+	f.reason = NULL;
+	cgroup_resource_figures_release(&f);
+	if (captures)
+		s->resources.capture_memory_kib =
+		    (int64_t)((capture_memory_bytes(r->cap) + 1023) / 1024);
 }
 
 static void record_capture(struct sample *s, const struct capture_counts *cc,
@@ -247,7 +274,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	char *out_path = path_join(work, "stdout.txt"), *err_path = path_join(work, "stderr.txt");
 	char *kernel_path = path_join(work, "kernel.ndjson");
 	char **argv = NULL, **env = NULL;
-	struct cgroup_leaf leaf = {NULL, 0, -1};
+	struct cgroup_leaf leaf = {NULL, 0, -1}, memory_leaf = {NULL, 0, -1};
+	char *memory_leaf_reason = NULL;
 	struct kernel_count *kc = NULL;
 	FILE *kernel_log = NULL;
 	struct spawn_result sr;
@@ -269,6 +297,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
 	if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
 		goto cleanup;
+	/* without its memory leaf the dispatch still runs: memory is null with the reason */
+	cgroup_resources_leaf_create(&r->res, leaf_name, &memory_leaf, &memory_leaf_reason);
 	if (captures) {
 		if (r->o.keep_captures && !(kernel_log = fopen(kernel_path, "we")))
 			diag_warning(d, "io.keep", &(struct diag_loc){kernel_path, 0, 0, NULL},
@@ -276,6 +306,13 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		kc = kernel_count_new(r->m->workload.kernel_match, kernel_log, d);
 		if (!kc)
 			goto cleanup;
+	}
+	if (!captures && capture_programs_attached(r->cap)) {
+		/* kept for a capture dispatch the session then skipped: an arm without capture
+		 * runs with nothing of tare attached */
+		struct capture_counts cc = {0};
+		capture_detach(r->cap, &cc);
+		s->detach_ns = (int64_t)cc.detach_ns;
 	}
 	s->start_unix_ns = clock_realtime_ns();
 	if (captures && capture_attach(r->cap, leaf.id, kernel_count_add, kc, d) < 0)
@@ -286,9 +323,11 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .cwd = work,
 	    .stdout_path = out_path,
 	    .stderr_path = err_path,
+	    .output_keep = r->m->output_keep_bytes,
 	    .timeout_ms = s->timeout_ms,
 	    .grace_ms = r->o.grace_ms,
 	    .leaf = &leaf,
+	    .memory_leaf = &memory_leaf,
 	    .interrupted = r->o.interrupted,
 	};
 	int spawn_rc = spawn_run(&req, &sr, d);
@@ -296,7 +335,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	int drain_rc = 0;
 	if (captures) {
 		drain_rc = capture_drain(r->cap, DRAIN_MAX_WAIT_MS, &cc, d);
-		capture_detach(r->cap, &cc);
+		capture_end(r->cap, drain_rc == 0 && next_captures(p, pd), &cc);
 	}
 	if (spawn_rc < 0 || drain_rc < 0)
 		goto cleanup;
@@ -305,6 +344,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		goto cleanup;
 	}
 	record_spawn(s, &sr);
+	record_resources(r, s, &leaf, &memory_leaf, memory_leaf_reason, captures);
 	if (captures) {
 		struct kernel_count_totals kt = {0};
 		/* a failed count is the sample's count_failed, which fails its health: recorded
@@ -324,6 +364,9 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 cleanup:
 	if (leaf.path)
 		cgroup_leaf_remove(&leaf, d);
+	if (memory_leaf.path)
+		cgroup_leaf_remove(&memory_leaf, d);
+	free(memory_leaf_reason);
 	kernel_count_free(kc);
 	if (kernel_log)
 		fclose(kernel_log);

@@ -3,6 +3,7 @@
 #include "run/session.h"
 
 #include "report/sample_json.h"
+#include "report/verdicts_json.h"
 #include "run/judge.h"
 #include "run/outputs.h"
 #include "util/atomic_file.h"
@@ -99,7 +100,7 @@ int run_session_finish(struct run_session *s, struct json_object *provenance, st
 		                  "cannot compute the verdicts of '%s'", s->dir);
 	*verdicts_json = verdicts_to_json(s->matrix, v);
 	if (run_outputs_write(s->dir, s->matrix, p, s->samples, s->n_samples, v, *verdicts_json,
-	                      provenance, d) < 0) {
+	                      provenance, s->merge, d) < 0) {
 		json_object_put(*verdicts_json);
 		*verdicts_json = NULL;
 		verdict_set_release(v);

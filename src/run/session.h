@@ -12,6 +12,7 @@
 #include "matrix/matrix.h"
 #include "plan/plan.h"
 #include "run/dispatcher.h"
+#include "run/outputs.h"
 #include "sample/sample.h"
 #include "util/diag.h"
 
@@ -28,6 +29,7 @@ struct run_session {
 	FILE *log;   /* samples.jsonl, appended one flushed line per dispatch */
 	char *log_path;
 	int lock_fd; /* the run directory's lock (run/run_dir_create.h), held until release */
+	const struct run_outputs_merge *merge; /* a merged run's additions (borrowed), else NULL */
 };
 
 /* Starts a fresh run in dir under the directory rule (run_dir_create): creates it, locks it,
@@ -35,6 +37,15 @@ struct run_session {
  * Takes m and p (p borrows m), also on failure. Returns 0, or -1 with diags (s is released). */
 int run_session_start(struct run_session *s, const char *dir, const char *matrix_path,
                       struct matrix *m, struct plan *p, struct diag_list *d);
+
+/* Opens a run that ran elsewhere (tare merge): creates and locks dir under the directory rule,
+ * writes tare's copy of the matrix (read from matrix_path), plan.json and every sample to
+ * samples.jsonl, so that run_session_finish writes the outputs as for any run. Takes m, p (p
+ * borrows m) and samples[0..n) (heap array), also on failure; merge is borrowed and must outlive
+ * s. Returns 0, or -1 with diags (s is released). */
+int run_session_adopt(struct run_session *s, const char *dir, const char *matrix_path,
+                      struct matrix *m, struct plan *p, struct sample *samples, size_t n,
+                      const struct run_outputs_merge *merge, struct diag_list *d);
 
 /* Continues the run in dir: locks it, re-expands its own matrix copy with the cells of its
  * plan, insists that gives the same plan ("run.resume"), cuts a last line the interruption left

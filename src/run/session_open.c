@@ -3,6 +3,7 @@
 #include "run/session.h"
 
 #include "report/run_dir.h"
+#include "report/sample_json.h"
 #include "run/run_dir_create.h"
 #include "run/work_dir.h"
 #include "util/atomic_file.h"
@@ -75,6 +76,32 @@ int run_session_start(struct run_session *s, const char *dir, const char *matrix
 fail:
 	run_session_release(s);
 	return -1;
+}
+
+int run_session_adopt(struct run_session *s, const char *dir, const char *matrix_path,
+                      struct matrix *m, struct plan *p, struct sample *samples, size_t n,
+                      const struct run_outputs_merge *merge, struct diag_list *d)
+{
+	if (run_session_start(s, dir, matrix_path, m, p, d) < 0) {
+		for (size_t i = 0; i < n; i++)
+			sample_release(&samples[i]);
+		free(samples);
+		return -1;
+	}
+	s->samples = samples;
+	s->n_samples = s->cap_samples = n;
+	s->next = p->n_dispatches;
+	s->merge = merge;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = sample_to_json(&samples[i]);
+		int rc = jsonl_append(s->log, s->log_path, o, d);
+		json_object_put(o);
+		if (rc < 0) {
+			run_session_release(s);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Whether a re-expanded plan is the one a run started with: the same matrix bytes and the same

@@ -44,6 +44,10 @@ void sample_init(struct sample *s)
 	s->self_report_agrees = -1;
 	s->kernel.limit = -1;
 	s->span.limit = -1;
+	s->resources.memory_peak_kib = -1;
+	s->resources.cpu_user_us = -1;
+	s->resources.cpu_sys_us = -1;
+	s->resources.capture_memory_kib = -1;
 }
 
 void sample_release(struct sample *s)
@@ -58,6 +62,8 @@ void sample_release(struct sample *s)
 	json_object_put(s->self_report);
 	free(s->health_reason);
 	free(s->discard_reason);
+	free(s->resources.source);
+	free(s->resources.reason);
 	sample_init(s);
 }
 

@@ -39,6 +39,17 @@ int agreement_from_name(const char *name, enum agreement *out);
 const char *fidelity_name(enum fidelity f);
 int fidelity_from_name(const char *name, enum fidelity *out);
 
+/* What the workload tree used, from its cgroups (never tare's own rusage), and what the arm's
+ * capture itself holds. -1 means no figure; reason then says why. */
+struct sample_resources {
+	int64_t memory_peak_kib;    /* peak memory of the whole workload tree */
+	int64_t cpu_user_us;        /* CPU of the whole tree, user mode */
+	int64_t cpu_sys_us;         /* CPU of the whole tree, kernel mode */
+	int64_t capture_memory_kib; /* ring buffer, maps and consumer buffers; -1 without capture */
+	char *source;               /* "cgroup2", "cgroup1-memory+cgroup2-cpu", ...; owned */
+	char *reason;               /* why a workload figure is missing; owned, NULL when none is */
+};
+
 struct sample {
 	/* what ran (copied from the plan) */
 	size_t index;
@@ -58,14 +69,16 @@ struct sample {
 	int exit_code;   /* 124 on timeout, 128+signal when killed, 127 when exec failed */
 	int term_signal; /* 0 when it exited */
 	bool timed_out;
-	char *exec_error; /* NULL unless the command could not be executed */
-	int64_t orphans;  /* processes left in the cgroup after the workload exited */
-	bool output_truncated;
+	char *exec_error;      /* NULL unless the command could not be executed */
+	int64_t orphans;       /* processes left in the cgroup after the workload exited */
+	bool output_truncated; /* not every byte of stdout/stderr is in the logs */
+	uint64_t stdout_bytes; /* every byte the workload wrote to stdout */
+	uint64_t stderr_bytes;
 
-	/* when it started (wall clock, for the trace), phase timings (ARCHITECTURE §5), rusage */
+	/* when it started (wall clock, for the trace), phase timings (ARCHITECTURE §5) */
 	int64_t start_unix_ns;
 	int64_t attach_ns, spawn_ns, workload_ns, drain_ns, detach_ns, wall_ns;
-	int64_t user_us, sys_us, max_rss_kib;
+	struct sample_resources resources;
 
 	/* capture counters (has_capture false for arms without eBPF) */
 	bool has_capture;

@@ -3,6 +3,8 @@
 
 #include "stats/describe.h"
 #include "stats/dist.h"
+#include "stats/multiplicity.h"
+#include "stats/power.h"
 #include "util/number_format.h"
 #include "util/xalloc.h"
 
@@ -255,6 +257,9 @@ int stats_paired(const double *a, const double *b, size_t n, double conf, struct
 	out->n = n;
 	out->median_a = out->median_b = out->median_delta = NAN;
 	out->rel_pct = out->rel_lo = out->rel_hi = NAN;
+	out->sd_delta = out->min_detectable = out->min_detectable_pct = NAN;
+	out->q_value = NAN;
+	out->q_family = 0;
 	double *d = xmalloc((n ? n : 1) * sizeof(*d));
 	stats_paired_diffs(a, b, n, d);
 	int rc = -1;
@@ -275,13 +280,24 @@ int stats_paired(const double *a, const double *b, size_t n, double conf, struct
 			out->rel_hi = t;
 		}
 	}
+	struct stats_describe desc;
+	if (stats_describe(d, n, &desc) < 0)
+		goto cleanup;
+	out->sd_delta = desc.stdev;
+	if (stats_paired_verdict(out) != DELTA_INCONCLUSIVE) {
+		out->min_detectable =
+		    stats_min_detectable(out->sd_delta, n, out->hl.conf_achieved, STATS_POWER);
+		if (out->median_a != 0.0 && !isnan(out->median_a))
+			out->min_detectable_pct = out->min_detectable / fabs(out->median_a) * 100.0;
+	}
 	rc = 0;
 cleanup:
 	free(d);
 	return rc;
 }
 
-static const char *const delta_verdict_names[] = {"no_difference", "higher", "lower"};
+static const char *const delta_verdict_names[] = {"no_difference", "higher", "lower",
+                                                  "inconclusive"};
 static const char *const ci_method_names[] = {"none", "exact Wilcoxon signed-rank",
                                               "normal approximation of Wilcoxon signed-rank"};
 
@@ -312,15 +328,26 @@ static bool reaches_conf(const struct stats_hl *hl)
 
 enum stats_delta_verdict stats_paired_verdict(const struct stats_paired *p)
 {
-	if (!reaches_conf(&p->hl))
-		return DELTA_NO_DIFFERENCE;
+	if (p->hl.method == STATS_CI_NONE || !reaches_conf(&p->hl))
+		return DELTA_INCONCLUSIVE;
 	return stats_delta_verdict(p->hl.lo, p->hl.hi);
+}
+
+/* " (+4.1%)" or "" when pct is NaN */
+static void pct_suffix(char *buf, size_t size, double pct, bool plus)
+{
+	buf[0] = '\0';
+	if (isnan(pct))
+		return;
+	char r[64];
+	format_signed(r, sizeof(r), pct, 1, plus);
+	snprintf(buf, size, " (%s%%)", r);
 }
 
 int stats_delta_format(const struct stats_paired *p, const char *unit, int decimals, char *buf,
                        size_t size)
 {
-	char est[80], lo[80], hi[80], pct[80] = "";
+	char est[80], lo[80], hi[80], pct[80];
 	if (decimals < 0)
 		decimals = 0;
 	if (decimals > 12)
@@ -328,22 +355,37 @@ int stats_delta_format(const struct stats_paired *p, const char *unit, int decim
 	format_signed(est, sizeof(est), p->hl.estimate, decimals, true);
 	format_signed(lo, sizeof(lo), p->hl.lo, decimals, false);
 	format_signed(hi, sizeof(hi), p->hl.hi, decimals, false);
-	if (!isnan(p->rel_pct)) {
-		char r[64];
-		format_signed(r, sizeof(r), p->rel_pct, 1, true);
-		snprintf(pct, sizeof(pct), " (%s%%)", r);
-	}
+	pct_suffix(pct, sizeof(pct), p->rel_pct, true);
 	const char *u = unit && *unit ? unit : "";
 	const char *sp = *u ? " " : "";
 	enum stats_delta_verdict v = stats_paired_verdict(p);
-	if (v == DELTA_HIGHER || v == DELTA_LOWER)
-		return snprintf(buf, size, "%s%s%s [%s, %s]%s \xe2\x80\x94 %s", est, sp, u, lo, hi,
-		                pct, stats_delta_verdict_name(v));
-	if (p->hl.method != STATS_CI_NONE && !reaches_conf(&p->hl))
-		return snprintf(buf, size,
-		                "no detectable difference: %s%s%s [%s, %s] (%.1f%% interval: %zu "
-		                "pairs cannot reach %g%%)",
-		                est, sp, u, lo, hi, p->hl.conf_achieved * 100.0, p->hl.n,
-		                p->hl.conf * 100.0);
-	return snprintf(buf, size, "no detectable difference: %s%s%s [%s, %s]", est, sp, u, lo, hi);
+	if (v == DELTA_HIGHER || v == DELTA_LOWER) {
+		char q[160] = "";
+		if (!isnan(p->q_value) && p->q_value >= STATS_FDR_Q)
+			snprintf(q, sizeof(q),
+			         ", but q = %.2f over %zu pairs: not significant after "
+			         "Benjamini\xe2\x80\x93Hochberg",
+			         p->q_value, p->q_family);
+		return snprintf(buf, size, "%s%s%s [%s, %s]%s \xe2\x80\x94 %s%s", est, sp, u, lo,
+		                hi, pct, stats_delta_verdict_name(v), q);
+	}
+	if (v == DELTA_INCONCLUSIVE) {
+		if (p->hl.method == STATS_CI_NONE)
+			return snprintf(buf, size, "inconclusive: no pairs");
+		return snprintf(
+		    buf, size,
+		    "inconclusive: too few pairs: %s%s%s [%s, %s] (%.1f%% interval: %zu "
+		    "pairs cannot reach %g%%)",
+		    est, sp, u, lo, hi, p->hl.conf_achieved * 100.0, p->hl.n, p->hl.conf * 100.0);
+	}
+	char mde[200] = "";
+	if (!isnan(p->min_detectable)) {
+		char m[80], mp[80];
+		format_signed(m, sizeof(m), p->min_detectable, decimals, false);
+		pct_suffix(mp, sizeof(mp), p->min_detectable_pct, false);
+		snprintf(mde, sizeof(mde), "; no difference larger than %s%s%s%s detectable", m, sp,
+		         u, mp);
+	}
+	return snprintf(buf, size, "no detectable difference: %s%s%s [%s, %s]%s", est, sp, u, lo,
+	                hi, mde);
 }

@@ -77,6 +77,14 @@ struct stats_paired {
 	/* overhead relative to the baseline: hl.estimate / median_a × 100, the interval scaled the
 	 * same way (not a ratio interval); NaN when median_a is 0 */
 	double rel_pct, rel_lo, rel_hi;
+	double sd_delta; /* sample standard deviation of the d_i (n − 1); NaN when n < 2 */
+	/* stats_min_detectable(sd_delta, n, hl.conf_achieved, STATS_POWER) and the same as % of
+	 * median_a; NaN when the interval cannot reach its confidence (the pair is inconclusive) */
+	double min_detectable, min_detectable_pct;
+	/* Benjamini–Hochberg q-value of test.p_value among the pairs of a run, and how many pairs
+	 * that family has: NaN and 0 until the caller sets them (stats_paired leaves them so) */
+	double q_value;
+	size_t q_family;
 };
 
 /* d[i] = b[i] − a[i] for i < n; d has room for n values. */
@@ -87,33 +95,41 @@ void stats_paired_diffs(const double *a, const double *b, size_t n, double *d);
 int stats_paired(const double *a, const double *b, size_t n, double conf, struct stats_paired *out);
 
 enum stats_delta_verdict {
-	DELTA_NO_DIFFERENCE, /* the interval includes zero (or is undefined, or too weak) */
+	DELTA_NO_DIFFERENCE, /* the interval includes zero (or is undefined) */
 	DELTA_HIGHER,        /* the whole interval is above zero: b is higher than a */
 	DELTA_LOWER,         /* the whole interval is below zero */
+	DELTA_INCONCLUSIVE,  /* no pairs, or too few for the interval to reach its confidence */
 };
 
 /* The verdict for an interval: HIGHER only when lo > 0, LOWER only when hi < 0; an interval that
  * touches or includes zero, or has a NaN end, is NO_DIFFERENCE. */
 enum stats_delta_verdict stats_delta_verdict(double lo, double hi);
 
-/* "no_difference", "higher", "lower": the names summary.json gives the verdicts. */
-const char *stats_delta_verdict_name(enum stats_delta_verdict v);
-
 /* "none", "exact Wilcoxon signed-rank", "normal approximation of Wilcoxon signed-rank". */
 const char *stats_ci_method_name(enum stats_ci_method m);
 
-/* The verdict for a pair: as stats_delta_verdict on the HL interval, but NO_DIFFERENCE as well
- * when the interval's achieved confidence is below the requested one (n ≤ 5 at 95%). */
+/* The verdict for a pair: INCONCLUSIVE when there is no interval or its achieved confidence is
+ * below the requested one (n ≤ 5 at 95%: too few pairs, never "no difference"); otherwise as
+ * stats_delta_verdict on the HL interval. */
 enum stats_delta_verdict stats_paired_verdict(const struct stats_paired *p);
 
-/* Writes one sentence for people, with `decimals` digits after the point for the delta and its
- * interval (percentages get one), minus signs as U+2212 and the dash as U+2014:
+/* "higher", "lower", "no_difference", "inconclusive": the names summary.json uses. */
+const char *stats_delta_verdict_name(enum stats_delta_verdict v);
+
+/* Writes one sentence for people, with `decimals` digits after the point for the delta, its
+ * interval and the minimum detectable shift (percentages get one), minus signs as U+2212 and the
+ * dash as U+2014:
  *   "+1.23 ms [0.40, 2.10] (+4.1%) — higher"
  *   "−0.80 ms [−1.20, −0.30] (−2.6%) — lower"
- *   "no detectable difference: −0.10 ms [−0.50, 0.30]"
- *   "no detectable difference: +1.20 ms [0.40, 2.10] (93.8% interval: 5 pairs cannot reach 95%)"
- * It never says higher or lower when stats_paired_verdict says NO_DIFFERENCE. The percentage is
- * left out when rel_pct is NaN. Returns what snprintf returns (the length it needed). */
+ *   "no detectable difference: −0.10 ms [−0.50, 0.30]; no difference larger than 0.80 ms (6.0%)
+ *    detectable"
+ *   "inconclusive: too few pairs: +1.20 ms [0.40, 2.10] (93.8% interval: 5 pairs cannot reach
+ *    95%)"
+ *   "inconclusive: no pairs"
+ * A higher or lower pair whose q_value is known and not below STATS_FDR_Q gets
+ * ", but q = 0.31 over 21 pairs: not significant after Benjamini–Hochberg". It never says higher
+ * or lower unless stats_paired_verdict does. The percentages are left out when NaN. Returns what
+ * snprintf returns (the length it needed). */
 int stats_delta_format(const struct stats_paired *p, const char *unit, int decimals, char *buf,
                        size_t size);
 

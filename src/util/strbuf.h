@@ -26,4 +26,9 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Hands the string out (caller frees) and re-initialises sb. */
 char *strbuf_detach(struct strbuf *sb);
 
+/* Appends s with &, <, >, " and ' as XML entities and the control characters XML 1.0 forbids left
+ * out (tab and newline kept): text and attribute values of XML, SVG and HTML alike. NULL adds
+ * nothing. */
+void strbuf_add_xml_escaped(struct strbuf *sb, const char *s);
+
 #endif

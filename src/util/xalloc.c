@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* 5 is TARE_EXIT_INTERNAL (cli/cli.h); util/ cannot include the command layer. */
 static _Noreturn void die_oom(size_t size)
@@ -28,6 +29,24 @@ void *xcalloc(size_t n, size_t size)
 	if (!p)
 		die_oom(n * size);
 	return p;
+}
+
+void *xpages(void *p, size_t old, size_t size)
+{
+	if (size == 0)
+		size = 1;
+	void *q =
+	    p && old ? mremap(p, old, size, MREMAP_MAYMOVE)
+	             : mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		die_oom(size);
+	return q;
+}
+
+void xpages_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size ? size : 1);
 }
 
 void *xrealloc(void *p, size_t size)

@@ -12,6 +12,12 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 /* Grows an array of n elements of size bytes to at least need elements, doubling (first 16). */
 void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+/* Anonymous pages for a large array that must grow without two copies at once: mremap moves
+ * the page tables and copies nothing, where realloc may copy a block the heap served. Resizes p
+ * (NULL when old is 0) from old to size bytes; the added bytes read as zero. */
+void *xpages(void *p, size_t old, size_t size);
+/* Unmaps what xpages returned (size: its last size). Accepts NULL. */
+void xpages_free(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 __attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);

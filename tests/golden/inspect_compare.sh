@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Golden test: `tare inspect` and `tare compare` on the recorded run directories in
 # tests/fixtures/runs/ (see its README), byte for byte with their exit codes, including the
-# refusals (other host, other matrix), --force, --max-regression and an interrupted run.
+# refusals (other host, other matrix), --force, --max-regression, --fail-on-unreliable, a run on
+# a loaded machine and an interrupted run.
 set -u
 tare=$(realpath "$1")
 src=$(realpath "$2")
@@ -21,6 +22,9 @@ cd "$tmp"
 # variants made here rather than committed: another host class, another matrix, an interrupted run
 cp -r current other-host
 sed -i 's/"host_class": "[^"]*"/"host_class": "linux-x86_64-6.1.0-other_cpu-64"/' other-host/summary.json
+# the same current run, recorded as if the machine had been busy (CPU hogs: 1-minute load 3.9 on 2 cores)
+cp -r current loaded
+sed -i '/"load_end"/,/]/{s/^\( *\)[0-9.][0-9.]*\(,\?\)$/\13.9\2/}' loaded/summary.json
 cp -r current other-matrix
 echo "# an edited copy: the matrix sha256 changes" >>other-matrix/matrix.yaml
 mkdir interrupted
@@ -46,6 +50,9 @@ check inspect-usage.txt inspect base current
 check compare-regression.txt compare base current
 check compare-regression.json --json compare base current
 check compare-threshold.txt compare base current --max-regression 50
+check compare-strict.txt compare base current --fail-on-unreliable
+check compare-loaded.txt compare base loaded
+check compare-loaded.json --json compare base loaded
 check compare-same.txt compare base base
 check compare-other-host.txt compare base other-host
 check compare-other-host-forced.txt compare base other-host --force

@@ -13,7 +13,17 @@ the interval is computed here by brute force: all Walsh averages by a double loo
 distribution of W+ by enumerating all 2^n sign vectors (n <= 20), by scipy's own exact table
 (20 < n <= 50), or by the normal approximation (n > 50). The bootstrap re-implements
 splitmix64/xoshiro256** with Python integers and uses numpy for medians and percentiles.
+
+Power, multiplicity, factorial (issue 10): the minimum detectable shift uses scipy's t quantiles
+(polished as below) and the exact achieved confidence from the enumeration above; Debian's scipy
+1.10 has no false_discovery_control, so Benjamini-Hochberg is written here from its definition
+(q_(i) = min over j >= i of m p_(j) / j); the factorial contrasts are formed per round and go
+through the same brute-force Hodges-Lehmann / signed-rank reference; the achieved confidence of
+Sen's interval is found by listing every permutation of the residual ranks (n <= 8) against the
+interval ends scipy's theilslopes picks; the Mann-Whitney p-values come from
+scipy.stats.mannwhitneyu.
 """
+import itertools
 import json
 import math
 import sys
@@ -233,6 +243,78 @@ def bootstrap(name, d, resamples, seed):
             "first_outputs": [str(first.next()) for _ in range(4)]}
 
 
+# ---------------------------------------------------------------- power, multiplicity, factorial
+
+def min_detectable(name, n, sd, power=0.8):
+    ach = hl_reference([float(i + 1) for i in range(n)])["conf_achieved"]
+    alpha = 1.0 - ach
+    mde = math.sqrt(math.pi / 3.0) * (t_ppf(1 - alpha / 2, n - 1) + t_ppf(power, n - 1)) * sd / math.sqrt(n)
+    return {"name": name, "n": n, "sd": sd, "power": power, "conf_achieved": ach, "mde": mde}
+
+
+def min_pairs(conf):
+    for n in range(1, 51):
+        cdf = exact_cdf_untied(n)
+        q = int(np.argmax(cdf >= (1 - conf) / 2))
+        below = cdf[max(q, 1) - 1]
+        if 1 - 2 * below >= conf - 1e-12:
+            return n
+    return 0
+
+
+def bh(name, p):
+    """Benjamini & Hochberg (1995) by the definition: sort, scale by m/rank, running minimum
+    from the largest p down, capped at 1, back in the original order. NaN (None) is left out."""
+    idx = [i for i, v in enumerate(p) if v is not None]
+    m = len(idx)
+    order = sorted(idx, key=lambda i: (p[i], i))
+    q = [None] * len(p)
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, m * p[i] / rank)
+        q[i] = running
+    return {"name": name, "p": p, "q": q, "family": m}
+
+
+def contrast_ref(c):
+    rec = hl_reference(c)
+    rec["test"] = wilcoxon_reference(c)
+    return rec
+
+
+def factorial(name, y00, y10, y01, y11):
+    a = [((b - a0) + (d - c)) / 2 for a0, b, c, d in zip(y00, y10, y01, y11)]
+    b = [((c - a0) + (d - b1)) / 2 for a0, b1, c, d in zip(y00, y10, y01, y11)]
+    ab = [(d - c) - (b1 - a0) for a0, b1, c, d in zip(y00, y10, y01, y11)]
+    return {"name": name, "y00": y00, "y10": y10, "y01": y01, "y11": y11,
+            "capture": contrast_ref(a), "spans": contrast_ref(b), "interaction": contrast_ref(ab)}
+
+
+def sen_conf(name, x, y):
+    """Coverage of scipy's Sen interval: the number of pairwise slopes below the true slope is
+    the number of inversions of the residuals' ranks, each of the n! orders equally likely."""
+    ts = st.theilslopes(y, x, alpha=CONF, method="separate")
+    n = len(x)
+    slopes = sorted((y[j] - y[i]) / (x[j] - x[i]) for i in range(n) for j in range(n) if x[j] > x[i])
+    lo = slopes.index(ts.low_slope)
+    hi = len(slopes) - 1 - slopes[::-1].index(ts.high_slope)
+    hits = total = 0
+    for perm in itertools.permutations(range(n)):
+        inv = sum(1 for i in range(n) for j in range(i + 1, n) if perm[i] > perm[j])
+        total += 1
+        hits += lo + 1 <= inv <= hi
+    return {"name": name, "x": list(x), "y": list(y), "slope_lo": ts.low_slope,
+            "slope_hi": ts.high_slope, "conf_achieved": hits / total}
+
+
+def mann_whitney(name, base, cur):
+    exact = len(set(base + cur)) == len(base + cur) and len(base) <= 50 and len(cur) <= 50
+    r = st.mannwhitneyu(cur, base, alternative="two-sided",
+                        method="exact" if exact else "asymptotic", use_continuity=True)
+    return {"name": name, "base": base, "cur": cur, "p_value": float(r.pvalue), "exact": exact}
+
+
 # ---------------------------------------------------------------- datasets
 
 def main():
@@ -304,6 +386,46 @@ def main():
     out["bootstrap"] = [
         bootstrap("n8", [1.0, -0.5, 2.0, 0.25, 1.5, 3.0, -1.0, 0.75], 2000, 42),
         bootstrap("n20", d20, 2000, 7),
+    ]
+    out["min_detectable"] = [min_detectable(f"n{n}_sd{sd}", n, sd)
+                             for n, sd in [(6, 1.0), (7, 0.5), (10, 1.0), (12, 2.5), (20, 0.3),
+                                           (30, 1.0), (50, 4.0)]]
+    out["min_pairs"] = [{"conf": c, "n": min_pairs(c)} for c in [0.9, 0.95, 0.97, 0.99]]
+    p_mixed = [0.01, 0.04, 0.03, 0.005, 0.5, 0.9, 0.041, 0.2]
+    out["bh"] = [
+        bh("mixed8", p_mixed),
+        bh("ties", [0.02, 0.02, 0.02, 0.5]),
+        bh("with_nan", [0.001, None, 0.04, 0.03, None]),
+        bh("aa21", [round(v, 4) for v in rng.uniform(0, 1, size=21)]),
+        bh("one", [0.03]),
+    ]
+    y00 = np.round(rng.normal(20.0, 0.6, size=16), 3)
+    drift = np.round(rng.normal(0.0, 0.4, size=16), 3)  # shared by a round's four arms
+    y00 = y00 + drift
+    y10 = np.round(y00 + 0.8 + rng.normal(0, 0.3, size=16), 3)
+    y01 = np.round(y00 + 1.5 + rng.normal(0, 0.3, size=16), 3)
+    y11_add = np.round(y00 + 2.3 + rng.normal(0, 0.3, size=16), 3)
+    y11_int = np.round(y00 + 4.3 + rng.normal(0, 0.3, size=16), 3)
+    out["factorial"] = [
+        factorial("additive16", y00.tolist(), y10.tolist(), y01.tolist(), y11_add.tolist()),
+        factorial("interacting16", y00.tolist(), y10.tolist(), y01.tolist(), y11_int.tolist()),
+        factorial("n5", y00[:5].tolist(), y10[:5].tolist(), y01[:5].tolist(), y11_add[:5].tolist()),
+    ]
+    out["sen_conf"] = [
+        sen_conf("n3", [1.0, 2.0, 4.0], [2.0, 2.5, 5.0]),
+        sen_conf("n4", [1.0, 2.0, 3.0, 5.0], [0.3, 0.1, 0.9, 1.2]),
+        sen_conf("n5", [0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 1.4, 1.1, 2.2, 2.0]),
+        sen_conf("n7", [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0],
+                 [0.5, 0.61, 0.7, 1.4, 2.0, 4.1, 7.9]),
+        sen_conf("n8", [0.1 * i for i in range(8)],
+                 [0.2, 0.1, 0.5, 0.45, 0.8, 0.7, 1.1, 0.95]),
+    ]
+    out["mann_whitney"] = [
+        mann_whitney("n5_separated", [10, 11, 12, 13, 14], [15, 16, 17, 18, 19]),
+        mann_whitney("n5_overlap", [10, 11, 12, 13, 14], [13.5, 12.5, 15, 16, 11.5]),
+        mann_whitney("n8x6", base20.tolist()[:8], shift20.tolist()[:6]),
+        mann_whitney("ties", [1.0, 2.0, 2.0, 3.0, 4.0, 4.0], [2.0, 3.0, 4.0, 4.0, 5.0, 6.0]),
+        mann_whitney("n60", base60.tolist(), shift60.tolist()),
     ]
     json.dump(out, sys.stdout, indent=1, allow_nan=False)
     sys.stdout.write("\n")

@@ -8,6 +8,9 @@
 #include <cmocka.h>
 
 #include "report/compare.h"
+#include "report/compare_machine.h"
+
+#include "../stats/expected_json.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -220,7 +223,7 @@ static void test_compare_runs(void **state)
 	struct compare_result res;
 	struct diag_list d;
 	diag_list_init(&d);
-	assert_int_equal(compare_runs(&m, sel, 2, bs, nb, cs, nc, 5.0, &res, &d), 0);
+	assert_int_equal(compare_runs(&m, sel, 2, bs, nb, cs, nc, 5.0, NULL, &res, &d), 0);
 	assert_int_equal(res.n_rows, 2);
 	assert_string_equal(res.rows[0].arm, "plain");
 	assert_int_equal(res.rows[0].status, COMPARE_NO_CHANGE);
@@ -243,6 +246,146 @@ static void test_compare_runs(void **state)
 		sample_release(&cs[i]);
 }
 
+/* Mann–Whitney p-values against scipy.stats.mannwhitneyu (tests/stats/reference.py): exact
+ * without ties, asymptotic with the tie correction otherwise. */
+static void test_p_values(void **state)
+{
+	(void)state;
+	json_object *root = expected_load();
+	json_object *cases = expected_get(root, "mann_whitney");
+	for (size_t c = 0; c < json_object_array_length(cases); c++) {
+		json_object *e = json_object_array_get_idx(cases, c);
+		const char *name = json_object_get_string(expected_get(e, "name"));
+		size_t m, n;
+		double *b = expected_array(e, "base", &m), *k = expected_array(e, "cur", &n);
+		struct compare_shift s;
+		assert_int_equal(compare_shift(b, m, k, n, 0.95, &s), 0);
+		expect_close(s.p_value, expected_num(e, "p_value"), "p_value", name);
+		assert_int_equal(s.p_exact, json_object_get_boolean(expected_get(e, "exact")));
+		free(b);
+		free(k);
+	}
+	json_object_put(root);
+}
+
+static void add_sample(struct sample *s, const char *cell, const char *arm, int round,
+                       double wall_ms, bool valid);
+
+/* A stable pair of runs (stdev well under 10% of the mean) with a real +5% shift in one arm:
+ * a reliable regression that fails the gate; the same runs on machines in different states are
+ * unreliable and do not, unless --fail-on-unreliable. */
+static void test_reliability(void **state)
+{
+	(void)state;
+	struct matrix_arm arms[2] = {{.name = "plain"}, {.name = "traced"}};
+	size_t both[2] = {0, 1};
+	struct matrix_cell cells[1] = {{.name = "a", .compare = both, .n_compare = 2}};
+	struct matrix m = {.cells = cells, .n_cells = 1, .arms = arms, .n_arms = 2};
+	size_t sel[1] = {0};
+	struct sample bs[20], cs[20];
+	size_t nb = 0, nc = 0;
+	for (int r = 0; r < 10; r++) {
+		double jitter = (r % 5) * 0.05;
+		add_sample(&bs[nb++], "a", "plain", r + 1, 10.0 + jitter, true);
+		add_sample(&bs[nb++], "a", "traced", r + 1, 10.0 + jitter, true);
+		add_sample(&cs[nc++], "a", "plain", r + 1, 10.01 + jitter, true);
+		add_sample(&cs[nc++], "a", "traced", r + 1, 10.6 + jitter, true);
+	}
+	struct compare_result res;
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_int_equal(compare_runs(&m, sel, 1, bs, nb, cs, nc, 5.0, NULL, &res, &d), 0);
+	assert_int_equal(res.n_rows, 2);
+	assert_int_equal(res.rows[1].status, COMPARE_REGRESSION);
+	assert_int_equal(res.rows[1].unreliable, 0);
+	assert_true(res.rows[1].q_value < 0.05);
+	assert_int_equal(res.n_regressions, 1);
+	assert_true(compare_fails(&res, false));
+	char buf[1024];
+	compare_summary_sentence(&res, buf, sizeof(buf));
+	assert_string_equal(buf, "regression: 1 of 2 rows slower by more than 5% with an interval "
+	                         "above zero, q < 0.05 and both runs reliable (1 regression, 1 no "
+	                         "detectable change)");
+	compare_result_release(&res);
+
+	assert_int_equal(compare_runs(&m, sel, 1, bs, nb, cs, nc, 5.0, "load differs", &res, &d),
+	                 0);
+	assert_int_equal(res.rows[1].status, COMPARE_REGRESSION);
+	assert_int_equal(res.rows[1].unreliable, COMPARE_MACHINE_DIFFERS);
+	assert_false(compare_fails(&res, false));
+	assert_true(compare_fails(&res, true));
+	compare_summary_sentence(&res, buf, sizeof(buf));
+	assert_string_equal(buf,
+	                    "no reliable regression: 2 rows compared (1 regression, 1 no "
+	                    "detectable change); 2 of 2 rows unreliable, their regressions not "
+	                    "counted (--fail-on-unreliable counts them)");
+	compare_unreliable_format(&res.rows[0], res.machine_reasons, buf, sizeof(buf));
+	assert_string_equal(buf, "machine state differs: load differs");
+	compare_result_release(&res);
+
+	/* two rounds a run: too few for 95%, so inconclusive, whatever the shift */
+	assert_int_equal(compare_runs(&m, sel, 1, bs, 4, cs, 4, 5.0, NULL, &res, &d), 0);
+	assert_int_equal(res.rows[1].status, COMPARE_INCONCLUSIVE);
+	assert_false(compare_fails(&res, false));
+	compare_summary_sentence(&res, buf, sizeof(buf));
+	assert_string_equal(buf, "no regression: 2 rows compared (2 inconclusive (too few samples "
+	                         "for a 95% interval))");
+	compare_result_release(&res);
+	diag_list_release(&d);
+	for (size_t i = 0; i < nb; i++)
+		sample_release(&bs[i]);
+	for (size_t i = 0; i < nc; i++)
+		sample_release(&cs[i]);
+}
+
+/* The machine-state rule on provenance objects. */
+static void test_machine(void **state)
+{
+	(void)state;
+	const char *quiet =
+	    "{\"host_class\": \"linux-x86_64-6.18-cpu-2\", \"cpu_governor\": "
+	    "\"none (no cpufreq)\", \"smt_active\": false, \"load_start\": [0.2, 0.1, "
+	    "0.1], \"load_end\": [0.6, 0.2, 0.1]}";
+	const char *hog =
+	    "{\"host_class\": \"linux-x86_64-6.18-cpu-2\", \"cpu_governor\": "
+	    "\"none (no cpufreq)\", \"smt_active\": false, \"load_start\": [1.1, 0.5, "
+	    "0.2], \"load_end\": [1.7, 0.9, 0.4]}";
+	const char *gov = "{\"host_class\": \"linux-x86_64-6.18-cpu-2\", \"cpu_governor\": "
+	                  "\"powersave\", \"smt_active\": true, \"load_start\": [0.3, 0.1, 0.1], "
+	                  "\"load_end\": [0.5, 0.2, 0.1]}";
+	struct json_object *jq = json_tokener_parse(quiet), *jh = json_tokener_parse(hog),
+	                   *jg = json_tokener_parse(gov);
+	struct compare_machine q, h, g, none;
+	compare_machine_read(jq, &q);
+	compare_machine_read(jh, &h);
+	compare_machine_read(jg, &g);
+	compare_machine_read(NULL, &none);
+	assert_int_equal(q.cores, 2);
+	assert_true(q.load == 0.6 && h.load == 1.7);
+	assert_null(compare_machine_differences(&q, &q));
+	char *why = compare_machine_differences(&q, &h);
+	assert_non_null(why);
+	assert_string_equal(why, "load 0.30 per core in the base run, 0.85 in the current one "
+	                         "(differs by more than 0.25)");
+	free(why);
+	why = compare_machine_differences(&q, &g);
+	assert_string_equal(why, "cpu governor 'none (no cpufreq)' in the base run, 'powersave' in "
+	                         "the current one; SMT off in the base run, on in the current one");
+	free(why);
+	why = compare_machine_differences(&none, &none);
+	assert_null(why);
+	why = compare_machine_differences(&q, &none);
+	assert_non_null(strstr(why, "load average unknown for the current run"));
+	free(why);
+	compare_machine_release(&q);
+	compare_machine_release(&h);
+	compare_machine_release(&g);
+	compare_machine_release(&none);
+	json_object_put(jq);
+	json_object_put(jh);
+	json_object_put(jg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +398,9 @@ int main(void)
 	    cmocka_unit_test(test_format_negative),
 	    cmocka_unit_test(test_compatible),
 	    cmocka_unit_test(test_compare_runs),
+	    cmocka_unit_test(test_p_values),
+	    cmocka_unit_test(test_reliability),
+	    cmocka_unit_test(test_machine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,9 +163,8 @@ static void test_sentence_names_the_cause(void **state)
 	                    "match limit exceeded (target 4) in arm cap; timing skipped (on_fail: "
 	                    "skip-cell)");
 	assert_null(strstr(v.boundary, "nothing observed"));
-	struct json_object *r = json_object_array_get_idx(v.cells[0].reasons, 0), *detail = NULL;
-	assert_true(json_object_object_get_ex(r, "detail", &detail));
-	assert_string_equal(json_object_get_string(detail),
+	assert_int_equal(v.cells[0].n_reasons, 1);
+	assert_string_equal(v.cells[0].reasons[0].detail,
 	                    "matching a captured path failed: match limit exceeded");
 	verdict_set_release(&v);
 
@@ -206,16 +205,15 @@ static void test_sample_line_keeps_the_cause(void **state)
 	sample_release(&back);
 	json_object_put(o);
 
-	/* a sample that counted writes null, and a line written before the field existed reads as
-	 * counted */
+	/* a sample that counted has no such key, as every line written before it existed */
 	free(s.count_failed);
 	s.count_failed = NULL;
 	o = sample_to_json(&s);
-	assert_int_equal(schema_validate(schema, o, NULL, &d), 0);
 	assert_true(json_object_object_get_ex(o, "kernel", &k));
-	assert_true(json_object_object_get_ex(k, "count_failed", &cf));
-	assert_null(cf);
-	json_object_object_del(k, "count_failed");
+	assert_false(json_object_object_get_ex(k, "count_failed", &cf));
+	assert_int_equal(schema_validate(schema, o, NULL, &d), 0);
+	/* null is accepted too */
+	json_object_object_add(k, "count_failed", NULL);
 	assert_int_equal(schema_validate(schema, o, NULL, &d), 0);
 	assert_int_equal(sample_from_json(o, &back, &d), 0);
 	assert_null(back.count_failed);

@@ -1,5 +1,5 @@
-/* Unit tests for the matrix model's enum names: each value's name, and back, as the schema spells
- * them. */
+/* Unit tests for the matrix model: its enum names (each value's name, and back, as the schema
+ * spells them) and the run-wide settings a matrix may leave out (output.keep). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,10 @@
 #include <cmocka.h>
 
 #include "matrix/matrix.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static void test_plan_order_names(void **state)
 {
@@ -72,12 +76,52 @@ static void test_gate_mode_names(void **state)
 	assert_int_equal(warmup_gate_from_name("", &w), -1);
 }
 
+/* Loads a matrix with the given top-level extra lines from a temp file. */
+static struct matrix *load_with(const char *extra)
+{
+	char path[] = "/tmp/tare-matrix-XXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f,
+	        "tare: 1\nname: t\narms:\n  a: {capture: none, spans: false}\n"
+	        "  b: {capture: none, spans: true}\n%scells:\n  - name: c1\n",
+	        extra);
+	fclose(f);
+	struct diag_list d;
+	diag_list_init(&d);
+	struct matrix *m = matrix_load(path, &d);
+	diag_list_release(&d);
+	unlink(path);
+	return m;
+}
+
+/* output.keep: 64KiB when absent, a size when given (its bounds are golden tests). */
+static void test_output_keep(void **state)
+{
+	(void)state;
+	struct matrix *m = load_with("");
+	assert_non_null(m);
+	assert_int_equal(m->output_keep_bytes, 64 * 1024);
+	matrix_free(m);
+	m = load_with("output: {keep: 1KiB}\n");
+	assert_non_null(m);
+	assert_int_equal(m->output_keep_bytes, 1024);
+	matrix_free(m);
+	m = load_with("output: {keep: 16MiB}\n");
+	assert_non_null(m);
+	assert_int_equal(m->output_keep_bytes, 16 << 20);
+	matrix_free(m);
+	assert_null(load_with("output: {keep: 1023}\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plan_order_names),
 	    cmocka_unit_test(test_arm_capture_names),
 	    cmocka_unit_test(test_gate_mode_names),
+	    cmocka_unit_test(test_output_keep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

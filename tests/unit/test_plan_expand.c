@@ -1,5 +1,7 @@
 /* Unit tests for expansion (src/plan/): counts, indices, phases, rounds, slots, argv and env,
- * selection, the plan JSON (determinism, schema) and the table. Matrices are built by hand. */
+ * selection, the plan JSON (determinism, schema, streamed = tree) and the table. Matrices are
+ * built by hand, except where the committed ones are loaded from their files. */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "plan/plan.h"
+#include "plan/shard.h"
 #include "plan/plan_table.h"
 #include "util/strbuf.h"
 
@@ -344,24 +347,26 @@ static void test_select_globs_and_tier(void **state)
 static void test_select_shard(void **state)
 {
 	struct fixture *f = *state;
+	/* shards are balanced by estimated time, longest first (plan/shard.h): gamma (8 dispatches
+	 * of 300 events) alone outweighs alpha and beta, which share the other shard */
 	struct plan_select sel = {NULL, 0, -1, 1, 2};
 	struct plan *p = expand_ok(&f->m, &sel);
-	const char *first[] = {"alpha", "gamma"};
-	assert_cells(p, first, 2);
+	const char *first[] = {"gamma"};
+	assert_cells(p, first, 1);
 	assert_int_equal(p->dispatches[0].index, 0); /* indices restart in every shard's plan */
 	plan_free(p);
 
 	sel.shard_index = 2;
 	p = expand_ok(&f->m, &sel);
-	const char *second[] = {"beta"};
-	assert_cells(p, second, 1);
+	const char *second[] = {"alpha", "beta"}; /* matrix order within a shard */
+	assert_cells(p, second, 2);
 	plan_free(p);
 
-	/* shards count positions among the selected cells, not in the matrix */
+	/* shards deal the selected cells, not the matrix's */
 	const char *globs[] = {"beta", "gamma"};
 	sel = (struct plan_select){globs, 2, -1, 2, 2};
 	p = expand_ok(&f->m, &sel);
-	const char *g[] = {"gamma"};
+	const char *g[] = {"beta"};
 	assert_cells(p, g, 1);
 	plan_free(p);
 
@@ -378,6 +383,72 @@ static void test_select_shard(void **state)
 	sel = (struct plan_select){NULL, 0, -1, 0, 2};
 	expand_fails(&f->m, &sel, "plan.shard",
 	             "shard 0/2 is out of range (want I/N with 1 <= I <= N)");
+}
+
+/* The estimate is the documented model: 50 ms a dispatch, 2 ms a kernel event plus 1 µs per
+ * 1000 payload bytes, 3 µs a span event. */
+static void test_shard_estimate(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(plan_cell_dispatches(&f->m, &f->cells[0]), 10);
+	assert_int_equal(plan_cell_dispatches(&f->m, &f->cells[1]), 9);
+	assert_int_equal(plan_cell_estimate_us(&f->m, &f->cells[0]),
+	                 10 * (50000 + 100 * (2000 + 0) + 25 * 3));
+	f->cells[0].payload_bytes = num(65536, "large");
+	assert_int_equal(plan_cell_estimate_us(&f->m, &f->cells[0]),
+	                 10 * (50000 + 100 * (2000 + 65) + 25 * 3));
+	f->m.gates.preflight = false; /* no calibration round */
+	assert_int_equal(plan_cell_dispatches(&f->m, &f->cells[1]), 6);
+}
+
+/* Longest first onto the least-loaded shard; every cell lands once; more shards than cells leave
+ * shards empty; equal estimates keep matrix order. */
+static void test_shard_assign(void **state)
+{
+	struct fixture *f = *state;
+	size_t cells[] = {0, 1, 2};
+	int shard_of[3] = {-1, -1, -1};
+	plan_shard_assign(&f->m, cells, 3, 3, shard_of);
+	assert_int_equal(shard_of[2], 0); /* gamma, the longest */
+	assert_int_equal(shard_of[1], 1);
+	assert_int_equal(shard_of[0], 2);
+	plan_shard_assign(&f->m, cells, 3, 5, shard_of);
+	assert_true(shard_of[0] < 3 && shard_of[1] < 3 && shard_of[2] < 3);
+	for (int i = 0; i < 3; i++)
+		f->cells[i] = f->cells[0];
+	plan_shard_assign(&f->m, cells, 3, 2, shard_of);
+	assert_int_equal(shard_of[0], 0);
+	assert_int_equal(shard_of[1], 1);
+	assert_int_equal(shard_of[2], 0);
+}
+
+/* Every shard records the digest of the whole plan, which ignores where the matrix file was. */
+static void test_shard_digest(void **state)
+{
+	struct fixture *f = *state;
+	struct plan *full = expand_ok(&f->m, NULL);
+	char hex[65];
+	plan_digest(full, hex);
+	assert_int_equal(strlen(hex), 64);
+	assert_string_equal(full->full_sha256, "");
+	for (int i = 1; i <= 3; i++) {
+		struct plan_select sel = {NULL, 0, -1, i, 3};
+		struct plan *p = expand_ok(&f->m, &sel);
+		assert_string_equal(p->full_sha256, hex);
+		plan_free(p);
+	}
+	f->m.path = (char *)"elsewhere/test.yaml";
+	char moved[65];
+	struct plan *again = expand_ok(&f->m, NULL);
+	plan_digest(again, moved);
+	assert_string_equal(moved, hex);
+	plan_free(again);
+	f->cells[1].repetitions = 3; /* another plan, another digest */
+	again = expand_ok(&f->m, NULL);
+	plan_digest(again, moved);
+	assert_string_not_equal(moved, hex);
+	plan_free(again);
+	plan_free(full);
 }
 
 static char *plan_string(const struct matrix *m, const struct plan_select *sel)
@@ -402,7 +473,7 @@ static void test_json_deterministic(void **state)
 	                   "\"path\":\"matrices\\/test.yaml\",\"sha256\":\"aaaa";
 	assert_memory_equal(a, head, strlen(head));
 	assert_non_null(strstr(a, "\"selection\":{\"cells\":[\"*\"],\"max_tier\":2,"
-	                          "\"shard\":{\"index\":1,\"count\":1}}"));
+	                          "\"shard\":{\"index\":1,\"count\":1,\"plan_sha256\":\""));
 	assert_non_null(strstr(a, "\"counts\":{\"cells\":3,\"dispatches\":27,"
 	                          "\"by_phase\":{\"calibrate\":7,\"warmup\":6,\"measure\":14}}}"));
 	free(a);
@@ -450,6 +521,53 @@ static void test_json_stream_matches_tree(void **state)
 			plan_free(p);
 		}
 	}
+}
+
+/* The same for the committed matrices (and the end-to-end tests' ones, which run commands),
+ * loaded from their files: sweeps, levels, labels, commands and env as people write them. */
+static void test_json_stream_matches_tree_committed(void **state)
+{
+	(void)state;
+	glob_t g;
+	assert_int_equal(glob(TARE_SOURCE_DIR "/matrices/*.yaml", 0, NULL, &g), 0);
+	assert_int_equal(glob(TARE_SOURCE_DIR "/tests/e2e/matrices/*.yaml", GLOB_APPEND, NULL, &g),
+	                 0);
+	assert_true(g.gl_pathc >= 6);
+	for (size_t k = 0; k < g.gl_pathc; k++) {
+		struct diag_list d;
+		diag_list_init(&d);
+		struct matrix *m = matrix_load(g.gl_pathv[k], &d);
+		if (!m)
+			fail_msg("%s: %s", g.gl_pathv[k], d.len ? d.items[0].message : "?");
+		diag_list_release(&d);
+		struct plan *p = expand_ok(m, NULL);
+		for (int pretty = 0; pretty < 2; pretty++) {
+			struct json_object *o = plan_to_json(p);
+			struct strbuf want;
+			strbuf_init(&want);
+			strbuf_addstr(&want, json_object_to_json_string_ext(
+			                         o, JSON_C_TO_STRING_NOSLASHESCAPE |
+			                                (pretty ? JSON_C_TO_STRING_SPACED |
+			                                              JSON_C_TO_STRING_PRETTY
+			                                        : JSON_C_TO_STRING_PLAIN)));
+			strbuf_addch(&want, '\n');
+			json_object_put(o);
+			char *got = NULL;
+			size_t len = 0;
+			FILE *mem = open_memstream(&got, &len);
+			assert_non_null(mem);
+			assert_int_equal(plan_write_json(p, mem, pretty), 0);
+			fclose(mem);
+			if (strcmp(got, want.buf) != 0)
+				fail_msg("%s (%s): the streamed plan differs from the tree",
+				         g.gl_pathv[k], pretty ? "pretty" : "plain");
+			free(got);
+			strbuf_release(&want);
+		}
+		plan_free(p);
+		matrix_free(m);
+	}
+	globfree(&g);
 }
 
 static void test_dispatch_json(void **state)
@@ -593,8 +711,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown_placeholder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_select_globs_and_tier, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_select_shard, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shard_estimate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shard_assign, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shard_digest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_json_stream_matches_tree, setup, teardown),
+	    cmocka_unit_test(test_json_stream_matches_tree_committed),
 	    cmocka_unit_test_setup_teardown(test_dispatch_json, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_schema_valid, setup, teardown),
 	    cmocka_unit_test(test_duration_format),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonschema/schema.h"
+#include "testdata.h"
 #include "util/diag.h"
 
 /* The optional/ files run besides the top level: the ones about semantics tare relies on (ECMA
@@ -49,7 +50,6 @@ static const struct skip {
     {"vocabulary.json", "schema that uses custom metaschema with with no validation vocabulary",
      NULL, "$vocabulary is read from a remote metaschema"},
 };
-#define SUITE TARE_SHARED_DIR "/testdata/json-schema-test-suite/tests/draft2020-12"
 
 struct counts {
 	int passed, failed, skipped;
@@ -206,9 +206,12 @@ static void run_dir(struct counts *c, const char *dir)
 int main(void)
 {
 	struct counts c = {0, 0, 0};
-	run_dir(&c, SUITE);
+	char suite[4096], optional[4200];
+	testdata_require(suite, sizeof(suite), "json-schema-test-suite/tests/draft2020-12");
+	run_dir(&c, suite);
+	snprintf(optional, sizeof(optional), "%s/optional", suite);
 	for (size_t i = 0; i < sizeof(optional_files) / sizeof(optional_files[0]); i++)
-		run_file(&c, SUITE "/optional", optional_files[i]);
+		run_file(&c, optional, optional_files[i]);
 	printf("%d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped);
 	return c.failed > 0;
 }

@@ -17,7 +17,8 @@
  * W+ over sign vectors of ranks {1,2,3}: 0 1 2 3 3 4 5 6, so P(W+ ≤ 0) = 1/8 ≥ 0.025: q = 0,
  * raised to k = 1, interval [W_(1), W_(6)] = [1, 3] with confidence 1 − 2/8 = 0.75.
  * All d > 0 with ranks 1, 3, 2: W+ = 6, p = 2·P(W+ ≥ 6) = 2/8 = 0.25.
- * The interval excludes 0, but only at 75%: the verdict must be "no difference". */
+ * The interval excludes 0, but only at 75%: the verdict must be "inconclusive", neither a
+ * difference nor "no difference". */
 static void test_hand_n3(void **state)
 {
 	(void)state;
@@ -37,12 +38,12 @@ static void test_hand_n3(void **state)
 	expect_close(p.rel_lo, 10.0, "rel_lo", "n3");
 	expect_close(p.rel_hi, 30.0, "rel_hi", "n3");
 	assert_int_equal(stats_delta_verdict(p.hl.lo, p.hl.hi), DELTA_HIGHER);
-	assert_int_equal(stats_paired_verdict(&p), DELTA_NO_DIFFERENCE);
+	assert_int_equal(stats_paired_verdict(&p), DELTA_INCONCLUSIVE);
+	assert_true(isnan(p.min_detectable) && isnan(p.min_detectable_pct));
 	char buf[256];
 	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
-	assert_string_equal(buf,
-	                    "no detectable difference: +2.00 ms [1.00, 3.00] (75.0% interval: 3 "
-	                    "pairs cannot reach 95%)");
+	assert_string_equal(buf, "inconclusive: too few pairs: +2.00 ms [1.00, 3.00] (75.0% "
+	                         "interval: 3 pairs cannot reach 95%)");
 }
 
 /* n = 6, d = 1..6 (all up, untied): P(W+ ≤ 0) = 1/64 < 0.025 ≤ P(W+ ≤ 1) = 2/64, so k = 1,
@@ -117,10 +118,10 @@ static void test_edges(void **state)
 	assert_true(isnan(p.hl.estimate) && isnan(p.hl.lo) && isnan(p.median_delta));
 	assert_int_equal(p.hl.method, STATS_CI_NONE);
 	assert_true(p.test.p_value == 1.0 && p.test.n_used == 0);
-	assert_int_equal(stats_paired_verdict(&p), DELTA_NO_DIFFERENCE);
+	assert_int_equal(stats_paired_verdict(&p), DELTA_INCONCLUSIVE);
 	char buf[128];
 	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
-	assert_string_equal(buf, "no detectable difference: n/a ms [n/a, n/a]");
+	assert_string_equal(buf, "inconclusive: no pairs");
 
 	/* equal arms: all differences zero, dropped for the test (p = 1), HL = 0 */
 	double a[] = {3, 4, 5};
@@ -128,8 +129,8 @@ static void test_edges(void **state)
 	assert_true(p.hl.estimate == 0.0 && p.hl.lo == 0.0 && p.hl.hi == 0.0);
 	assert_true(p.test.n_zeros == 3 && p.test.p_value == 1.0);
 	stats_delta_format(&p, "", 2, buf, sizeof(buf));
-	assert_string_equal(buf, "no detectable difference: 0.00 [0.00, 0.00] (75.0% interval: 3 "
-	                         "pairs cannot reach 95%)");
+	assert_string_equal(buf, "inconclusive: too few pairs: 0.00 [0.00, 0.00] (75.0% interval: "
+	                         "3 pairs cannot reach 95%)");
 
 	/* a zero baseline has no relative overhead */
 	double z[] = {0, 0, 0, 0, 0, 0, 0}, b[] = {1, 2, 3, 4, 5, 6, 7};
@@ -165,19 +166,41 @@ static void test_verdict(void **state)
 	p.hl.n = 12;
 	p.hl.method = STATS_CI_EXACT_WILCOXON;
 	p.rel_pct = -0.4;
-	char buf[128];
+	p.min_detectable = 0.8;
+	p.min_detectable_pct = 3.2;
+	p.q_value = NAN;
+	char buf[160];
 	int len = stats_delta_format(&p, "ms", 1, buf, sizeof(buf));
 	assert_string_equal(buf, "no detectable difference: \xe2\x88\x92"
 	                         "0.1 ms [\xe2\x88\x92"
-	                         "0.5, 0.3]");
+	                         "0.5, 0.3]; no difference larger than 0.8 ms (3.2%) detectable");
 	assert_int_equal(len, (int)strlen(buf));
 	assert_null(strstr(buf, "higher"));
 	assert_null(strstr(buf, "faster"));
 	/* a value that rounds to zero carries no sign */
 	p.hl.estimate = -0.001;
 	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
-	assert_string_equal(buf, "no detectable difference: 0.00 ms [\xe2\x88\x92"
-	                         "0.50, 0.30]");
+	assert_string_equal(buf,
+	                    "no detectable difference: 0.00 ms [\xe2\x88\x92"
+	                    "0.50, 0.30]; no difference larger than 0.80 ms (3.2%) detectable");
+	/* without a baseline median there is no percentage */
+	p.min_detectable_pct = NAN;
+	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "; no difference larger than 0.80 ms detectable"));
+	/* a difference the run's multiplicity does not support says so */
+	p.hl.lo = 0.1;
+	p.hl.estimate = 0.2;
+	p.q_value = 0.31;
+	p.q_family = 21;
+	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
+	assert_string_equal(buf, "+0.20 ms [0.10, 0.30] (\xe2\x88\x92"
+	                         "0.4%) \xe2\x80\x94 higher, but q = 0.31 over 21 pairs: not "
+	                         "significant after Benjamini\xe2\x80\x93Hochberg");
+	p.q_value = 0.01;
+	stats_delta_format(&p, "ms", 2, buf, sizeof(buf));
+	assert_null(strstr(buf, "q ="));
+	p.hl.lo = -0.5;
+	p.hl.estimate = -0.001;
 	/* truncation reports the needed length, like snprintf */
 	char small[8];
 	assert_true(stats_delta_format(&p, "ms", 2, small, sizeof(small)) > 8);

@@ -106,12 +106,54 @@ static void test_against_reference(void **state)
 	json_object_put(root);
 }
 
+/* The achieved confidence of Sen's interval against reference.py's enumeration of every order
+ * of the residuals (n ≤ 8): 3 points give 66.7%, 4 give 91.7%, 5 are the fewest that reach 95%.
+ * Tied x have no exact level (NaN). */
+static void test_sen_conf(void **state)
+{
+	(void)state;
+	json_object *root = expected_load();
+	json_object *cases = expected_get(root, "sen_conf");
+	for (size_t c = 0; c < json_object_array_length(cases); c++) {
+		json_object *e = json_object_array_get_idx(cases, c);
+		const char *name = json_object_get_string(expected_get(e, "name"));
+		size_t n, ny;
+		double *x = expected_array(e, "x", &n);
+		double *y = expected_array(e, "y", &ny);
+		struct stats_theil_sen t;
+		assert_int_equal(stats_theil_sen(x, y, n, 0.95, &t), 0);
+		expect_close(t.slope_lo, expected_num(e, "slope_lo"), "slope_lo", name);
+		expect_close(t.slope_hi, expected_num(e, "slope_hi"), "slope_hi", name);
+		expect_close(t.conf_achieved, expected_num(e, "conf_achieved"), "conf_achieved",
+		             name);
+		assert_true(t.conf_exact);
+		free(x);
+		free(y);
+	}
+	json_object_put(root);
+	assert_int_equal(stats_theil_sen_min_points(0.95), 5);
+	double x[] = {1, 1, 2, 2, 3, 3}, y[] = {1, 2, 2, 3, 3, 4};
+	struct stats_theil_sen t;
+	assert_int_equal(stats_theil_sen(x, y, 6, 0.95, &t), 0);
+	assert_true(isnan(t.conf_achieved));
+	/* large n: the normal approximation, close to the nominal level */
+	double xl[300], yl[300];
+	for (int i = 0; i < 300; i++) {
+		xl[i] = i;
+		yl[i] = 0.5 * i + (i % 7) - 3.0;
+	}
+	assert_int_equal(stats_theil_sen(xl, yl, 300, 0.95, &t), 0);
+	assert_false(t.conf_exact);
+	assert_true(fabs(t.conf_achieved - 0.95) < 0.002);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hand_n3),
 	    cmocka_unit_test(test_edges),
 	    cmocka_unit_test(test_against_reference),
+	    cmocka_unit_test(test_sen_conf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,17 @@ static void test_json_pointer(void **state)
 	json_object_put(root);
 }
 
+static void test_strbuf_xml_escaped(void **state)
+{
+	(void)state;
+	struct strbuf sb;
+	strbuf_init(&sb);
+	strbuf_add_xml_escaped(&sb, "a<b>&\"c'\x01\td\n");
+	strbuf_add_xml_escaped(&sb, NULL);
+	assert_string_equal(sb.buf, "a&lt;b&gt;&amp;&quot;c&#39;\td\n");
+	strbuf_release(&sb);
+}
+
 static void test_strbuf(void **state)
 {
 	(void)state;
@@ -395,6 +406,7 @@ int main(void)
 	    cmocka_unit_test(test_template),
 	    cmocka_unit_test(test_json_pointer),
 	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_strbuf_xml_escaped),
 	    cmocka_unit_test(test_clock_monotonic),
 	    cmocka_unit_test(test_clock_realtime),
 	    cmocka_unit_test(test_file_read_lines),

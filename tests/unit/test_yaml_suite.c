@@ -8,10 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "yaml/load.h"
+#include "testdata.h"
 #include "util/diag.h"
-
-#define SUITE TARE_SHARED_DIR "/testdata/yaml-test-suite"
+#include "yaml/load.h"
 
 /* Cases that are not judged against their expectation, each with the reason (the comment is the
  * case's title). The loader still loads every one of them, so that the sanitizer build sees them;
@@ -497,17 +496,19 @@ static void free_names(char **names, size_t n)
 int main(void)
 {
 	struct counts c = {0};
+	char suite[4096];
+	testdata_require(suite, sizeof(suite), "yaml-test-suite");
 	size_t n;
-	char **ids = list_dir(SUITE, &n);
+	char **ids = list_dir(suite, &n);
 	if (!ids || n == 0) {
-		printf("cannot read %s\n", SUITE);
+		printf("cannot read %s\n", suite);
 		printf("0 passed, 1 failed, 0 skipped\n");
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		char dir[4096];
 		struct stat st;
-		if (!join(dir, sizeof(dir), SUITE, ids[i]) || stat(dir, &st) < 0 ||
+		if (!join(dir, sizeof(dir), suite, ids[i]) || stat(dir, &st) < 0 ||
 		    !S_ISDIR(st.st_mode))
 			continue;
 		if (exists(dir, "in.yaml")) {

@@ -1,6 +1,6 @@
 /* Comparing a run's verdicts.json with a golden file: a readable, per-cell difference. */
-#ifndef TARE_GATE_VERDICT_DIFF_H
-#define TARE_GATE_VERDICT_DIFF_H
+#ifndef TARE_REPORT_VERDICT_DIFF_H
+#define TARE_REPORT_VERDICT_DIFF_H
 
 struct json_object;
 struct strbuf;

@@ -1,5 +1,5 @@
 /* Comparing verdicts with a golden file, cell by cell, in words a reviewer reads. */
-#include "gate/verdict_diff.h"
+#include "report/verdict_diff.h"
 
 #include "util/strbuf.h"
 

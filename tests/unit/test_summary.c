@@ -1,0 +1,177 @@
+/* Unit tests of summary.json's statistics blocks on synthetic samples of matrices/decompose.yaml:
+ * the factorial with a known interaction, the q-values and multiplicity statement, inconclusive
+ * pairs with too few rounds, the Markdown header's achieved confidence, BMF, and the schema. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gate/verdict.h"
+#include "jsonschema/schema.h"
+#include "matrix/embedded_schema.h"
+#include "matrix/matrix.h"
+#include "report/summary.h"
+#include "sample/sample.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return v;
+}
+
+/* A valid, clean measured sample: what the gates need to call the cell healthy. */
+static void add(struct sample *s, size_t *n, const struct matrix_cell *c, const char *arm,
+                bool capture, bool spans, int round, double wall_ms)
+{
+	struct sample *x = &s[(*n)++];
+	sample_init(x);
+	x->cell = strdup(c->name);
+	x->arm = strdup(arm);
+	x->phase = PHASE_MEASURE;
+	x->round = round;
+	x->valid = true;
+	x->capture = capture;
+	x->spans = spans;
+	x->has_capture = capture;
+	x->capture_clean = true;
+	x->kernel_target = c->kernel_events.value;
+	x->span_target = c->span_events.value;
+	x->wall_ns = (int64_t)llround(wall_ms * 1e6);
+	x->resources.memory_peak_kib = 1000;
+}
+
+/* Cell "medium": costs add up (capture 1 ms, spans 2 ms, both 3 ms) with per-round noise; cell
+ * "high": both together cost 2 ms more than the sum. Only 5 rounds for "high" would be
+ * inconclusive; all 16 are given. */
+static struct json_object *build(struct matrix *m, size_t rounds_high)
+{
+	size_t cells[2] = {0, 1};
+	struct sample *s = calloc(200, sizeof(*s));
+	size_t n = 0;
+	static const double noise[16] = {0.11,  -0.07, 0.03, 0.09,  -0.12, 0.05,  -0.02, 0.08,
+	                                 -0.04, 0.01,  0.06, -0.09, 0.02,  -0.05, 0.1,   -0.01};
+	for (size_t c = 0; c < 2; c++) {
+		const struct matrix_cell *cell = &m->cells[c];
+		size_t rounds = c == 0 ? 16 : rounds_high;
+		double extra = c == 0 ? 0.0 : 2.0;
+		for (size_t r = 0; r < rounds; r++) {
+			double base = 20.0 + 0.5 * (double)(r % 3); /* drift shared by the round */
+			int round = (int)r + 1;
+			add(s, &n, cell, "bare", false, false, round, base + noise[r]);
+			add(s, &n, cell, "capture", true, false, round,
+			    base + 1.0 + noise[(r + 3) % 16]);
+			add(s, &n, cell, "spans", false, true, round,
+			    base + 2.0 + noise[(r + 7) % 16]);
+			add(s, &n, cell, "both", true, true, round,
+			    base + 3.0 + extra + noise[(r + 11) % 16]);
+		}
+	}
+	struct verdict_set v;
+	assert_int_equal(verdicts_compute(m, cells, 2, s, n, &v), 0);
+	struct json_object *o = summary_build(m, cells, 2, s, n, &v, NULL);
+	verdict_set_release(&v);
+	for (size_t i = 0; i < n; i++)
+		sample_release(&s[i]);
+	free(s);
+	return o;
+}
+
+static void validate(struct json_object *o, const char *schema_name)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	struct json_object *root = json_tokener_parse(embedded_schema(schema_name));
+	assert_non_null(root);
+	struct schema *sc = schema_new(root, schema_name, &d);
+	assert_non_null(sc);
+	int rc = schema_validate(sc, o, NULL, &d);
+	if (rc < 0)
+		diag_print_text(stderr, &d);
+	assert_int_equal(rc, 0);
+	schema_free(sc);
+	json_object_put(root);
+	diag_list_release(&d);
+}
+
+static void test_factorial(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	struct matrix *m = matrix_load("matrices/decompose.yaml", &d);
+	if (!m)
+		m = matrix_load(TARE_SOURCE_DIR "/matrices/decompose.yaml", &d);
+	assert_non_null(m);
+	struct json_object *o = build(m, 16);
+	validate(o, "summary.v1.schema.json");
+	struct json_object *cells = get(o, "cells");
+	struct json_object *f0 = get(json_object_array_get_idx(cells, 0), "factorial");
+	struct json_object *f1 = get(json_object_array_get_idx(cells, 1), "factorial");
+	assert_int_equal(json_object_get_int(get(f0, "n")), 16);
+	assert_true(json_object_get_boolean(get(f0, "additive")));
+	assert_false(json_object_get_boolean(get(f1, "additive")));
+	double inter = json_object_get_double(get(get(f1, "interaction"), "hl_ms"));
+	assert_true(fabs(inter - 2.0) < 0.2);
+	double cap = json_object_get_double(get(get(f0, "capture"), "hl_ms"));
+	assert_true(fabs(cap - 1.0) < 0.1);
+	assert_non_null(strstr(json_object_get_string(get(f1, "sentence")), "do not add up"));
+	/* every pair differs clearly: 6 of 6 at q < 0.05 */
+	struct json_object *mult = get(o, "multiplicity");
+	assert_int_equal(json_object_get_int(get(mult, "family")), 6);
+	assert_int_equal(json_object_get_int(get(mult, "differ")), 6);
+	assert_string_equal(json_object_get_string(get(mult, "sentence")),
+	                    "6 of 6 pairs differ at q < 0.05");
+	struct json_object *pair =
+	    json_object_array_get_idx(get(json_object_array_get_idx(cells, 0), "pairs"), 0);
+	assert_true(json_object_get_double(get(pair, "q_value")) < 0.05);
+	assert_true(json_object_get_double(get(pair, "min_detectable_ms")) > 0.0);
+	struct strbuf md;
+	strbuf_init(&md);
+	summary_markdown(o, &md);
+	assert_non_null(strstr(md.buf, "paired delta vs baseline [95.5% CI]"));
+	assert_non_null(strstr(md.buf, "## Factorial"));
+	assert_non_null(strstr(md.buf, "6 of 6 pairs differ at q < 0.05"));
+	strbuf_release(&md);
+	struct json_object *bmf = summary_bmf(o);
+	validate(bmf, "bmf.schema.json");
+	struct json_object *fb = get(bmf, "tare.decompose.high.factorial");
+	assert_true(json_object_get_double(get(get(fb, "interaction_ms"), "value")) > 1.5);
+	json_object_put(bmf);
+	json_object_put(o);
+
+	/* five rounds in "high": its pairs and its interaction are inconclusive, left out of the
+	 * family, and the header shows both achieved levels */
+	o = build(m, 5);
+	validate(o, "summary.v1.schema.json");
+	cells = get(o, "cells");
+	f1 = get(json_object_array_get_idx(cells, 1), "factorial");
+	assert_true(json_object_is_type(get(f1, "additive"), json_type_null));
+	pair = json_object_array_get_idx(get(json_object_array_get_idx(cells, 1), "pairs"), 0);
+	assert_string_equal(json_object_get_string(get(pair, "verdict")), "inconclusive");
+	assert_true(json_object_is_type(get(pair, "q_value"), json_type_null));
+	mult = get(o, "multiplicity");
+	assert_int_equal(json_object_get_int(get(mult, "family")), 3);
+	assert_int_equal(json_object_get_int(get(mult, "inconclusive")), 3);
+	strbuf_init(&md);
+	summary_markdown(o, &md);
+	assert_non_null(strstr(md.buf, "[CI, achieved 93.7–95.5%]"));
+	strbuf_release(&md);
+	json_object_put(o);
+	matrix_free(m);
+	diag_list_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_factorial),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
