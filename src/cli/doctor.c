@@ -340,7 +340,7 @@ static void check_stale(struct check *c, bool clean)
 		return;
 	}
 	struct stale_list l;
-	if (stale_parents_find(root, &l, &d) < 0) {
+	if (stale_parents_find_all(root, &l, &d) < 0) {
 		set(c, ST_WARN, NULL, "%s", d.items[0].message);
 		diag_list_release(&d);
 		free(root);

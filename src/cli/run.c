@@ -131,7 +131,7 @@ static int sweep_stale_parents(struct diag_list *d)
 	if (found < 0)
 		return 0;
 	struct stale_list l;
-	int rc = stale_parents_find(root, &l, d) < 0 ? cli_exit_for(d, TARE_EXIT_ENV) : 0;
+	int rc = stale_parents_find_all(root, &l, d) < 0 ? cli_exit_for(d, TARE_EXIT_ENV) : 0;
 	for (size_t i = 0; i < l.len; i++) {
 		char *what = stale_parent_describe(&l.items[i]);
 		if (stale_parent_remove(&l.items[i], d) == 0)

@@ -2,6 +2,7 @@
 #include "run/stale_leaves.h"
 
 #include "run/cgroup.h"
+#include "run/cgroup_resources.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/file_read.h"
@@ -110,15 +111,14 @@ static int by_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int stale_parents_find(const char *root, struct stale_list *out, struct diag_list *d)
+/* Appends the stale parents below root to out, sorted by pid among themselves. */
+static int find_into(const char *root, struct stale_list *out, struct diag_list *d)
 {
-	out->items = NULL;
-	out->len = 0;
 	DIR *dir = opendir(root);
 	if (!dir)
 		return diag_error(d, "cgroup.stale", NULL, "cannot read cgroup '%s': %s", root,
 		                  strerror(errno));
-	size_t cap = 0;
+	size_t first = out->len, cap = out->len;
 	struct dirent *e;
 	while ((e = readdir(dir))) {
 		long pid = parent_pid(e->d_name);
@@ -135,8 +135,32 @@ int stale_parents_find(const char *root, struct stale_list *out, struct diag_lis
 		count_leaves(p);
 	}
 	closedir(dir);
-	if (out->len)
-		qsort(out->items, out->len, sizeof(*out->items), by_pid);
+	if (out->len > first)
+		qsort(out->items + first, out->len - first, sizeof(*out->items), by_pid);
+	return 0;
+}
+
+int stale_parents_find(const char *root, struct stale_list *out, struct diag_list *d)
+{
+	out->items = NULL;
+	out->len = 0;
+	return find_into(root, out, d);
+}
+
+int stale_parents_find_all(const char *v2_root, struct stale_list *out, struct diag_list *d)
+{
+	if (stale_parents_find(v2_root, out, d) < 0)
+		return -1;
+	struct cgroup_resources res;
+	cgroup_resources_find(v2_root, &res);
+	/* the v1 memory parents come last: the v2 leaves' kill has emptied them by then */
+	if (res.memory == RESOURCE_MEMORY_CGROUP1 && res.v1_base) {
+		struct diag_list ignored; /* no v1 memory cgroup to read: nothing left there */
+		diag_list_init(&ignored);
+		find_into(res.v1_base, out, &ignored);
+		diag_list_release(&ignored);
+	}
+	cgroup_resources_release(&res);
 	return 0;
 }
 

@@ -18,7 +18,7 @@ struct stale_parent {
 
 /* Caller-provided; filled by stale_parents_find, emptied by stale_list_release. */
 struct stale_list {
-	struct stale_parent *items; /* sorted by pid */
+	struct stale_parent *items; /* sorted by pid (per root) */
 	size_t len;
 };
 
@@ -35,6 +35,13 @@ int stale_parent_is_orphaned(const char *path, long pid);
  * 0 with out filled (possibly empty), or -1 with a diag ("cgroup.stale") when root cannot be
  * read. */
 int stale_parents_find(const char *root, struct stale_list *out, struct diag_list *d);
+
+/* The same below the cgroup v2 root v2_root and then, on a hybrid host where a run's memory
+ * figures come from cgroup v1 (run/cgroup_resources.h), below the v1 memory cgroup this process
+ * is in, where a run keeps "tare.<pid>" beside its v2 parent: the v2 parents first, since killing
+ * through their leaves is what empties the v1 ones. Returns like stale_parents_find (a v1
+ * hierarchy that cannot be read is left out). */
+int stale_parents_find_all(const char *v2_root, struct stale_list *out, struct diag_list *d);
 
 /* Kills every process in p's leaves (cgroup.kill, or SIGKILL by cgroup.procs before Linux 5.14),
  * removes the leaves and p. Returns 0, or -1 with a diag ("cgroup.remove") naming what could not

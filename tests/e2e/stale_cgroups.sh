@@ -30,7 +30,12 @@ alive() {
   done
   return 1
 }
-parent_of() { find /sys/fs/cgroup/ -maxdepth 3 -type d -name "tare.$1" 2>/dev/null; }
+# the run parent of tare pid $1 below the cgroup v2 root, and on a hybrid host its v1 memory
+# parent below this shell's v1 memory cgroup (where tare keeps one beside it), or nothing
+for v2root in /sys/fs/cgroup /sys/fs/cgroup/unified; do [ -f "$v2root/cgroup.controllers" ] && break; done
+v1base=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+parent_of() { [ -d "$v2root/tare.$1" ] && echo "$v2root/tare.$1"; }
+v1_parent_of() { [ -d "$v1base/tare.$1" ] && echo "$v1base/tare.$1"; }
 
 # kill_mid_dispatch RUN_DIR: starts a run whose dispatch 2 lingers, SIGKILLs tare once that
 # dispatch has begun; sets $tare_pid and $orphans
@@ -49,6 +54,7 @@ kill_mid_dispatch() {
   sleep 0.2
   check alive $orphans
   check test -n "$(parent_of "$tare_pid")"
+  v1_parent=$(v1_parent_of "$tare_pid")
   check test -f "$run/work/000002/.tare-work"
 }
 
@@ -70,13 +76,14 @@ check alive $orphans   # doctor without --clean only looks
 check /usr/bin/python3 -c "
 import json, sys
 c = [c for c in json.load(open('$tmp/doctor.json')) if c['check'] == 'stale-cgroups'][0]
-f = [f for f in c['found'] if f['pid'] == $tare_pid]
+f = [f for f in c['found'] if f['pid'] == $tare_pid and f['path'] == '$v2root/tare.$tare_pid']
 sys.exit(not (c['status'] == 'warn' and len(f) == 1 and f[0]['leaves'] == 1 and f[0]['processes'] >= 1 and not f[0]['removed']))"
 parent=$(parent_of "$tare_pid")
 "$tare" doctor --clean >"$tmp/clean.out" 2>"$tmp/clean.err"
 check grep -q "^tare: killed and removed the run cgroup '$parent' left by tare pid $tare_pid, which is gone" "$tmp/clean.err"
 check grep -q "^OK    stale-cgroups: killed and removed " "$tmp/clean.out"
 check test ! -e "$parent"
+check test ! -e "${v1_parent:-/nonexistent}"
 check test -z "$(pids_under "$tmp/a")"
 rm "$tmp/hold/2"
 "$tare" run --resume "$tmp/a" --quiet 2>"$tmp/a.resume.err"
@@ -91,6 +98,7 @@ resume_pid=$!
 for _ in $(seq 1 200); do grep -q "killed and removed" "$tmp/b.resume.err" && break; sleep 0.05; done
 check grep -q "^tare: killed and removed the run cgroup '$parent' left by tare pid $tare_pid, which is gone (1 leaf, " "$tmp/b.resume.err"
 check test ! -e "$parent"
+check test ! -e "${v1_parent:-/nonexistent}"
 check test "$(alive $orphans && echo alive)" = ""
 # the redo of dispatch 2 runs in an emptied directory (else its workload exits 5) and lingers
 for _ in $(seq 1 200); do [ -f "$tmp/b/work/000002/ticks" ] && break; sleep 0.05; done
