@@ -22,6 +22,7 @@ _tare() {
   compare) opts="--max-regression --force --fail-on-unreliable" ;;
   baseline) opts="save" ;;
   report) opts="--out" ;;
+  doctor) opts="--clean" ;;
   help) opts=$commands ;;
   esac
   local matrices=""

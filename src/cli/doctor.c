@@ -6,8 +6,10 @@
 #include "run/cgroup.h"
 #include "run/cgroup_resources.h"
 #include "run/privileges.h"
+#include "run/stale_leaves.h"
 #include "util/diag.h"
 #include "util/file_read.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -30,10 +32,11 @@ struct check {
 	const char *name;
 	enum status status;
 	char detail[512];
-	char advice[256]; /* "" when there is nothing to do */
+	char advice[256];          /* "" when there is nothing to do */
+	struct json_object *found; /* what the check found, for --json ("found"); NULL: nothing */
 };
 
-#define N_CHECKS 10
+#define N_CHECKS 11
 
 static void set(struct check *c, enum status st, const char *advice, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -311,6 +314,74 @@ static void check_load(struct check *c)
 	free(line);
 }
 
+/* One run parent as --json reports it. */
+static struct json_object *stale_json(const struct stale_parent *p, bool removed)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(p->path));
+	json_object_object_add(o, "pid", json_object_new_int64(p->pid));
+	json_object_object_add(o, "leaves", json_object_new_int64((int64_t)p->leaves));
+	json_object_object_add(o, "processes", json_object_new_int64((int64_t)p->procs));
+	json_object_object_add(o, "removed", json_object_new_boolean(removed));
+	return o;
+}
+
+/* Run parents left by tares that are gone, with what may still run in them. Doctor only looks,
+ * unless clean: then it kills and removes them as 'tare run' does when it starts, one line each
+ * on stderr. */
+static void check_stale(struct check *c, bool clean)
+{
+	struct diag_list d;
+	diag_list_init(&d);
+	char *root = NULL;
+	if (cgroup_hierarchy_find(&root, &d) < 0) {
+		set(c, ST_INFO, NULL, "no cgroup v2 hierarchy to look in");
+		diag_list_release(&d);
+		return;
+	}
+	struct stale_list l;
+	if (stale_parents_find_all(root, &l, &d) < 0) {
+		set(c, ST_WARN, NULL, "%s", d.items[0].message);
+		diag_list_release(&d);
+		free(root);
+		return;
+	}
+	struct strbuf list;
+	strbuf_init(&list);
+	c->found = json_object_new_array();
+	size_t failed = 0;
+	for (size_t i = 0; i < l.len; i++) {
+		char *what = stale_parent_describe(&l.items[i]);
+		bool removed = clean && stale_parent_remove(&l.items[i], &d) == 0;
+		if (removed)
+			fprintf(stderr, "tare: killed and removed the %s\n", what);
+		failed += clean && !removed;
+		strbuf_addf(&list, "%s%s", i ? "; " : "", what);
+		json_object_array_add(c->found, stale_json(&l.items[i], removed));
+		free(what);
+	}
+	if (l.len == 0)
+		set(c, ST_OK, NULL, "no run cgroup left behind in %s by a tare that is gone", root);
+	else if (!clean)
+		set(c, ST_WARN,
+		    "'tare doctor --clean' (as root) kills what runs in them and removes them, as "
+		    "'tare run' does when it starts",
+		    "%zu found: %s", l.len, list.buf);
+	else if (failed)
+		set(c, ST_FAIL,
+		    geteuid() == 0 ? "processes that survive SIGKILL are stuck in the kernel (D "
+		                     "state); they go with a reboot"
+		                   : "run 'tare doctor --clean' as root",
+		    "%zu of %zu could not be removed: %s", failed, l.len,
+		    d.len ? d.items[d.len - 1].message : list.buf);
+	else
+		set(c, ST_OK, NULL, "killed and removed %zu: %s", l.len, list.buf);
+	strbuf_release(&list);
+	stale_list_release(&l);
+	diag_list_release(&d);
+	free(root);
+}
+
 static void print_text(const struct check *checks, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -333,6 +404,8 @@ static void print_json(const struct check *checks, size_t n)
 		json_object_object_add(o, "detail", json_object_new_string(c->detail));
 		json_object_object_add(o, "advice",
 		                       c->advice[0] ? json_object_new_string(c->advice) : NULL);
+		if (c->found)
+			json_object_object_add(o, "found", json_object_get(c->found));
 		json_object_array_add(arr, o);
 	}
 	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
@@ -342,14 +415,18 @@ static void print_json(const struct check *checks, size_t n)
 
 static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 {
-	(void)argv;
-	if (argc > 1)
-		return cli_usage_error(ctx, "doctor", "unexpected argument '%s'", argv[1]);
+	bool clean = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--clean") == 0)
+			clean = true;
+		else
+			return cli_usage_error(ctx, "doctor", "unexpected argument '%s'", argv[i]);
+	}
 	struct check checks[N_CHECKS] = {
-	    {.name = "privileges"}, {.name = "kernel"},   {.name = "btf"},
-	    {.name = "tracefs"},    {.name = "bpf"},      {.name = "cgroup2"},
-	    {.name = "resources"},  {.name = "governor"}, {.name = "smt"},
-	    {.name = "load"},
+	    {.name = "privileges"}, {.name = "kernel"},        {.name = "btf"},
+	    {.name = "tracefs"},    {.name = "bpf"},           {.name = "cgroup2"},
+	    {.name = "resources"},  {.name = "governor"},      {.name = "smt"},
+	    {.name = "load"},       {.name = "stale-cgroups"},
 	};
 	check_privileges(&checks[0]);
 	check_kernel(&checks[1]);
@@ -361,23 +438,27 @@ static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 	check_governor(&checks[7]);
 	check_smt(&checks[8]);
 	check_load(&checks[9]);
+	check_stale(&checks[10], clean);
 	if (ctx->json)
 		print_json(checks, N_CHECKS);
 	else
 		print_text(checks, N_CHECKS);
 	fflush(stdout);
 	/* only the checks of what a capture run needs can FAIL; timing-noise checks WARN */
-	for (size_t i = 0; i < N_CHECKS; i++)
+	int rc = TARE_EXIT_OK;
+	for (size_t i = 0; i < N_CHECKS; i++) {
 		if (checks[i].status == ST_FAIL)
-			return TARE_EXIT_ENV;
-	return TARE_EXIT_OK;
+			rc = TARE_EXIT_ENV;
+		json_object_put(checks[i].found);
+	}
+	return rc;
 }
 
 const struct command cmd_doctor = {
     .name = "doctor",
     .run = doctor_main,
     .summary = "can this machine run captures? privileges, BTF, BPF, cgroup v2, timing noise",
-    .usage = "tare doctor [--json]",
+    .usage = "tare doctor [--clean] [--json]",
     .help = "Runs each check and prints one line per check:\n"
             "  STATUS  CHECK: FINDING; WHAT TO DO\n"
             "STATUS is OK, INFO (nothing to do), WARN (timings will be noisier) or FAIL (a\n"
@@ -386,9 +467,13 @@ const struct command cmd_doctor = {
             "needed: tare attaches raw tracepoints), bpf (loads the capture programs and sends\n"
             "one event through the ring buffer), cgroup2 (pure or hybrid mount, a test cgroup\n"
             "created and removed), resources (where peak memory and CPU come from: cgroup2,\n"
-            "cgroup1-memory+cgroup2-cpu, or cgroup2-cpu with memory null), governor, smt and\n"
-            "load.\n"
-            "--json prints an array of {check, status, detail, advice}.\n"
+            "cgroup1-memory+cgroup2-cpu, or cgroup2-cpu with memory null), governor, smt,\n"
+            "load, and stale-cgroups (run cgroups left by a tare that was killed, with what\n"
+            "may still run in them: WARN).\n"
+            "--clean   kill what runs in those stale run cgroups and remove them (needs root;\n"
+            "          'tare run' does the same when it starts); without it doctor only looks\n"
+            "--json prints an array of {check, status, detail, advice}; stale-cgroups adds\n"
+            "found: [{path, pid, leaves, processes, removed}].\n"
             "Exit 4 when any check FAILs, else 0.\n",
     .needs_root = false,
 };

@@ -6,12 +6,14 @@
 #include "cli/verdict_golden.h"
 #include "matrix/matrix.h"
 #include "plan/plan.h"
+#include "run/cgroup.h"
 #include "run/interrupt.h"
 #include "run/provenance.h"
 #include "run/run_dir_create.h"
 #include "run/run_index.h"
 #include "run/runner.h"
 #include "run/session.h"
+#include "run/stale_leaves.h"
 #include "util/units.h"
 #include "util/xalloc.h"
 
@@ -114,8 +116,38 @@ static int session_failure_code(const struct diag_list *d, int otherwise)
 	return cli_exit_for(d, otherwise);
 }
 
-/* Everything up to the first write: the matrix and its plan, the directory rule, privileges.
- * A fresh run then creates its directory; a resumed one locks and reads its own. */
+/* Kills and removes the run parents of tares that are gone (killed mid-dispatch, their workload
+ * may still run and write into its work directory), one line each on stderr. Before a resume
+ * touches its directory, so that no orphan writes into a work directory being emptied. Returns 0,
+ * or an exit code when one cannot be removed: what survives SIGKILL would disturb every timing. */
+static int sweep_stale_parents(struct diag_list *d)
+{
+	char *root = NULL;
+	struct diag_list none;
+	diag_list_init(&none);
+	/* without cgroup v2 there is nothing to sweep; the runner says what is missing */
+	int found = cgroup_hierarchy_find(&root, &none);
+	diag_list_release(&none);
+	if (found < 0)
+		return 0;
+	struct stale_list l;
+	int rc = stale_parents_find_all(root, &l, d) < 0 ? cli_exit_for(d, TARE_EXIT_ENV) : 0;
+	for (size_t i = 0; i < l.len; i++) {
+		char *what = stale_parent_describe(&l.items[i]);
+		if (stale_parent_remove(&l.items[i], d) == 0)
+			fprintf(stderr, "tare: killed and removed the %s\n", what);
+		else
+			rc = cli_exit_for(d, TARE_EXIT_ENV);
+		free(what);
+	}
+	stale_list_release(&l);
+	free(root);
+	return rc;
+}
+
+/* Everything up to the first write: the matrix and its plan, the directory rule, privileges,
+ * then the sweep of what dead tares left running. A fresh run then creates its directory; a
+ * resumed one locks and reads its own. */
 static int open_session(const struct cli_ctx *ctx, const struct run_args *a, struct run_session *s,
                         struct diag_list *d)
 {
@@ -123,6 +155,8 @@ static int open_session(const struct cli_ctx *ctx, const struct run_args *a, str
 		if (run_dir_check_resume(a->resume, d) < 0)
 			return session_failure_code(d, TARE_EXIT_ENV);
 		int rc = cli_require_privileges(ctx, &cmd_run);
+		if (rc == 0)
+			rc = sweep_stale_parents(d);
 		if (rc)
 			return rc;
 		return run_session_resume(s, a->resume, d) < 0
@@ -143,6 +177,8 @@ static int open_session(const struct cli_ctx *ctx, const struct run_args *a, str
 	         : !p                              ? selection_failure_code(d)
 	         : run_dir_check_fresh(out, d) < 0 ? session_failure_code(d, TARE_EXIT_ENV)
 	                                           : cli_require_privileges(ctx, &cmd_run);
+	if (rc == 0)
+		rc = sweep_stale_parents(d);
 	if (rc == 0 && run_session_start(s, out, path, m, p, d) < 0)
 		rc = session_failure_code(d, TARE_EXIT_ENV);
 	else if (rc != 0) {

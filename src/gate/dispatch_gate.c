@@ -38,6 +38,9 @@ static char *health_problem(const struct matrix_gates *g, const struct sample *s
 		return s->term_signal
 		           ? xasprintf("killed by signal %d", s->term_signal)
 		           : xasprintf("exit code %d, expected %d", s->exit_code, g->exit_code);
+	/* a count that failed is no observation, whether or not the cell declared kernel events */
+	if (s->count_failed)
+		return xasprintf("kernel events not counted: %s", s->count_failed);
 	if (s->orphans > 0)
 		return xasprintf("%lld process(es) outlived the workload and were killed",
 		                 (long long)s->orphans);

@@ -7,8 +7,9 @@
 
 /* From the sample's recorded outcome, counters and layer fidelities, sets fidelity, health_ok,
  * health_reason, valid and discard_reason (ARCHITECTURE §6). Health: the exit code the gate
- * expects, no timeout, the command executed, no process outliving the workload, and for capture
- * arms emitted == received with drops within max_ringbuf_drops. */
+ * expects, no timeout, the command executed, the captured events counted (count_failed NULL), no
+ * process outliving the workload, and for capture arms emitted == received with drops within
+ * max_ringbuf_drops. */
 void gate_dispatch(const struct matrix_gates *g, struct sample *s);
 
 /* A human phrase for one layer's agreement: "kernel_events drift: observed 99 of 100". New string.

@@ -121,6 +121,10 @@ struct json_object *sample_to_json(const struct sample *s)
 	struct json_object *k = layer_json(&s->kernel, "observed");
 	add(k, "matched_events", i64(s->kernel_events_matched));
 	add(k, "unique_paths", i64(s->kernel_unique_paths));
+	/* only when counting failed: a run that counted writes the lines it always wrote, and a
+	 * merged or rewritten run stays byte for byte what it was */
+	if (s->count_failed)
+		add(k, "count_failed", json_object_new_string(s->count_failed));
 	add(o, "kernel", k);
 	struct json_object *sp = layer_json(&s->span, "observed");
 	add(sp, "retained", s->has_span_counts ? i64(s->spans_retained) : NULL);
@@ -298,6 +302,7 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	if (k) {
 		s->kernel_events_matched = get_opt_i64(k, "matched_events", 0);
 		s->kernel_unique_paths = get_opt_i64(k, "unique_paths", 0);
+		s->count_failed = get_opt_str(k, "count_failed");
 	}
 	struct json_object *sp = field(&r, o, "span", json_type_object);
 	read_layer(&r, sp, &s->span);

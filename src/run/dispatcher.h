@@ -19,12 +19,12 @@ struct dispatch_observation {
 struct dispatcher {
 	/* Runs pd and fills s (which it initialises) with what happened: the plan's fields, how the
 	 * process ended, timings, capture counters, kernel and span counts (has_capture,
-	 * kernel_events_matched, kernel_unique_paths, has_span_counts, spans_retained,
-	 * spans_dropped) and the workload's self_report. It leaves the gates' conclusions alone
-	 * (kernel, span, self_report_agrees, fidelity, health, valid): the session judges.
-	 * Returns 0 when s is a complete record, 1 when the run was interrupted during the
-	 * dispatch (s released, not to be recorded), -1 on a failure of tare or the machine
-	 * rather than of the workload (s released, diags say what). */
+	 * kernel_events_matched, kernel_unique_paths, count_failed when counting failed,
+	 * has_span_counts, spans_retained, spans_dropped) and the workload's self_report. It leaves
+	 * the gates' conclusions alone (kernel, span, self_report_agrees, fidelity, health, valid):
+	 * the session judges. Returns 0 when s is a complete record, 1 when the run was interrupted
+	 * during the dispatch (s released, not to be recorded), -1 on a failure of tare or the
+	 * machine rather than of the workload (s released, diags say what). */
 	int (*dispatch)(void *ctx, const struct plan *p, const struct plan_dispatch *pd,
 	                struct sample *s, struct dispatch_observation *obs, struct diag_list *d);
 	/* After a complete dispatch is judged: keep_output asks to keep what the workload printed

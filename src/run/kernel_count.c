@@ -223,6 +223,11 @@ int kernel_count_finish(struct kernel_count *kc, struct kernel_count_totals *out
 	return 0;
 }
 
+const char *kernel_count_failure(const struct kernel_count *kc)
+{
+	return kc->error;
+}
+
 void kernel_count_free(struct kernel_count *kc)
 {
 	if (!kc)

@@ -47,6 +47,11 @@ size_t kernel_count_bytes(const struct kernel_count *kc);
 int kernel_count_finish(struct kernel_count *kc, struct kernel_count_totals *out,
                         struct diag_list *d);
 
+/* The first failure kernel_count_add or kernel_count_finish met ("matching a captured path failed:
+ * match limit exceeded"), or NULL: what a sample records as its count_failed. Borrowed; valid
+ * until kernel_count_free. */
+const char *kernel_count_failure(const struct kernel_count *kc);
+
 /* Accepts NULL. Does not close the NDJSON stream. */
 void kernel_count_free(struct kernel_count *kc);
 

@@ -9,13 +9,13 @@
 #include "run/kernel_count.h"
 #include "run/span_count.h"
 #include "run/spawn.h"
+#include "run/work_dir.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/file_read.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -100,22 +100,6 @@ fail:
 	return NULL;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* The work directory holds the workload's files (thousands for a large cell): removed once the
- * counts are taken. */
-static void remove_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Moves file (if it exists) from the work directory to dir/name, creating dir. */
 static void keep_file(const char *work, const char *file, const char *dir, const char *name,
                       struct diag_list *d)
@@ -144,7 +128,7 @@ void runner_free(struct runner *r)
 		diag_list_release(&ignored);
 	}
 	if (r->work)
-		remove_tree(r->work);
+		work_dir_remove(r->work);
 	free(r->work);
 	free(r->cg_parent);
 	free(r->out);
@@ -270,27 +254,6 @@ static void record_spans(struct sample *s, const char *trace_out)
 	s->spans_dropped = ok ? (int64_t)sc.events_dropped : 0;
 }
 
-/* Creates the dispatch's work directory, which must not exist yet: tare removes afterwards only
- * what it created, so it never takes over a directory it did not make. */
-static int create_work_dir(const char *work, struct diag_list *d)
-{
-	char *parent = xstrdup(work);
-	*strrchr(parent, '/') = '\0';
-	int rc = mkdir_p(parent, d);
-	free(parent);
-	if (rc < 0)
-		return -1;
-	if (mkdir(work, 0755) < 0)
-		return diag_error(d, errno == EEXIST ? "run.work-exists" : "io.write",
-		                  &(struct diag_loc){work, 0, 0, NULL},
-		                  errno == EEXIST ? "work directory already exists (left by a run "
-		                                    "that crashed?); tare does not reuse what it "
-		                                    "did not create: remove it to go on"
-		                                  : "cannot create the work directory: %s",
-		                  strerror(errno));
-	return 0;
-}
-
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
                     struct sample *s, struct dispatch_observation *obs, struct diag_list *d)
 {
@@ -301,7 +264,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	obs->kernel_counted = false;
 	if (r->work) {
 		/* the previous dispatch was never settled: its leftovers go now */
-		remove_tree(r->work);
+		work_dir_remove(r->work);
 		free(r->work);
 		r->work = NULL;
 	}
@@ -320,7 +283,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	int rc = -1;
 	bool created = false;
 
-	if (create_work_dir(work, d) < 0)
+	if (work_dir_create(work, pd->index, d) < 0)
 		goto cleanup;
 	created = true;
 	if (resolve_command(r, pd, work, trace_out, &argv, &env, d) < 0)
@@ -384,8 +347,15 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	record_resources(r, s, &leaf, &memory_leaf, memory_leaf_reason, captures);
 	if (captures) {
 		struct kernel_count_totals kt = {0};
-		obs->kernel_counted = kernel_count_finish(kc, &kt, d) == 0;
+		/* a failed count is the sample's count_failed, which fails its health: recorded
+		 * with the dispatch and named in the verdict, not an error of the run */
+		struct diag_list ignored;
+		diag_list_init(&ignored);
+		obs->kernel_counted = kernel_count_finish(kc, &kt, &ignored) == 0;
+		diag_list_release(&ignored);
 		record_capture(s, &cc, &kt);
+		if (!obs->kernel_counted)
+			s->count_failed = xstrdup(kernel_count_failure(kc));
 	}
 	if (arm->spans)
 		record_spans(s, trace_out);
@@ -405,7 +375,7 @@ cleanup:
 		    work; /* runner_settle keeps what the judged sample needs, then removes it */
 		work = NULL;
 	} else if (created) {
-		remove_tree(work);
+		work_dir_remove(work);
 	}
 	spawn_result_release(&sr);
 	argv_subst_free(argv);
@@ -444,7 +414,7 @@ void runner_settle(struct runner *r, const struct plan_dispatch *pd, bool keep_o
 		free(cdir);
 		free(dir);
 	}
-	remove_tree(r->work);
+	work_dir_remove(r->work);
 	free(r->work);
 	r->work = NULL;
 }

@@ -18,7 +18,7 @@ struct runner_opts {
 	bool keep_captures;     /* keep kernel.ndjson and spans.jsonl under captures/ */
 	uint64_t ringbuf_bytes; /* 0: the matrix's capture.ringbuf_size */
 	int64_t grace_ms;       /* SIGTERM → SIGKILL grace on timeout */
-	volatile sig_atomic_t *interrupted; /* set by the caller's SIGINT/SIGTERM handler */
+	volatile sig_atomic_t *interrupted; /* the flag of run/interrupt.h */
 };
 
 struct runner;

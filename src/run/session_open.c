@@ -5,11 +5,14 @@
 #include "report/run_dir.h"
 #include "report/sample_json.h"
 #include "run/run_dir_create.h"
+#include "run/work_dir.h"
 #include "util/atomic_file.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,6 +137,49 @@ static int replan(struct run_session *s, const struct run_data *run, struct diag
 	return 0;
 }
 
+/* The plan index of the first work directory at or after s->next, or SIZE_MAX when there is none.
+ * Only names that are a dispatch's own work_dir count. */
+static size_t first_work_dir(const struct run_session *s)
+{
+	char *work = path_join(s->dir, "work");
+	DIR *dir = opendir(work);
+	free(work);
+	if (!dir)
+		return SIZE_MAX;
+	size_t first = SIZE_MAX;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		char *end = NULL;
+		unsigned long long idx = strtoull(e->d_name, &end, 10);
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || idx < s->next ||
+		    idx >= s->plan->n_dispatches || idx >= first)
+			continue;
+		char *rel = xasprintf("work/%s", e->d_name);
+		if (strcmp(rel, s->plan->dispatches[idx].work_dir) == 0)
+			first = (size_t)idx;
+		free(rel);
+	}
+	closedir(dir);
+	return first;
+}
+
+/* A run killed in the middle of a dispatch (SIGKILL, a crash) leaves that dispatch's work
+ * directory with whatever its workload wrote (the workload itself is killed by the stale-cgroup
+ * sweep before a resume starts). That dispatch is the first one the resumed run executes, and
+ * it must start in an empty directory: its work directory is removed, but only when it is the
+ * first one at or after the next dispatch and carries the marker tare wrote for that very
+ * dispatch. Anything else is left alone, and the runner stops on it ("run.work-exists"). */
+static void empty_half_done(const struct run_session *s)
+{
+	size_t idx = first_work_dir(s);
+	if (idx == SIZE_MAX)
+		return;
+	char *path = path_join(s->dir, s->plan->dispatches[idx].work_dir);
+	if (work_dir_is_tares(path, idx))
+		work_dir_remove(path);
+	free(path);
+}
+
 int run_session_resume(struct run_session *s, const char *dir, struct diag_list *d)
 {
 	session_init(s, dir);
@@ -156,6 +202,7 @@ int run_session_resume(struct run_session *s, const char *dir, struct diag_list 
 		           strerror(errno));
 		goto fail;
 	}
+	empty_half_done(s);
 	if (open_log(s, d) < 0)
 		goto fail;
 	run_data_release(&run);

@@ -88,6 +88,10 @@ struct sample {
 	/* what the layers observed */
 	struct layer_fidelity kernel;
 	int64_t kernel_events_matched, kernel_unique_paths;
+	/* why the captured events could not be counted ("matching a captured path failed: match
+	 * limit exceeded", a write error), else NULL: a failure of the count, not of the workload,
+	 * and it fails health whatever the kernel target */
+	char *count_failed;
 	struct layer_fidelity span;
 	bool has_span_counts;
 	int64_t spans_retained, spans_dropped;

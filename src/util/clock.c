@@ -6,8 +6,8 @@
 static int64_t read_ns(clockid_t id)
 {
 	struct timespec ts;
-	/* CLOCK_MONOTONIC and CLOCK_REALTIME always exist on Linux; clock_gettime cannot fail for
-	 * them with a valid pointer */
+	/* CLOCK_MONOTONIC, CLOCK_REALTIME and CLOCK_BOOTTIME (2.6.39) always exist on Linux;
+	 * clock_gettime cannot fail for them with a valid pointer */
 	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * CLOCK_NS_PER_SEC + ts.tv_nsec;
 }
@@ -25,4 +25,9 @@ int64_t clock_monotonic_ms(void)
 int64_t clock_realtime_ns(void)
 {
 	return read_ns(CLOCK_REALTIME);
+}
+
+int64_t clock_boottime_ns(void)
+{
+	return read_ns(CLOCK_BOOTTIME);
 }

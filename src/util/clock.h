@@ -1,4 +1,5 @@
-/* The one clock: monotonic time for intervals and deadlines, real time for timestamps. */
+/* The one clock: monotonic time for intervals and deadlines, real time for timestamps, boot time
+ * to compare with when processes started. */
 #ifndef TARE_UTIL_CLOCK_H
 #define TARE_UTIL_CLOCK_H
 
@@ -16,5 +17,9 @@ int64_t clock_monotonic_ms(void);
 
 /* Nanoseconds since the Unix epoch on CLOCK_REALTIME (wall-clock timestamps, e.g. OTLP spans). */
 int64_t clock_realtime_ns(void);
+
+/* Nanoseconds on CLOCK_BOOTTIME: monotonic, counting suspend, the clock of a process's start time
+ * in /proc/<pid>/stat. */
+int64_t clock_boottime_ns(void);
 
 #endif
