@@ -196,9 +196,9 @@ static int resolve_command(const struct runner *r, const struct plan_dispatch *p
 		return -1;
 	if (argv_subst_env(pd->env, pd->env_len, &vars, env, d) < 0)
 		return -1;
-	if (r->m->workload.builtin) {
-		free((*argv)[0]);
-		(*argv)[0] = xstrdup(r->self_exe);
+	if (pd->builtin) {
+		free((*argv)[pd->wrap_len]);
+		(*argv)[pd->wrap_len] = xstrdup(r->self_exe);
 	}
 	return 0;
 }
