@@ -76,6 +76,9 @@ struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel,
                          struct diag_list *d);
 void plan_free(struct plan *p);
 
+/* Whether any dispatch of p runs an arm with capture: ebpf (what needs privileges). */
+bool plan_has_capture(const struct plan *p);
+
 const char *plan_phase_name(enum plan_phase p);
 /* 0 and *out set, or -1 for a name that is not a phase. */
 int plan_phase_from_name(const char *name, enum plan_phase *out);
