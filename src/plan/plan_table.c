@@ -79,6 +79,28 @@ static void shell_word(struct strbuf *out, const char *w)
 		strbuf_addstr(out, w);
 		return;
 	}
+	bool control = false;
+	for (const char *c = w; *c && !control; c++)
+		control = (unsigned char)*c < 0x20 || *c == 0x7f;
+	if (control) {
+		/* bash's $'…' keeps one dispatch on one row */
+		strbuf_addstr(out, "$'");
+		for (const char *c = w; *c; c++) {
+			unsigned char u = (unsigned char)*c;
+			if (u == '\n')
+				strbuf_addstr(out, "\\n");
+			else if (u == '\t')
+				strbuf_addstr(out, "\\t");
+			else if (u == '\\' || u == '\'')
+				strbuf_addf(out, "\\%c", u);
+			else if (u < 0x20 || u == 0x7f)
+				strbuf_addf(out, "\\x%02x", u);
+			else
+				strbuf_addf(out, "%c", u);
+		}
+		strbuf_addstr(out, "'");
+		return;
+	}
 	strbuf_addstr(out, "'");
 	for (const char *c = w; *c; c++) {
 		if (*c == '\'')
