@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: a matrix of two env arms, neither capturing, runs as a user without privileges
 # (exit 0, not 4): each arm's env reaches its workload merged over the workload's (the workload
-# exits 1 otherwise), and with no cgroup leaf the resources are null with the reason.
+# exits 1 otherwise), and with no cgroup leaf the resources are null with the reason; an
+# interrupted run of it resumes without privileges too.
 . "$(dirname "$0")/lib.bash"
 if [ "$(id -u)" != 0 ]; then
   run_as() { "$@"; }
@@ -19,6 +20,15 @@ check py "$r" "len(S) == 16 and all(s['valid'] and s['exit_code'] == 0 for s in 
 check py "$r" "{s['arm'] for s in S} == {'plain', 'tuned'}"
 check py "$r" "all(s['resources']['source'] == 'none' and s['resources']['memory_peak_kib'] is None and 'without privileges' in s['resources']['reason'] for s in S)"
 check py "$r" "V['cells'][0]['verdict'] == 'healthy'"
+# an interrupted run of it (its first 5 dispatches and a half line) resumes without privileges
+mkdir "$tmp/resume"
+cp "$r/matrix.yaml" "$r/plan.json" "$tmp/resume/"
+head -n 5 "$r/samples.jsonl" >"$tmp/resume/samples.jsonl"
+printf '{"schema":"tare.sample.v1","index":' >>"$tmp/resume/samples.jsonl"
+chmod -R a+rwX "$tmp/resume"
+run_as env TARE_RUNS_DIR="$tmp/runs" "$tare" run --resume "$tmp/resume" --quiet 2>"$tmp/err"
+check test $? = 0 || cat "$tmp/err"
+check py "$tmp/resume" "[s['index'] for s in S] == list(range(16)) and all(s['valid'] for s in S)"
 # the same workload with an arm whose env does not match fails its health gate: the check is real
 sed 's/SEEN: "{arm}"/SEEN: other/' tests/e2e/matrices/env-arms.yaml >"$tmp/mismatch.yaml"
 chmod a+r "$tmp/mismatch.yaml"
