@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# End to end: the examples run as the README says. two-builds: both builds healthy, v2's extra
-# work found (its paired interval above 0), and the captured v1 observes exactly the 100 events
-# its cell declares through kernel_match; shell-env: both env arms healthy, each with its own
-# LOG_MODE (the arm's value over the workload's).
+# End to end: the examples run as the README says. two-builds: both builds healthy and paired,
+# and the captured v1 observes exactly the 100 events its cell declares through kernel_match;
+# shell-env: both env arms healthy, each with its own LOG_MODE (the arm's value over the
+# workload's).
 . "$(dirname "$0")/lib.bash"
 require_bpf
 r=$tmp/two-builds
@@ -17,7 +17,9 @@ cells = {c["cell"]: c for c in json.load(open(sys.argv[1]))["cells"]}
 pair = cells["k100"]["pairs"][0]
 print("v1 → v2:", pair["sentence"])
 assert (pair["baseline"], pair["candidate"]) == ("v1", "v2"), pair
-assert pair["ci_ms"][0] > 0, pair["ci_ms"]
+# v2's extra work is not asserted here: under a parallel test suite on a shared machine its
+# interval can reach below 0 (tests/e2e/command_arms.sh asserts a paired difference, with retries)
+assert pair["n"] == 10, pair["n"]
 PY
 r=$tmp/shell-env
 "$tare" run examples/shell-env/shell-env.yaml --out "$r" --quiet 2>"$tmp/err"
