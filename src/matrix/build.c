@@ -35,9 +35,10 @@ struct build {
 	 * above one of them is left alone, everything else is still checked */
 	const char *const *bad;
 	size_t n_bad;
-	size_t skipped;             /* cells or sweeps left out because the schema failed in them */
-	bool arms_complete;         /* the arms' names are known, so an unknown name is an error */
-	struct json_object *levels; /* may be NULL */
+	size_t skipped;     /* cells or sweeps left out because the schema failed in them */
+	bool arms_complete; /* the arms' names are known, so an unknown name is an error */
+	bool arm_tainted; /* an arm's body failed the schema: whether it has a command is unknown */
+	struct json_object *levels;   /* may be NULL */
 	struct json_object *defaults; /* may be NULL */
 	struct matrix *m;
 	size_t errors;
@@ -752,6 +753,7 @@ static void build_arms(struct build *b, struct json_object *tree)
 		bool skip = tainted(b, ptr);
 		struct matrix_arm *a = &m->arms[m->n_arms++];
 		a->name = xstrdup(name);
+		b->arm_tainted = b->arm_tainted || skip;
 		if (!skip) {
 			a->capture = ARM_CAPTURE_NONE;
 			arm_capture_from_name(json_object_get_string(get(arm, "capture")),
@@ -821,7 +823,7 @@ static bool check_arm_commands(struct build *b, bool has_command, bool explicit_
 	for (size_t i = 0; i < m->n_arms; i++)
 		with += m->arms[i].command != NULL;
 	bool all = m->n_arms > 0 && with == m->n_arms && b->arms_complete;
-	if (has_command || with == 0 || (all && !explicit_builtin))
+	if (has_command || with == 0 || (all && !explicit_builtin) || b->arm_tainted)
 		return all;
 	for (size_t i = 0; i < m->n_arms; i++) {
 		if (!m->arms[i].command)
