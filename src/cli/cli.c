@@ -83,9 +83,9 @@ int cli_exit_for(const struct diag_list *d, int otherwise)
 	return otherwise;
 }
 
-int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd)
+int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd, bool captures)
 {
-	if (!cmd->needs_root || privileges_sufficient())
+	if (!cmd->needs_root || !captures || privileges_sufficient())
 		return 0;
 	return cli_fail(
 	    ctx, TARE_EXIT_ENV, "env.privileges",

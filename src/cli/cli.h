@@ -32,6 +32,8 @@ struct command {
 	const char *summary; /* one line, for `tare --help` */
 	const char *usage;   /* the synopsis line(s) */
 	const char *help;    /* the rest of `tare help NAME` */
+	/* needs root (or the capabilities) for what the command does with the capture: `run` only
+	 * when its plan has an arm that captures */
 	bool needs_root;
 };
 
@@ -54,10 +56,12 @@ int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const c
 int cli_exit_for(const struct diag_list *d, int otherwise);
 
 /* The one privilege check: a command whose table entry says needs_root calls it at the point it
- * needs them (after its arguments and inputs are checked, before it writes anything). Returns 0
- * when cmd does not need root or this process has the privileges, else prints why and what to
+ * needs them (after its arguments and inputs are checked, before it writes anything); captures
+ * says whether this invocation loads the capture (a run whose plan has no capture arm runs
+ * without privileges, and without cgroup leaves: docs/run-session.md). Returns 0 when cmd does not
+ * need root, nothing captures, or this process has the privileges, else prints why and what to
  * do and returns TARE_EXIT_ENV. */
-int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd);
+int cli_require_privileges(const struct cli_ctx *ctx, const struct command *cmd, bool captures);
 
 /* The command table (main.c). */
 const struct command *cli_find_command(const char *name);

@@ -8,6 +8,7 @@
 #include "plan/plan.h"
 #include "run/cgroup.h"
 #include "run/interrupt.h"
+#include "run/privileges.h"
 #include "run/provenance.h"
 #include "run/run_dir_create.h"
 #include "run/run_index.h"
@@ -148,14 +149,36 @@ static int sweep_stale_parents(struct diag_list *d)
 /* Everything up to the first write: the matrix and its plan, the directory rule, privileges,
  * then the sweep of what dead tares left running. A fresh run then creates its directory; a
  * resumed one locks and reads its own. */
+/* Whether resuming DIR loads the capture: when the matrix copy in it declares an arm that
+ * captures (a resume's plan is only read once the directory is locked, which is after the
+ * privilege check). A copy that does not load says yes: the resume then fails on it anyway. */
+static bool resume_captures(const char *dir)
+{
+	struct diag_list ignored;
+	diag_list_init(&ignored);
+	char *path = xasprintf("%s/matrix.yaml", dir);
+	struct matrix *m = matrix_load(path, &ignored);
+	bool captures = !m;
+	for (size_t i = 0; m && i < m->n_arms; i++)
+		captures = captures || m->arms[i].capture == ARM_CAPTURE_EBPF;
+	matrix_free(m);
+	free(path);
+	diag_list_release(&ignored);
+	return captures;
+}
+
+/* Everything up to the first write: the matrix and its plan, the directory rule, privileges.
+ * A fresh run then creates its directory; a resumed one locks and reads its own. */
 static int open_session(const struct cli_ctx *ctx, const struct run_args *a, struct run_session *s,
                         struct diag_list *d)
 {
 	if (a->resume) {
 		if (run_dir_check_resume(a->resume, d) < 0)
 			return session_failure_code(d, TARE_EXIT_ENV);
-		int rc = cli_require_privileges(ctx, &cmd_run);
-		if (rc == 0)
+		bool captures = resume_captures(a->resume);
+		int rc = cli_require_privileges(ctx, &cmd_run, captures);
+		/* the sweep kills and removes cgroups: a run that needs no privileges makes none */
+		if (rc == 0 && captures)
 			rc = sweep_stale_parents(d);
 		if (rc)
 			return rc;
@@ -173,11 +196,12 @@ static int open_session(const struct cli_ctx *ctx, const struct run_args *a, str
 	struct plan_select sel = selection_plan_select(&a->sel);
 	struct plan *p = m ? plan_expand(m, &sel, d) : NULL;
 	char *out = !p ? NULL : a->out ? xstrdup(a->out) : run_dir_default(m->name);
-	int rc = !m                                ? cli_exit_for(d, TARE_EXIT_INVALID)
-	         : !p                              ? selection_failure_code(d)
-	         : run_dir_check_fresh(out, d) < 0 ? session_failure_code(d, TARE_EXIT_ENV)
-	                                           : cli_require_privileges(ctx, &cmd_run);
-	if (rc == 0)
+	int rc = !m   ? cli_exit_for(d, TARE_EXIT_INVALID)
+	         : !p ? selection_failure_code(d)
+	         : run_dir_check_fresh(out, d) < 0
+	             ? session_failure_code(d, TARE_EXIT_ENV)
+	             : cli_require_privileges(ctx, &cmd_run, plan_has_capture(p));
+	if (rc == 0 && plan_has_capture(p))
 		rc = sweep_stale_parents(d);
 	if (rc == 0 && run_session_start(s, out, path, m, p, d) < 0)
 		rc = session_failure_code(d, TARE_EXIT_ENV);
@@ -201,6 +225,10 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	    .ringbuf_bytes = a->ringbuf_bytes,
 	    .grace_ms = 2000,
 	    .interrupted = interrupted,
+	    /* without privileges only a plan without capture gets here (cli_require_privileges),
+	     * and it runs without cgroup leaves: creating them needs write access to the
+	     * hierarchy */
+	    .no_cgroups = !privileges_sufficient(),
 	};
 	struct runner *r = runner_new(s->plan, &ro, d);
 	if (!r)
@@ -290,7 +318,9 @@ const struct command cmd_run = {
             "--resume DIR        continue an interrupted run after its last complete dispatch\n"
             "--quiet             no progress on stderr\n\n"
             "One run per directory: a run holds a lock (run.lock) in it until it ends.\n"
-            "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2.\n"
+            "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2 when an arm\n"
+            "captures; a plan without capture runs as any user, without cgroup leaves (no\n"
+            "memory or CPU figures).\n"
             "exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
             "golden differs, 2 usage (also a directory that is not new, empty or resumable, or\n"
             "in use), 3 invalid matrix, 4 environment, 5 internal error, 130 interrupted\n",

@@ -35,9 +35,10 @@ struct build {
 	 * above one of them is left alone, everything else is still checked */
 	const char *const *bad;
 	size_t n_bad;
-	size_t skipped;             /* cells or sweeps left out because the schema failed in them */
-	bool arms_complete;         /* the arms' names are known, so an unknown name is an error */
-	struct json_object *levels; /* may be NULL */
+	size_t skipped;     /* cells or sweeps left out because the schema failed in them */
+	bool arms_complete; /* the arms' names are known, so an unknown name is an error */
+	bool arm_tainted; /* an arm's body failed the schema: whether it has a command is unknown */
+	struct json_object *levels;   /* may be NULL */
 	struct json_object *defaults; /* may be NULL */
 	struct matrix *m;
 	size_t errors;
@@ -669,6 +670,72 @@ static void check_dispatch_count(struct build *b)
 	     (unsigned long long)total, MATRIX_MAX_DISPATCHES, (unsigned long long)best);
 }
 
+static void check_template(struct build *b, const char *text, const char *ptr);
+
+/* Copies a schema-valid array of strings, checking each for placeholders tare does not know. */
+static char **build_argv(struct build *b, struct json_object *arr, const char *ptr, size_t *len)
+{
+	*len = json_object_array_length(arr);
+	char **v = xcalloc(*len, sizeof(*v));
+	for (size_t i = 0; i < *len; i++) {
+		v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(arr, i)));
+		char *at = xasprintf("%s/%zu", ptr, i);
+		check_template(b, v[i], at);
+		free(at);
+	}
+	return v;
+}
+
+static int cmp_env(const void *pa, const void *pb)
+{
+	return strcmp(((const struct matrix_env *)pa)->name, ((const struct matrix_env *)pb)->name);
+}
+
+/* Copies a schema-valid env mapping, sorted by name, checking each value's placeholders. */
+static struct matrix_env *build_env(struct build *b, struct json_object *env, const char *ptr,
+                                    size_t *len)
+{
+	*len = 0;
+	struct matrix_env *out =
+	    xcalloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*out));
+	if (!env)
+		return out;
+	json_object_object_foreach(env, name, val)
+	{
+		struct matrix_env *e = &out[(*len)++];
+		e->name = xstrdup(name);
+		e->value = xstrdup(json_object_get_string(val));
+		char *at = json_pointer_join(ptr, name);
+		check_template(b, e->value, at);
+		free(at);
+	}
+	qsort(out, *len, sizeof(*out), cmp_env);
+	return out;
+}
+
+/* The arm's env, command and wrap; ptr is the arm's pointer. */
+static void build_arm_workload(struct build *b, struct json_object *arm, const char *ptr,
+                               struct matrix_arm *a)
+{
+	struct json_object *v;
+	char *at;
+	if ((v = get(arm, "command"))) {
+		at = xasprintf("%s/command", ptr);
+		a->command = build_argv(b, v, at, &a->command_len);
+		free(at);
+	}
+	if ((v = get(arm, "wrap"))) {
+		at = xasprintf("%s/wrap", ptr);
+		a->wrap = build_argv(b, v, at, &a->wrap_len);
+		free(at);
+	}
+	if ((v = get(arm, "env"))) {
+		at = xasprintf("%s/env", ptr);
+		a->env = build_env(b, v, at, &a->env_len);
+		free(at);
+	}
+}
+
 static void build_arms(struct build *b, struct json_object *tree)
 {
 	struct json_object *arms = get(tree, "arms");
@@ -684,14 +751,17 @@ static void build_arms(struct build *b, struct json_object *tree)
 	{
 		char *ptr = json_pointer_join("/arms", name);
 		bool skip = tainted(b, ptr);
-		free(ptr);
 		struct matrix_arm *a = &m->arms[m->n_arms++];
 		a->name = xstrdup(name);
-		if (skip)
-			continue;
-		a->capture = ARM_CAPTURE_NONE;
-		arm_capture_from_name(json_object_get_string(get(arm, "capture")), &a->capture);
-		a->spans = json_object_get_boolean(get(arm, "spans"));
+		b->arm_tainted = b->arm_tainted || skip;
+		if (!skip) {
+			a->capture = ARM_CAPTURE_NONE;
+			arm_capture_from_name(json_object_get_string(get(arm, "capture")),
+			                      &a->capture);
+			a->spans = json_object_get_boolean(get(arm, "spans"));
+			build_arm_workload(b, arm, ptr, a);
+		}
+		free(ptr);
 	}
 }
 
@@ -743,9 +813,31 @@ static void check_pattern(struct build *b, const char *pattern, const char *ptr)
 	     (size_t)erroff, (const char *)buf);
 }
 
-static int cmp_env(const void *pa, const void *pb)
+/* An arm's command replaces workload.command, so it needs one to replace, or every arm must
+ * bring its own (then the workload is theirs, and kernel_match applies to all of them alike).
+ * Returns whether every arm gives a command. */
+static bool check_arm_commands(struct build *b, bool has_command, bool explicit_builtin)
 {
-	return strcmp(((const struct matrix_env *)pa)->name, ((const struct matrix_env *)pb)->name);
+	const struct matrix *m = b->m;
+	size_t with = 0;
+	for (size_t i = 0; i < m->n_arms; i++)
+		with += m->arms[i].command != NULL;
+	bool all = m->n_arms > 0 && with == m->n_arms && b->arms_complete;
+	if (has_command || with == 0 || (all && !explicit_builtin) || b->arm_tainted)
+		return all;
+	for (size_t i = 0; i < m->n_arms; i++) {
+		if (!m->arms[i].command)
+			continue;
+		char *ptr = json_pointer_join("/arms", m->arms[i].name);
+		char *at = xasprintf("%s/command", ptr);
+		fail(b, at, "matrix.workload",
+		     "arm '%s' gives a 'command' but the workload is tare's built-in one: give "
+		     "workload.command (what the other arms run), or a command in every arm",
+		     m->arms[i].name);
+		free(at);
+		free(ptr);
+	}
+	return all;
 }
 
 static void build_workload(struct build *b, struct json_object *tree)
@@ -755,10 +847,12 @@ static void build_workload(struct build *b, struct json_object *tree)
 	struct json_object *cmd = get(wl, "command");
 	struct json_object *match = get(wl, "kernel_match");
 	struct json_object *env = get(wl, "env");
-	w->builtin = cmd == NULL;
 	/* parts that failed the schema are left out: their errors are reported already */
 	bool cmd_ok = !tainted(b, "/workload/command"), env_ok = !tainted(b, "/workload/env");
 	bool match_ok = !tainted(b, "/workload/kernel_match");
+	bool explicit_builtin = get(wl, "builtin") && !tainted(b, "/workload/builtin");
+	bool arms_own = check_arm_commands(b, cmd != NULL, explicit_builtin);
+	w->builtin = cmd == NULL && !arms_own;
 	if (!cmd_ok)
 		cmd = NULL;
 	if (!match_ok)
@@ -778,21 +872,10 @@ static void build_workload(struct build *b, struct json_object *tree)
 			    xstrdup(json_object_get_string(json_object_array_get_idx(cmd, i)));
 			check_template(b, w->command[i], ptr);
 		}
+	}
+	if (!w->builtin)
 		b->match_missing = !match && match_ok;
-	}
-	w->env = xcalloc(env ? (size_t)json_object_object_length(env) + 1 : 1, sizeof(*w->env));
-	if (env) {
-		json_object_object_foreach(env, name, val)
-		{
-			struct matrix_env *e = &w->env[w->env_len++];
-			e->name = xstrdup(name);
-			e->value = xstrdup(json_object_get_string(val));
-			char *ptr = json_pointer_join("/workload/env", name);
-			check_template(b, e->value, ptr);
-			free(ptr);
-		}
-		qsort(w->env, w->env_len, sizeof(*w->env), cmp_env);
-	}
+	w->env = build_env(b, env, "/workload/env", &w->env_len);
 	if (match)
 		w->kernel_match = xstrdup(json_object_get_string(match));
 	else if (w->builtin)
@@ -812,11 +895,16 @@ static void check_kernel_match(struct build *b)
 		const struct matrix_cell *c = &b->m->cells[i];
 		if (c->kernel_events.value <= 0)
 			continue;
-		fail(b, "/workload/command", "matrix.workload",
-		     "a custom workload.command needs 'kernel_match' when a cell counts kernel "
+		bool own = b->m->workload.command != NULL;
+		char *at = own ? xstrdup("/workload/command")
+		               : xasprintf("/arms/%s/command", b->m->arms[0].name);
+		fail(b, at, "matrix.workload",
+		     "a custom %s needs 'kernel_match' when a cell counts kernel "
 		     "events (cell '%s' has kernel_events %lld): the pattern picks them out of "
 		     "everything the process opens",
-		     c->name, (long long)c->kernel_events.value);
+		     own ? "workload.command" : "command in every arm", c->name,
+		     (long long)c->kernel_events.value);
+		free(at);
 		return;
 	}
 }

@@ -99,6 +99,22 @@ struct matrix *matrix_load(const char *path, struct diag_list *d)
 	return m;
 }
 
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_env(struct matrix_env *env, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(env[i].name);
+		free(env[i].value);
+	}
+	free(env);
+}
+
 static void cell_release(struct matrix_cell *c)
 {
 	free(c->name);
@@ -118,17 +134,16 @@ void matrix_free(struct matrix *m)
 	free(m->path);
 	free(m->name);
 	free(m->description);
-	for (size_t i = 0; i < m->n_arms; i++)
-		free(m->arms[i].name);
-	free(m->arms);
-	for (size_t i = 0; i < m->workload.command_len; i++)
-		free(m->workload.command[i]);
-	free(m->workload.command);
-	for (size_t i = 0; i < m->workload.env_len; i++) {
-		free(m->workload.env[i].name);
-		free(m->workload.env[i].value);
+	for (size_t i = 0; i < m->n_arms; i++) {
+		struct matrix_arm *a = &m->arms[i];
+		free(a->name);
+		free_strings(a->command, a->command_len);
+		free_strings(a->wrap, a->wrap_len);
+		free_env(a->env, a->env_len);
 	}
-	free(m->workload.env);
+	free(m->arms);
+	free_strings(m->workload.command, m->workload.command_len);
+	free_env(m->workload.env, m->workload.env_len);
 	free(m->workload.kernel_match);
 	for (size_t i = 0; i < m->n_cells; i++)
 		cell_release(&m->cells[i]);

@@ -11,10 +11,25 @@
 
 enum arm_capture { ARM_CAPTURE_NONE, ARM_CAPTURE_EBPF };
 
+/* One environment variable of the workload; value may hold {placeholders}. */
+struct matrix_env {
+	char *name;
+	char *value;
+};
+
+/* What an arm does to the workload besides capture and spans: templates with {placeholders},
+ * resolved per dispatch by the planner (plan/workload_argv.h). */
 struct matrix_arm {
 	char *name;
 	enum arm_capture capture;
 	bool spans;
+	char **command; /* replaces workload.command for this arm; NULL: the workload's */
+	size_t command_len;
+	char **wrap; /* an argv prefix the workload runs under; NULL: none */
+	size_t wrap_len;
+	struct matrix_env
+	    *env; /* merged over workload.env (the arm's value wins), sorted by name */
+	size_t env_len;
 };
 
 enum plan_order { ORDER_COUNTERBALANCED, ORDER_WILLIAMS, ORDER_RANDOM, ORDER_FIXED };
@@ -44,15 +59,11 @@ struct matrix_cell {
 	char *expect; /* the verdict the author expects, or NULL */
 };
 
-/* One environment variable of the workload; value may hold {placeholders}. */
-struct matrix_env {
-	char *name;
-	char *value;
-};
-
 struct matrix_workload {
+	/* tare's built-in workload: no workload.command and no arm gives its own */
 	bool builtin;
-	char **command; /* argv templates (NULL for builtin) */
+	/* argv templates; NULL for builtin, and when every arm gives its own command */
+	char **command;
 	size_t command_len;
 	struct matrix_env *env; /* sorted by name */
 	size_t env_len;

@@ -159,3 +159,11 @@ void plan_free(struct plan *p)
 	free(p->cell_globs);
 	free(p);
 }
+
+bool plan_has_capture(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n_dispatches; i++)
+		if (p->matrix->arms[p->dispatches[i].arm].capture == ARM_CAPTURE_EBPF)
+			return true;
+	return false;
+}

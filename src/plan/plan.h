@@ -25,10 +25,14 @@ struct plan_dispatch {
 	size_t arm; /* index into matrix.arms */
 	/* Resolved argv and env. Every placeholder is substituted except {work_dir} and
 	 * {trace_out}, which name paths inside the run directory and are substituted when the
-	 * dispatch runs. For the built-in workload argv[0] is "tare" and the runner execs its own
-	 * binary. */
+	 * dispatch runs. For the built-in workload argv[wrap_len] is "tare" and the runner execs
+	 * its own binary there. env is the workload's merged with the arm's, sorted by name. */
 	char **argv;
 	size_t argc;
+	/* argv runs tare's built-in workload: argv[wrap_len] is "tare" (the arm's wrap comes first)
+	 */
+	bool builtin;
+	size_t wrap_len; /* the arm's wrap: argv[0..wrap_len) */
 	struct matrix_env *env;
 	size_t env_len;
 	char *work_dir; /* relative to the run directory: "work/000042" */
@@ -71,6 +75,9 @@ struct plan {
 struct plan *plan_expand(const struct matrix *m, const struct plan_select *sel,
                          struct diag_list *d);
 void plan_free(struct plan *p);
+
+/* Whether any dispatch of p runs an arm with capture: ebpf (what needs privileges). */
+bool plan_has_capture(const struct plan *p);
 
 const char *plan_phase_name(enum plan_phase p);
 /* 0 and *out set, or -1 for a name that is not a phase. */

@@ -54,6 +54,78 @@ static int digits(size_t n)
 	return w;
 }
 
+/* The command column is for matrices that run something of their own; the built-in workload's
+ * flags follow from the row and are in the plan JSON. */
+static bool shows_command(const struct matrix *m)
+{
+	if (!m->workload.builtin || m->workload.env_len)
+		return true;
+	for (size_t i = 0; i < m->n_arms; i++)
+		if (m->arms[i].command || m->arms[i].wrap || m->arms[i].env_len)
+			return true;
+	return false;
+}
+
+/* A word as a shell would need it to mean the one argument tare passes (never through a shell:
+ * this is for reading and for copying into a terminal). */
+static void shell_word(struct strbuf *out, const char *w)
+{
+	bool plain = *w != '\0';
+	for (const char *c = w; *c && plain; c++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+="
+		               ":,./{}-",
+		               *c) != NULL;
+	if (plain) {
+		strbuf_addstr(out, w);
+		return;
+	}
+	bool control = false;
+	for (const char *c = w; *c && !control; c++)
+		control = (unsigned char)*c < 0x20 || *c == 0x7f;
+	if (control) {
+		/* bash's $'…' keeps one dispatch on one row */
+		strbuf_addstr(out, "$'");
+		for (const char *c = w; *c; c++) {
+			unsigned char u = (unsigned char)*c;
+			if (u == '\n')
+				strbuf_addstr(out, "\\n");
+			else if (u == '\t')
+				strbuf_addstr(out, "\\t");
+			else if (u == '\\' || u == '\'')
+				strbuf_addf(out, "\\%c", u);
+			else if (u < 0x20 || u == 0x7f)
+				strbuf_addf(out, "\\x%02x", u);
+			else
+				strbuf_addf(out, "%c", u);
+		}
+		strbuf_addstr(out, "'");
+		return;
+	}
+	strbuf_addstr(out, "'");
+	for (const char *c = w; *c; c++) {
+		if (*c == '\'')
+			strbuf_addstr(out, "'\\''");
+		else
+			strbuf_addf(out, "%c", *c);
+	}
+	strbuf_addstr(out, "'");
+}
+
+/* The dispatch's env assignments, then its argv, as one shell-like line. */
+static void command_text(struct strbuf *out, const struct plan_dispatch *pd)
+{
+	for (size_t i = 0; i < pd->env_len; i++) {
+		strbuf_addf(out, "%s=", pd->env[i].name);
+		shell_word(out, pd->env[i].value);
+		strbuf_addstr(out, " ");
+	}
+	for (size_t i = 0; i < pd->argc; i++) {
+		if (i)
+			strbuf_addstr(out, " ");
+		shell_word(out, pd->argv[i]);
+	}
+}
+
 /* The rows of one cell: dispatches [first, end). Column widths fit the widest value in the cell. */
 static void cell_rows(struct strbuf *out, const struct plan *p, size_t first, size_t end)
 {
@@ -67,14 +139,23 @@ static void cell_rows(struct strbuf *out, const struct plan *p, size_t first, si
 		w_index = digits(pd->index) > w_index ? digits(pd->index) : w_index;
 		w_round = digits((size_t)pd->round) > w_round ? digits((size_t)pd->round) : w_round;
 	}
+	bool cmd = shows_command(m);
 	strbuf_addf(out, "  %*s  %-9s  %*s  %4s  %-*s  %-7s  %s\n", w_index, "index", "phase",
-	            w_round, "round", "slot", w_arm, "arm", "capture", "spans");
+	            w_round, "round", "slot", w_arm, "arm", "capture",
+	            cmd ? "spans  command" : "spans");
 	for (size_t i = first; i < end; i++) {
 		const struct plan_dispatch *pd = &p->dispatches[i];
 		const struct matrix_arm *a = &m->arms[pd->arm];
-		strbuf_addf(out, "  %*zu  %-9s  %*d  %4d  %-*s  %-7s  %s\n", w_index, pd->index,
+		strbuf_addf(out, "  %*zu  %-9s  %*d  %4d  %-*s  %-7s  ", w_index, pd->index,
 		            plan_phase_name(pd->phase), w_round, pd->round, pd->slot, w_arm,
-		            a->name, arm_capture_name(a->capture), a->spans ? "yes" : "no");
+		            a->name, arm_capture_name(a->capture));
+		if (cmd) {
+			strbuf_addf(out, "%-5s  ", a->spans ? "yes" : "no");
+			command_text(out, pd);
+			strbuf_addstr(out, "\n");
+		} else {
+			strbuf_addf(out, "%s\n", a->spans ? "yes" : "no");
+		}
 	}
 }
 

@@ -76,8 +76,10 @@ static void resolve_ctx_init(struct resolve_ctx *r, const struct matrix *m,
 	r->unknown = NULL;
 }
 
-static void builtin_argv(const struct resolve_ctx *r, bool spans, struct arena *arena,
-                         struct plan_dispatch *pd)
+/* The built-in workload's flags; argv[0] is "tare", which the runner replaces with its own
+ * binary. */
+static size_t builtin_argv(const struct resolve_ctx *r, bool spans, struct arena *arena,
+                           char ***out)
 {
 	const char *base[] = {"tare",          "workload",     "--kernel-events", r->kernel_events,
 	                      "--concurrency", r->concurrency, "--payload",       r->payload_bytes,
@@ -85,11 +87,12 @@ static void builtin_argv(const struct resolve_ctx *r, bool spans, struct arena *
 	const char *span[] = {"--span-events",     r->span_events, "--span-event-limit",
 	                      r->span_event_limit, "--trace-out",  "{trace_out}"};
 	size_t nb = sizeof(base) / sizeof(base[0]), ns = spans ? sizeof(span) / sizeof(span[0]) : 0;
-	pd->argv = arena_alloc(arena, (nb + ns + 1) * sizeof(char *));
+	*out = arena_alloc(arena, (nb + ns) * sizeof(char *));
 	for (size_t i = 0; i < nb; i++)
-		pd->argv[pd->argc++] = arena_strdup(arena, base[i]);
+		(*out)[i] = arena_strdup(arena, base[i]);
 	for (size_t i = 0; i < ns; i++)
-		pd->argv[pd->argc++] = arena_strdup(arena, span[i]);
+		(*out)[nb + i] = arena_strdup(arena, span[i]);
+	return nb + ns;
 }
 
 /* Expands one template into the arena; on failure appends a diagnostic naming where it came
@@ -114,23 +117,43 @@ static char *expand_one(const char *tmpl, struct resolve_ctx *r, const struct ma
 	return arena_strndup(arena, sb->buf, sb->len);
 }
 
-static int command_argv(const struct matrix *m, struct resolve_ctx *r, struct arena *arena,
-                        struct strbuf *sb, struct plan_dispatch *pd, struct diag_list *d)
+/* Appends the expanded templates to pd->argv (which has room for them). */
+static int expand_argv(char *const *tmpl, size_t n, struct resolve_ctx *r, const struct matrix *m,
+                       struct arena *arena, struct strbuf *sb, const char *what,
+                       struct plan_dispatch *pd, struct diag_list *d)
 {
-	const struct matrix_workload *w = &m->workload;
-	pd->argv = arena_alloc(arena, (w->command_len + 1) * sizeof(char *));
-	pd->env = arena_alloc(arena, (w->env_len ? w->env_len : 1) * sizeof(*pd->env));
-	for (size_t i = 0; i < w->command_len; i++) {
-		char *arg = expand_one(w->command[i], r, m, arena, sb, "workload.command", d);
+	for (size_t i = 0; i < n; i++) {
+		char *arg = expand_one(tmpl[i], r, m, arena, sb, what, d);
 		if (!arg)
 			return -1;
 		pd->argv[pd->argc++] = arg;
 	}
-	for (size_t i = 0; i < w->env_len; i++) {
-		char *value = expand_one(w->env[i].value, r, m, arena, sb, "workload.env", d);
+	return 0;
+}
+
+/* The workload's env with the arm's merged over it (the arm's value wins), sorted by name: both
+ * inputs are sorted, so one merge pass. */
+static int merge_env(const struct matrix *m, const struct matrix_arm *a, struct resolve_ctx *r,
+                     struct arena *arena, struct strbuf *sb, struct plan_dispatch *pd,
+                     struct diag_list *d)
+{
+	const struct matrix_workload *w = &m->workload;
+	size_t n = w->env_len + a->env_len, i = 0, j = 0;
+	pd->env = arena_alloc(arena, (n ? n : 1) * sizeof(*pd->env));
+	while (i < w->env_len || j < a->env_len) {
+		int c = i == w->env_len   ? 1
+		        : j == a->env_len ? -1
+		                          : strcmp(w->env[i].name, a->env[j].name);
+		const struct matrix_env *e = c < 0 ? &w->env[i] : &a->env[j];
+		const char *what = c < 0 ? "workload.env" : "arm env";
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+		char *value = expand_one(e->value, r, m, arena, sb, what, d);
 		if (!value)
 			return -1;
-		pd->env[pd->env_len].name = arena_strdup(arena, w->env[i].name);
+		pd->env[pd->env_len].name = arena_strdup(arena, e->name);
 		pd->env[pd->env_len++].value = value;
 	}
 	return 0;
@@ -141,9 +164,26 @@ int plan_workload_resolve(const struct matrix *m, struct arena *arena, struct st
 {
 	struct resolve_ctx r;
 	resolve_ctx_init(&r, m, pd);
-	if (m->workload.builtin) {
-		builtin_argv(&r, m->arms[pd->arm].spans, arena, pd);
-		return 0;
-	}
-	return command_argv(m, &r, arena, scratch, pd, d);
+	const struct matrix_arm *a = &m->arms[pd->arm];
+	char **builtin = NULL;
+	size_t n_builtin = 0;
+	/* an arm's command replaces the workload's; the matrix loader makes sure there is one
+	 * unless the workload is the built-in one */
+	char *const *cmd = a->command ? a->command : m->workload.command;
+	size_t n_cmd = a->command ? a->command_len : m->workload.command_len;
+	pd->builtin = m->workload.builtin && !a->command;
+	if (pd->builtin)
+		n_builtin = builtin_argv(&r, a->spans, arena, &builtin);
+	pd->wrap_len = a->wrap_len;
+	pd->argv = arena_alloc(arena, (a->wrap_len + n_builtin + n_cmd + 1) * sizeof(char *));
+	pd->argc = 0;
+	if (expand_argv(a->wrap, a->wrap_len, &r, m, arena, scratch, "arm wrap", pd, d) < 0)
+		return -1;
+	for (size_t i = 0; i < n_builtin; i++)
+		pd->argv[pd->argc++] = builtin[i];
+	if (!pd->builtin && expand_argv(cmd, n_cmd, &r, m, arena, scratch,
+	                                a->command ? "arm command" : "workload.command", pd, d) < 0)
+		return -1;
+	pd->argv[pd->argc] = NULL;
+	return merge_env(m, a, &r, arena, scratch, pd, d);
 }

@@ -48,14 +48,6 @@ static bool next_captures(const struct plan *p, const struct plan_dispatch *pd)
 	return p->matrix->arms[pd[1].arm].capture == ARM_CAPTURE_EBPF;
 }
 
-static bool plan_captures(const struct plan *p)
-{
-	for (size_t i = 0; i < p->n_dispatches; i++)
-		if (p->matrix->arms[p->dispatches[i].arm].capture == ARM_CAPTURE_EBPF)
-			return true;
-	return false;
-}
-
 struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d)
 {
 	struct runner *r = xcalloc(1, sizeof(*r));
@@ -75,6 +67,16 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 		goto fail;
 	}
 	r->self_exe[n] = '\0';
+	if (o->no_cgroups) {
+		if (plan_has_capture(p)) {
+			diag_error(d, "env.privileges", NULL,
+			           "a plan with a capture arm needs cgroup leaves (the capture "
+			           "filters on them)");
+			goto fail;
+		}
+		r->res.memory = RESOURCE_MEMORY_NONE;
+		return r;
+	}
 	char *root = NULL;
 	if (cgroup_hierarchy_find(&root, d) < 0)
 		goto fail;
@@ -86,7 +88,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	free(root);
 	if (rc < 0)
 		goto fail;
-	if (plan_captures(p)) {
+	if (plan_has_capture(p)) {
 		struct capture_opts co = {
 		    .ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : r->m->ringbuf_bytes,
 		};
@@ -180,9 +182,9 @@ static int resolve_command(const struct runner *r, const struct plan_dispatch *p
 		return -1;
 	if (argv_subst_env(pd->env, pd->env_len, &vars, env, d) < 0)
 		return -1;
-	if (r->m->workload.builtin) {
-		free((*argv)[0]);
-		(*argv)[0] = xstrdup(r->self_exe);
+	if (pd->builtin) {
+		free((*argv)[pd->wrap_len]);
+		(*argv)[pd->wrap_len] = xstrdup(r->self_exe);
 	}
 	return 0;
 }
@@ -211,6 +213,15 @@ static void record_resources(const struct runner *r, struct sample *s,
                              const char *memory_leaf_reason, bool captures)
 {
 	struct cgroup_resource_figures f;
+	if (!r->cg_parent) {
+		s->resources.memory_peak_kib = s->resources.cpu_user_us = s->resources.cpu_sys_us =
+		    -1;
+		s->resources.source = xstrdup("none");
+		s->resources.reason =
+		    xstrdup("no cgroup leaf: tare ran without privileges, and the "
+		            "workload's memory and CPU come from its leaf");
+		return;
+	}
 	cgroup_resources_read(&r->res, leaf, memory_leaf, memory_leaf_reason, &f);
 	s->resources.memory_peak_kib = f.memory_peak_kib;
 	s->resources.cpu_user_us = f.cpu_user_us;
@@ -295,10 +306,13 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		s->argv[i] = xstrdup(argv[i]);
 	char leaf_name[32];
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
-	if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
-		goto cleanup;
-	/* without its memory leaf the dispatch still runs: memory is null with the reason */
-	cgroup_resources_leaf_create(&r->res, leaf_name, &memory_leaf, &memory_leaf_reason);
+	if (r->cg_parent) {
+		if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
+			goto cleanup;
+		/* without its memory leaf the dispatch still runs: memory is null with the reason
+		 */
+		cgroup_resources_leaf_create(&r->res, leaf_name, &memory_leaf, &memory_leaf_reason);
+	}
 	if (captures) {
 		if (r->o.keep_captures && !(kernel_log = fopen(kernel_path, "we")))
 			diag_warning(d, "io.keep", &(struct diag_loc){kernel_path, 0, 0, NULL},
@@ -326,8 +340,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .output_keep = r->m->output_keep_bytes,
 	    .timeout_ms = s->timeout_ms,
 	    .grace_ms = r->o.grace_ms,
-	    .leaf = &leaf,
-	    .memory_leaf = &memory_leaf,
+	    .leaf = r->cg_parent ? &leaf : NULL,
+	    .memory_leaf = r->cg_parent ? &memory_leaf : NULL,
 	    .interrupted = r->o.interrupted,
 	};
 	int spawn_rc = spawn_run(&req, &sr, d);

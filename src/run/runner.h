@@ -19,12 +19,17 @@ struct runner_opts {
 	uint64_t ringbuf_bytes; /* 0: the matrix's capture.ringbuf_size */
 	int64_t grace_ms;       /* SIGTERM → SIGKILL grace on timeout */
 	volatile sig_atomic_t *interrupted; /* the flag of run/interrupt.h */
+	/* run each dispatch without a cgroup leaf (an unprivileged run of a plan that does not
+	 * capture): no memory or CPU figures (resources.source "none", with the reason), processes
+	 * left behind are the process group's only, and a plan that captures is refused */
+	bool no_cgroups;
 };
 
 struct runner;
 
 /* Loads the capture programs when any arm of the plan captures, and creates the run's cgroup
- * parent. Returns NULL with diags when the machine cannot do it (the caller exits 4). */
+ * parent (unless o->no_cgroups). Returns NULL with diags when the machine cannot do it (the caller
+ * exits 4). */
 struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d);
 
 /* Runs one dispatch in its own work directory (created fresh: one that exists is an error,

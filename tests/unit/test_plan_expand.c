@@ -41,9 +41,12 @@ static struct fixture *fixture_new(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	f->arms[ARM_BARE] = (struct matrix_arm){"bare", ARM_CAPTURE_NONE, false};
-	f->arms[ARM_EBPF] = (struct matrix_arm){"runner-only", ARM_CAPTURE_EBPF, false};
-	f->arms[ARM_DUAL] = (struct matrix_arm){"dual-capture", ARM_CAPTURE_EBPF, true};
+	f->arms[ARM_BARE] =
+	    (struct matrix_arm){.name = "bare", .capture = ARM_CAPTURE_NONE, .spans = false};
+	f->arms[ARM_EBPF] =
+	    (struct matrix_arm){.name = "runner-only", .capture = ARM_CAPTURE_EBPF, .spans = false};
+	f->arms[ARM_DUAL] =
+	    (struct matrix_arm){.name = "dual-capture", .capture = ARM_CAPTURE_EBPF, .spans = true};
 	f->cmp_alpha[0] = ARM_EBPF, f->cmp_alpha[1] = ARM_DUAL;
 	f->cmp_beta[0] = ARM_BARE, f->cmp_beta[1] = ARM_EBPF, f->cmp_beta[2] = ARM_DUAL;
 	f->cmp_gamma[0] = ARM_BARE, f->cmp_gamma[1] = ARM_DUAL;

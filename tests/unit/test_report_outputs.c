@@ -36,8 +36,10 @@ struct run {
 static void run_init(struct run *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->arms[0] = (struct matrix_arm){"runner-only", ARM_CAPTURE_EBPF, false};
-	r->arms[1] = (struct matrix_arm){"dual-capture", ARM_CAPTURE_EBPF, true};
+	r->arms[0] =
+	    (struct matrix_arm){.name = "runner-only", .capture = ARM_CAPTURE_EBPF, .spans = false};
+	r->arms[1] =
+	    (struct matrix_arm){.name = "dual-capture", .capture = ARM_CAPTURE_EBPF, .spans = true};
 	static const char *const names[] = {"control", "s500", "hang", "short", "expected"};
 	for (size_t i = 0; i < N(names); i++)
 		r->cells[i].name = (char *)names[i];

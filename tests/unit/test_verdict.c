@@ -53,8 +53,10 @@ struct world {
 static struct world *world_new(size_t n_cells, int64_t span_events)
 {
 	struct world *w = xcalloc(1, sizeof(*w));
-	w->arms[RUNNER] = (struct matrix_arm){"runner", ARM_CAPTURE_EBPF, false};
-	w->arms[DUAL] = (struct matrix_arm){"dual", ARM_CAPTURE_EBPF, true};
+	w->arms[RUNNER] =
+	    (struct matrix_arm){.name = "runner", .capture = ARM_CAPTURE_EBPF, .spans = false};
+	w->arms[DUAL] =
+	    (struct matrix_arm){.name = "dual", .capture = ARM_CAPTURE_EBPF, .spans = true};
 	w->compare[0] = RUNNER, w->compare[1] = DUAL;
 	static const char *const names[] = {"c1", "c2", "c3", "c4"};
 	for (size_t i = 0; i < n_cells; i++)
