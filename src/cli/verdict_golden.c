@@ -54,12 +54,6 @@ int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json
 int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
                   struct json_object *verdicts_json, struct diag_list *d)
 {
-	if (!ctx->json) {
-		for (size_t i = 0; i < v->n_cells; i++)
-			fprintf(stderr, "  %-20s %s\n", v->cells[i].cell->name,
-			        v->cells[i].sentence);
-		fprintf(stderr, "boundary: %s\n", v->boundary);
-	}
 	if (golden)
 		return golden_check(ctx, golden, verdicts_json, d);
 	bool pass = true;

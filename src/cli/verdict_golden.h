@@ -15,9 +15,9 @@ struct json_object;
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
                  struct diag_list *d);
 
-/* The exit code of a finished run's verdicts, which it prints first (stderr; not under --json):
- * with golden, golden_check's; without, TARE_EXIT_OK when every cell is healthy or exactly what
- * its expect: says, else TARE_EXIT_GATES. */
+/* The exit code of a finished run's verdicts (printed by cli/run_end.h): with golden,
+ * golden_check's; without, TARE_EXIT_OK when every cell is healthy or exactly what its expect:
+ * says, else TARE_EXIT_GATES. */
 int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
                   struct json_object *verdicts_json, struct diag_list *d);
 
