@@ -322,7 +322,7 @@ static void print_text(const struct check *checks, size_t n)
 	}
 }
 
-static void print_json(const struct check *checks, size_t n)
+static void print_json(const struct cli_ctx *ctx, const struct check *checks, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
@@ -335,9 +335,9 @@ static void print_json(const struct check *checks, size_t n)
 		                       c->advice[0] ? json_object_new_string(c->advice) : NULL);
 		json_object_array_add(arr, o);
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-	                                             JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "checks", arr);
+	cli_json_result(ctx, "tare.doctor.v1", o);
 }
 
 static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
@@ -362,7 +362,7 @@ static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 	check_smt(&checks[8]);
 	check_load(&checks[9]);
 	if (ctx->json)
-		print_json(checks, N_CHECKS);
+		print_json(ctx, checks, N_CHECKS);
 	else
 		print_text(checks, N_CHECKS);
 	fflush(stdout);
@@ -388,7 +388,7 @@ const struct command cmd_doctor = {
             "created and removed), resources (where peak memory and CPU come from: cgroup2,\n"
             "cgroup1-memory+cgroup2-cpu, or cgroup2-cpu with memory null), governor, smt and\n"
             "load.\n"
-            "--json prints an array of {check, status, detail, advice}.\n"
+            "--json prints the checks as \"checks\": [{check, status, detail, advice}].\n"
             "Exit 4 when any check FAILs, else 0.\n",
     .needs_root = false,
 };

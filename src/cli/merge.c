@@ -104,7 +104,9 @@ static int write_merged(const struct cli_ctx *ctx, const struct merge_args *a,
 			        r->n_shards, s.n_samples, s.dir);
 		if (!ctx->json)
 			run_end_print(&v, s.dir, false, true);
-		rc = verdicts_exit(ctx, a->golden, &v, vj, d);
+		struct json_object *golden = NULL;
+		rc = verdicts_exit(ctx, a->golden, &v, vj, &golden, d);
+		cli_json_result(ctx, "tare.merge.v1", run_end_json(&v, s.dir, golden));
 		run_index_append(s.dir, s.matrix, s.n_samples, vj, rc, d);
 		json_object_put(vj);
 		verdict_set_release(&v);

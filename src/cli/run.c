@@ -184,6 +184,11 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	if (rc < 0)
 		return cli_exit_for(d, TARE_EXIT_ENV);
 	if (rc == 1) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "run_dir", json_object_new_string(s->dir));
+		json_object_object_add(o, "interrupted", json_object_new_boolean(true));
+		json_object_object_add(o, "recorded", json_object_new_uint64(s->n_samples));
+		cli_json_result(ctx, "tare.run-interrupted.v1", o);
 		if (!ctx->json)
 			fprintf(stderr,
 			        "tare: interrupted; %zu dispatches recorded in %s; continue with "
@@ -203,7 +208,9 @@ static int finish(const struct cli_ctx *ctx, const struct run_args *a, struct ru
 		return cli_exit_for(d, TARE_EXIT_ENV);
 	if (!ctx->json)
 		run_end_print(&v, s->dir, a->quiet, false);
-	int rc = verdicts_exit(ctx, a->golden, &v, vj, d);
+	struct json_object *golden = NULL;
+	int rc = verdicts_exit(ctx, a->golden, &v, vj, &golden, d);
+	cli_json_result(ctx, "tare.run.v1", run_end_json(&v, s->dir, golden));
 	run_index_append(s->dir, s->matrix, s->n_samples, vj, rc, d);
 	json_object_put(vj);
 	verdict_set_release(&v);

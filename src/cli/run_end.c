@@ -3,8 +3,11 @@
 
 #include "cli/terminal.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Wraps text to the terminal and colours the whole block (escape codes take no columns). */
 static void print_block(const struct terminal *t, const char *colour, const char *text,
@@ -56,4 +59,41 @@ void run_end_print(const struct verdict_set *v, const char *dir, bool quiet, boo
 	            "tare: ", 4);
 	strbuf_release(&line);
 	fflush(stderr);
+}
+
+struct json_object *run_end_json(const struct verdict_set *v, const char *dir,
+                                 struct json_object *golden)
+{
+	static const char *const files[] = {"plan.json",    "samples.jsonl", "verdicts.json",
+	                                    "summary.json", "summary.md",    "bmf.json",
+	                                    "trace.json",   "junit.xml",     "report.html"};
+	size_t n_files = sizeof(files) / sizeof(files[0]);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "run_dir", json_object_new_string(dir));
+	struct json_object *paths = json_object_new_object();
+	for (size_t i = 0; i < n_files; i++) {
+		char *path = xasprintf("%s/%s", dir, files[i]);
+		if (i + 1 == n_files)
+			json_object_object_add(o, "report", json_object_new_string(path));
+		json_object_object_add(paths, files[i], json_object_new_string(path));
+		free(path);
+	}
+	json_object_object_add(o, "files", paths);
+	struct json_object *cells = json_object_new_array();
+	for (size_t i = 0; i < v->n_cells; i++) {
+		const struct cell_verdict_result *c = &v->cells[i];
+		struct json_object *co = json_object_new_object();
+		json_object_object_add(co, "cell", json_object_new_string(c->cell->name));
+		json_object_object_add(co, "verdict",
+		                       json_object_new_string(cell_verdict_name(c->verdict)));
+		json_object_object_add(co, "sentence", json_object_new_string(c->sentence));
+		json_object_object_add(co, "expect_met",
+		                       c->expect_met < 0 ? NULL
+		                                         : json_object_new_boolean(c->expect_met));
+		json_object_array_add(cells, co);
+	}
+	json_object_object_add(o, "cells", cells);
+	json_object_object_add(o, "boundary", json_object_new_string(v->boundary));
+	json_object_object_add(o, "golden", golden);
+	return o;
 }

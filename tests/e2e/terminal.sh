@@ -83,4 +83,20 @@ pty_run "$tmp/quiet" TERM=xterm -- run smoke --out "$tmp/r4" --quiet
 check test $? = 0
 check test "$(tr -d '\r' <"$tmp/quiet" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | grep -c .)" = 1
 check grep -qF "tare: 2 cells: 2 healthy; report $tmp/r4/report.html" "$tmp/quiet"
+
+# --json: stdout is one document (tare.run.v1) with the verdicts, the golden comparison and the
+# paths; stderr has no progress
+"$tare" --json run smoke --out "$tmp/r5" --golden golden/smoke.verdicts.json >"$tmp/json" 2>"$tmp/json.err"
+check test $? = 0
+check test ! -s "$tmp/json.err"
+check "$tare" validate --schema cli.v1 "$tmp/json"
+check /usr/bin/python3 - "$tmp/json" "$tmp/r5" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "tare.run.v1" and d["ok"] and d["exit"] == 0 and d["diagnostics"] == []
+assert d["run_dir"] == sys.argv[2] and d["report"] == sys.argv[2] + "/report.html"
+assert [c["cell"] for c in d["cells"]] == ["smoke-low", "smoke-medium"]
+assert d["golden"]["equal"] is True and d["golden"]["differences"] == []
+assert d["boundary"] == json.load(open(sys.argv[2] + "/verdicts.json"))["boundary"]
+PY
 finish
