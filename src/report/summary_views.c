@@ -403,41 +403,56 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 	squeeze_blank_lines(out, from);
 }
 
-/* {value, lower_value, upper_value}; NULL when the value is undefined (Bencher needs a number). */
-static struct json_object *measure(struct json_object *value, struct json_object *ci)
+/* Bencher measures in whole units (ns, bytes): summary.json keeps full precision, a dashboard
+ * needs no 17 digits. */
+#define NS_PER_MS     1e6
+#define BYTES_PER_KIB 1024.0
+
+/* {value, lower_value, upper_value} in whole units (value × scale, rounded); NULL when the value
+ * is undefined (Bencher needs a number). Bounds come from ci [lo, hi] (either may be NULL). */
+static struct json_object *measure(struct json_object *value, struct json_object *lo,
+                                   struct json_object *hi, double scale)
 {
-	if (!value || json_object_is_type(value, json_type_null))
+	if (!is_number(value))
 		return NULL;
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "value", json_object_new_double(json_object_get_double(value)));
-	struct json_object *lo = ci ? json_object_array_get_idx(ci, 0) : NULL;
-	struct json_object *hi = ci ? json_object_array_get_idx(ci, 1) : NULL;
-	if (lo)
+	json_object_object_add(o, "value", json_object_new_int64(llround(num(value) * scale)));
+	if (is_number(lo))
 		json_object_object_add(o, "lower_value",
-		                       json_object_new_double(json_object_get_double(lo)));
-	if (hi)
+		                       json_object_new_int64(llround(num(lo) * scale)));
+	if (is_number(hi))
 		json_object_object_add(o, "upper_value",
-		                       json_object_new_double(json_object_get_double(hi)));
+		                       json_object_new_int64(llround(num(hi) * scale)));
 	return o;
 }
 
-/* "tare.<matrix>.<cell>.factorial" → {capture_ms, spans_ms, interaction_ms}: the effects with
- * their intervals, so that Bencher tracks whether the costs keep adding up. */
+static struct json_object *interval_measure(struct json_object *value, struct json_object *ci,
+                                            double scale)
+{
+	return measure(value, ci ? json_object_array_get_idx(ci, 0) : NULL,
+	               ci ? json_object_array_get_idx(ci, 1) : NULL, scale);
+}
+
+static void add_measure(struct json_object *entry, const char *slug, struct json_object *m)
+{
+	if (m)
+		json_object_object_add(entry, slug, m);
+}
+
+/* "tare.<matrix>.<cell>.factorial" → capture-overhead, spans-overhead, interaction (ns): the
+ * effects with their intervals, so that Bencher tracks whether the costs keep adding up. */
 static void factorial_bmf(struct json_object *bmf, const char *matrix, struct json_object *cell)
 {
 	struct json_object *f = get(cell, "factorial");
 	if (!f || json_object_is_type(f, json_type_null))
 		return;
 	static const char *const effects[] = {"capture", "spans", "interaction"};
+	static const char *const slugs[] = {"capture-overhead", "spans-overhead", "interaction"};
 	struct json_object *entry = json_object_new_object();
 	for (size_t i = 0; i < 3; i++) {
 		struct json_object *x = get(f, effects[i]);
-		struct json_object *mv = measure(get(x, "hl_ms"), get(x, "ci_ms"));
-		if (!mv)
-			continue;
-		char name[64];
-		snprintf(name, sizeof(name), "%s_ms", effects[i]);
-		json_object_object_add(entry, name, mv);
+		add_measure(entry, slugs[i],
+		            interval_measure(get(x, "hl_ms"), get(x, "ci_ms"), NS_PER_MS));
 	}
 	if (json_object_object_length(entry) == 0) {
 		json_object_put(entry);
@@ -448,41 +463,42 @@ static void factorial_bmf(struct json_object *bmf, const char *matrix, struct js
 	json_object_object_add(bmf, key, entry);
 }
 
+/* One benchmark per cell and arm: latency (the median wall time in ns, bounded by its bootstrap
+ * interval), memory-peak (the workload tree's median peak in bytes, up to its maximum),
+ * capture-memory (bytes), and on a compared arm overhead (the paired delta in ns with its
+ * Wilcoxon interval) and min-detectable-overhead (ns). */
+static struct json_object *arm_bmf(struct json_object *arm, struct json_object *pairs)
+{
+	struct json_object *entry = json_object_new_object();
+	struct json_object *w = get(arm, "wall_ms"), *mem = get(arm, "memory_peak_kib");
+	add_measure(entry, "latency",
+	            interval_measure(get(w, "median"), get(w, "median_ci"), NS_PER_MS));
+	add_measure(entry, "memory-peak",
+	            measure(get(mem, "median"), NULL, get(mem, "max"), BYTES_PER_KIB));
+	add_measure(entry, "capture-memory",
+	            measure(get(arm, "capture_memory_kib"), NULL, NULL, BYTES_PER_KIB));
+	for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
+		struct json_object *pr = json_object_array_get_idx(pairs, p);
+		if (strcmp(gets(pr, "candidate"), gets(arm, "arm")) != 0)
+			continue;
+		add_measure(entry, "overhead",
+		            interval_measure(get(pr, "hl_ms"), get(pr, "ci_ms"), NS_PER_MS));
+		add_measure(entry, "min-detectable-overhead",
+		            measure(get(pr, "min_detectable_ms"), NULL, NULL, NS_PER_MS));
+	}
+	return entry;
+}
+
 struct json_object *summary_bmf(struct json_object *summary)
 {
 	struct json_object *bmf = json_object_new_object();
 	const char *matrix = gets(get(summary, "matrix"), "name");
 	struct json_object *cells = get(summary, "cells");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms"),
-		                   *pairs = get(c, "pairs");
+		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms");
 		for (size_t k = 0; arms && k < json_object_array_length(arms); k++) {
 			struct json_object *a = json_object_array_get_idx(arms, k);
-			struct json_object *w = get(a, "wall_ms");
-			struct json_object *entry = json_object_new_object();
-			struct json_object *wm = measure(get(w, "median"), get(w, "median_ci"));
-			if (wm)
-				json_object_object_add(entry, "wall_ms", wm);
-			struct json_object *mem =
-			    measure(get(get(a, "memory_peak_kib"), "median"), NULL);
-			if (mem)
-				json_object_object_add(entry, "memory_peak_kib", mem);
-			struct json_object *capm = measure(get(a, "capture_memory_kib"), NULL);
-			if (capm)
-				json_object_object_add(entry, "capture_memory_kib", capm);
-			for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
-				struct json_object *pr = json_object_array_get_idx(pairs, p);
-				if (strcmp(gets(pr, "candidate"), gets(a, "arm")) != 0)
-					continue;
-				struct json_object *ov =
-				    measure(get(pr, "hl_ms"), get(pr, "ci_ms"));
-				if (ov)
-					json_object_object_add(entry, "overhead_ms", ov);
-				struct json_object *mde =
-				    measure(get(pr, "min_detectable_ms"), NULL);
-				if (mde)
-					json_object_object_add(entry, "min_detectable_ms", mde);
-			}
+			struct json_object *entry = arm_bmf(a, get(c, "pairs"));
 			if (json_object_object_length(entry) == 0) {
 				json_object_put(
 				    entry); /* nothing measured: no benchmark to report */

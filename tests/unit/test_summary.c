@@ -143,7 +143,18 @@ static void test_factorial(void **state)
 	struct json_object *bmf = summary_bmf(o);
 	validate(bmf, "bmf.schema.json");
 	struct json_object *fb = get(bmf, "tare.decompose.high.factorial");
-	assert_true(json_object_get_double(get(get(fb, "interaction_ms"), "value")) > 1.5);
+	assert_true(json_object_get_double(get(get(fb, "interaction"), "value")) > 1.5e6); /* ns */
+	/* slugs in whole units: latency in ns within its interval, memory in bytes */
+	struct json_object *arm = get(bmf, "tare.decompose.high.capture");
+	struct json_object *lat = get(arm, "latency");
+	assert_true(json_object_is_type(get(lat, "value"), json_type_int));
+	assert_true(json_object_get_int64(get(lat, "lower_value")) <=
+	                json_object_get_int64(get(lat, "value")) &&
+	            json_object_get_int64(get(lat, "value")) <=
+	                json_object_get_int64(get(lat, "upper_value")));
+	assert_true(json_object_get_int64(get(lat, "value")) > 20000000); /* > 20 ms */
+	assert_int_equal(json_object_get_int64(get(get(arm, "memory-peak"), "value")), 1000 * 1024);
+	assert_true(json_object_get_int64(get(get(arm, "overhead"), "value")) > 500000);
 	json_object_put(bmf);
 	json_object_put(o);
 
