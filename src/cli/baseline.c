@@ -23,6 +23,12 @@ static int baseline_main(int argc, char **argv, const struct cli_ctx *ctx)
 		rc = cli_exit_for(&d, TARE_EXIT_ENV);
 	else if (!ctx->json)
 		fprintf(stderr, "tare: baseline of %s written to %s\n", argv[2], argv[3]);
+	else {
+		struct json_object *r = json_object_new_object();
+		json_object_object_add(r, "run_dir", json_object_new_string(argv[2]));
+		json_object_object_add(r, "baseline", json_object_new_string(argv[3]));
+		cli_json_result(ctx, "tare.baseline-save.v1", r);
+	}
 	json_object_put(o);
 	if (d.len)
 		cli_print_diags(ctx, &d);

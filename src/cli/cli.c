@@ -10,20 +10,94 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The --json document of this process: what the command gives and every diagnostic, printed
+ * once at the end (cli_json_finish), so that stdout holds exactly one document whatever path the
+ * command took. */
+static struct {
+	char *schema;
+	struct json_object *result; /* owned; NULL until the command gives one */
+	struct json_object *diags;  /* owned array; NULL until the first diagnostic */
+	bool streamed;              /* the command printed its one document itself */
+} json_out;
+
+static void json_add_diags(struct json_object *arr)
+{
+	if (!json_out.diags)
+		json_out.diags = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		json_object_array_add(json_out.diags,
+		                      json_object_get(json_object_array_get_idx(arr, i)));
+}
+
 static void print_json_error(const char *code, const char *message)
 {
-	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(0));
-	struct json_object *arr = json_object_new_array();
-	struct json_object *e = json_object_new_object();
-	json_object_object_add(e, "severity", json_object_new_string("error"));
-	json_object_object_add(e, "code", json_object_new_string(code));
-	json_object_object_add(e, "message", json_object_new_string(message));
-	json_object_array_add(arr, e);
-	json_object_object_add(o, "diagnostics", arr);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	struct diag_list d;
+	diag_list_init(&d);
+	diag_error(&d, code, NULL, "%s", message);
+	struct json_object *arr = diag_list_to_json(&d);
+	json_add_diags(arr);
+	json_object_put(arr);
+	diag_list_release(&d);
+}
+
+void cli_json_result(const struct cli_ctx *ctx, const char *schema, struct json_object *o)
+{
+	if (!ctx->json) {
+		json_object_put(o);
+		return;
+	}
+	json_object_put(json_out.result);
+	free(json_out.schema);
+	json_out.result = o;
+	json_out.schema = xstrdup(schema);
+}
+
+void cli_json_streamed(void)
+{
+	json_out.streamed = true;
+}
+
+int cli_json_finish(const struct cli_ctx *ctx, int rc)
+{
+	if (!ctx->json)
+		return rc;
+	size_t n_diags = json_out.diags ? json_object_array_length(json_out.diags) : 0;
+	if (json_out.streamed) {
+		/* the document is out already; what it could not carry goes to stderr */
+		for (size_t i = 0; i < n_diags; i++) {
+			struct json_object *g = json_object_array_get_idx(json_out.diags, i), *v;
+			json_object_object_get_ex(g, "message", &v);
+			fprintf(stderr, "tare: %s\n", json_object_get_string(v));
+		}
+	} else {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "schema",
+		                       json_object_new_string(json_out.schema
+		                                                  ? json_out.schema
+		                                                  : CLI_SCHEMA_DIAGNOSTICS));
+		json_object_object_add(o, "ok", json_object_new_boolean(rc == TARE_EXIT_OK));
+		json_object_object_add(o, "exit", json_object_new_int(rc));
+		json_object_object_add(o, "diagnostics",
+		                       json_out.diags ? json_object_get(json_out.diags)
+		                                      : json_object_new_array());
+		if (json_out.result) {
+			json_object_object_foreach(json_out.result, key, val)
+			{
+				if (!json_object_object_get_ex(o, key, NULL))
+					json_object_object_add(o, key, json_object_get(val));
+			}
+		}
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+		                                           JSON_C_TO_STRING_SPACED |
+		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	}
+	fflush(stdout);
+	json_object_put(json_out.result);
+	json_object_put(json_out.diags);
+	free(json_out.schema);
+	memset(&json_out, 0, sizeof(json_out));
+	return rc;
 }
 
 int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *fmt, ...)
@@ -50,12 +124,9 @@ void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d)
 {
 	diag_list_sort(d);
 	if (ctx->json) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "ok", json_object_new_boolean(diag_error_count(d) == 0));
-		json_object_object_add(o, "diagnostics", diag_list_to_json(d));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		struct json_object *arr = diag_list_to_json(d);
+		json_add_diags(arr);
+		json_object_put(arr);
 	} else {
 		diag_print_text(stderr, d);
 	}

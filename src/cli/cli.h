@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 struct diag_list;
+struct json_object;
 
 /* ARCHITECTURE §9. */
 enum tare_exit {
@@ -37,17 +38,32 @@ struct command {
 	bool needs_root;
 };
 
-/* Prints "tare NAME: MESSAGE" and the command's usage on stderr (or a JSON error on stdout
- * under --json); returns TARE_EXIT_USAGE. */
+/* Prints "tare NAME: MESSAGE" and the command's usage on stderr (or under --json adds a
+ * "usage" error to the JSON document); returns TARE_EXIT_USAGE. */
 int cli_usage_error(const struct cli_ctx *ctx, const char *command, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prints diagnostics: the compiler format on stderr, or under --json one JSON document
- * {"ok": false, "diagnostics": [...]} on stdout. Sorts them first. */
+/* Under --json stdout holds exactly one JSON document, written at the end by cli_json_finish:
+ *   {"schema": "tare.<command>.v1", "ok": exit == 0, "exit": N, "diagnostics": [...], ...}
+ * with the command's result's own keys after these (schemas/cli.v1.schema.json). Commands
+ * without a result (or that failed before one) give schema CLI_SCHEMA_DIAGNOSTICS. */
+#define CLI_SCHEMA_DIAGNOSTICS "tare.diagnostics.v1"
+
+/* The command's result under --json: its keys go into the document (o is taken; freed at once
+ * without --json). A second call replaces the first. */
+void cli_json_result(const struct cli_ctx *ctx, const char *schema, struct json_object *o);
+/* The command printed its one document itself (a streamed plan, NDJSON or a CI matrix it was
+ * asked for): cli_json_finish prints nothing on stdout, and diagnostics as text on stderr. */
+void cli_json_streamed(void);
+/* Prints the --json document (see above) and returns rc; without --json just returns rc. */
+int cli_json_finish(const struct cli_ctx *ctx, int rc);
+
+/* Prints diagnostics: the compiler format on stderr, or under --json adds them to the one JSON
+ * document's "diagnostics". Sorts them first. */
 void cli_print_diags(const struct cli_ctx *ctx, struct diag_list *d);
 
-/* Prints a one-line error that has no source location ("tare: error: ..." on stderr, or JSON
- * on stdout) and returns code. */
+/* Prints a one-line error that has no source location ("tare: error: ..." on stderr, or under
+ * --json a diagnostic of the JSON document) and returns code. */
 int cli_fail(const struct cli_ctx *ctx, int code, const char *diag_code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

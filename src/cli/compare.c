@@ -163,13 +163,7 @@ static int run_compare(const struct cli_ctx *ctx, const char *base_dir, const ch
 				                       json_object_new_boolean(forced));
 				json_object_object_add(o, "fail_on_unreliable",
 				                       json_object_new_boolean(fail_on_unreliable));
-				json_object_object_add(o, "warnings", diag_list_to_json(d));
-				puts(json_object_to_json_string_ext(
-				    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				           JSON_C_TO_STRING_NOSLASHESCAPE));
-				json_object_put(o);
-				diag_list_release(d);
-				diag_list_init(d);
+				cli_json_result(ctx, "tare.compare.v1", o);
 			} else {
 				print_table(base_dir, cur_dir, &res);
 			}

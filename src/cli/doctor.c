@@ -393,7 +393,7 @@ static void print_text(const struct check *checks, size_t n)
 	}
 }
 
-static void print_json(const struct check *checks, size_t n)
+static void print_json(const struct cli_ctx *ctx, const struct check *checks, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
@@ -408,9 +408,9 @@ static void print_json(const struct check *checks, size_t n)
 			json_object_object_add(o, "found", json_object_get(c->found));
 		json_object_array_add(arr, o);
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN |
-	                                             JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "checks", arr);
+	cli_json_result(ctx, "tare.doctor.v1", o);
 }
 
 static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
@@ -440,7 +440,7 @@ static int doctor_main(int argc, char **argv, const struct cli_ctx *ctx)
 	check_load(&checks[9]);
 	check_stale(&checks[10], clean);
 	if (ctx->json)
-		print_json(checks, N_CHECKS);
+		print_json(ctx, checks, N_CHECKS);
 	else
 		print_text(checks, N_CHECKS);
 	fflush(stdout);
@@ -472,8 +472,8 @@ const struct command cmd_doctor = {
             "may still run in them: WARN).\n"
             "--clean   kill what runs in those stale run cgroups and remove them (needs root;\n"
             "          'tare run' does the same when it starts); without it doctor only looks\n"
-            "--json prints an array of {check, status, detail, advice}; stale-cgroups adds\n"
-            "found: [{path, pid, leaves, processes, removed}].\n"
+            "--json prints the checks as \"checks\": [{check, status, detail, advice}];\n"
+            "stale-cgroups adds found: [{path, pid, leaves, processes, removed}].\n"
             "Exit 4 when any check FAILs, else 0.\n",
     .needs_root = false,
 };

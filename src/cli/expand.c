@@ -253,9 +253,11 @@ static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 		if (print_ci_matrix(m, &sel, a.shards, &d) < 0) {
 			cli_print_diags(ctx, &d);
 			rc = selection_failure_code(&d);
-		} else if (fflush(stdout) != 0 || ferror(stdout)) {
-			rc = cli_fail(ctx, TARE_EXIT_INTERNAL, "io.write",
-			              "cannot write the job matrix: %s", strerror(errno));
+		} else {
+			cli_json_streamed(); /* the job matrix is stdout's one document */
+			if (fflush(stdout) != 0 || ferror(stdout))
+				rc = cli_fail(ctx, TARE_EXIT_INTERNAL, "io.write",
+				              "cannot write the job matrix: %s", strerror(errno));
 		}
 		goto cleanup;
 	}
@@ -265,6 +267,8 @@ static int expand_main(int argc, char **argv, const struct cli_ctx *ctx)
 		rc = selection_failure_code(&d);
 		goto cleanup;
 	}
+	/* the plan (tare.plan.v1) or the NDJSON asked for is stdout's one document, streamed */
+	cli_json_streamed();
 	if (print_plan(p, a.format) < 0)
 		rc = cli_fail(ctx, TARE_EXIT_INTERNAL, "io.write", "cannot write the plan: %s",
 		              strerror(errno));

@@ -259,9 +259,7 @@ static int inspect_main(int argc, char **argv, const struct cli_ctx *ctx)
 			              "cannot compute the verdicts of '%s'", dir);
 		} else {
 			if (ctx->json)
-				puts(json_object_to_json_string_ext(
-				    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				           JSON_C_TO_STRING_NOSLASHESCAPE));
+				cli_json_result(ctx, "tare.inspect.v1", json_object_get(o));
 			else
 				print_text(stdout, o);
 			rc = TARE_EXIT_OK;

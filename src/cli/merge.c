@@ -1,5 +1,6 @@
 /* `tare merge`: shards of one plan, run on several machines, written as one run directory. */
 #include "cli/cli.h"
+#include "cli/run_end.h"
 
 #include "cli/verdict_golden.h"
 #include "report/merge.h"
@@ -101,7 +102,11 @@ static int write_merged(const struct cli_ctx *ctx, const struct merge_args *a,
 		if (!ctx->json)
 			fprintf(stderr, "tare: merged %zu shards (%zu dispatches) into %s\n",
 			        r->n_shards, s.n_samples, s.dir);
-		rc = verdicts_exit(ctx, a->golden, &v, vj, d);
+		if (!ctx->json)
+			run_end_print(&v, s.dir, false, true);
+		struct json_object *golden = NULL;
+		rc = verdicts_exit(ctx, a->golden, &v, vj, &golden, d);
+		cli_json_result(ctx, "tare.merge.v1", run_end_json(&v, s.dir, golden));
 		run_index_append(s.dir, s.matrix, s.n_samples, vj, rc, d);
 		json_object_put(vj);
 		verdict_set_release(&v);

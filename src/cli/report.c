@@ -157,18 +157,13 @@ static int report_main(int argc, char **argv, const struct cli_ctx *ctx)
 	}
 	if (rc == TARE_EXIT_OK && ctx->json) {
 		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "ok", json_object_new_boolean(true));
 		json_object_object_add(o, "report", json_object_new_string(path));
-		json_object_object_add(o, "warnings", diag_list_to_json(&d));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-	} else {
-		if (d.len)
-			cli_print_diags(ctx, &d);
-		if (rc == TARE_EXIT_OK && !to_stdout)
-			fprintf(stderr, "wrote %s\n", path);
+		cli_json_result(ctx, "tare.report.v1", o);
 	}
+	if (d.len)
+		cli_print_diags(ctx, &d);
+	if (rc == TARE_EXIT_OK && !to_stdout && !ctx->json)
+		fprintf(stderr, "wrote %s\n", path);
 	free(path);
 	strbuf_release(&page);
 	diag_list_release(&d);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "cli/progress.h"
+#include "cli/run_end.h"
 #include "cli/selection.h"
 #include "cli/verdict_golden.h"
 #include "matrix/matrix.h"
@@ -233,12 +234,12 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	struct runner *r = runner_new(s->plan, &ro, d);
 	if (!r)
 		return cli_exit_for(d, TARE_EXIT_ENV);
-	if (!ctx->json)
+	if (!ctx->json && !a->quiet)
 		fprintf(stderr, "tare: running %s (%zu dispatches) into %s\n", s->matrix->name,
 		        s->plan->n_dispatches, s->dir);
 	struct progress prog;
 	progress_init(&prog, stderr, s->plan->n_dispatches, s->next, a->quiet || ctx->json);
-	prog.matrix = s->matrix;
+	prog.session = s;
 	struct session_observer obs = progress_observer(&prog);
 	struct dispatcher disp = runner_dispatcher(r);
 	int rc = run_session_dispatch(s, &disp, &obs, interrupted, d);
@@ -247,6 +248,11 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	if (rc < 0)
 		return cli_exit_for(d, TARE_EXIT_ENV);
 	if (rc == 1) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "run_dir", json_object_new_string(s->dir));
+		json_object_object_add(o, "interrupted", json_object_new_boolean(true));
+		json_object_object_add(o, "recorded", json_object_new_uint64(s->n_samples));
+		cli_json_result(ctx, "tare.run-interrupted.v1", o);
 		if (!ctx->json)
 			fprintf(stderr,
 			        "tare: interrupted; %zu dispatches recorded in %s; continue with "
@@ -264,7 +270,11 @@ static int finish(const struct cli_ctx *ctx, const struct run_args *a, struct ru
 	struct json_object *vj = NULL;
 	if (run_session_finish(s, prov, &v, &vj, d) < 0)
 		return cli_exit_for(d, TARE_EXIT_ENV);
-	int rc = verdicts_exit(ctx, a->golden, &v, vj, d);
+	if (!ctx->json)
+		run_end_print(&v, s->dir, a->quiet, false);
+	struct json_object *golden = NULL;
+	int rc = verdicts_exit(ctx, a->golden, &v, vj, &golden, d);
+	cli_json_result(ctx, "tare.run.v1", run_end_json(&v, s->dir, golden));
 	run_index_append(s->dir, s->matrix, s->n_samples, vj, rc, d);
 	json_object_put(vj);
 	verdict_set_release(&v);
@@ -305,9 +315,12 @@ const struct command cmd_run = {
              "                [--golden FILE] [--keep-captures] [--ringbuf-size SIZE] [--quiet]\n"
              "       tare run --resume DIR [--golden FILE] [--keep-captures]",
     .help = "Runs every dispatch of the plan that 'tare expand' prints with the same selection,\n"
-            "in order. Each dispatch runs in a fresh cgroup v2 leaf; arms with capture: ebpf\n"
-            "run with the capture attached to that cgroup only. samples.jsonl gets one line\n"
-            "per dispatch as it ends.\n\n"
+            "in order, and shows its progress on stderr: on a terminal one line redrawn in\n"
+            "place with the time left, and as each cell ends its verdict (coloured unless\n"
+            "NO_COLOR is set), its arms' medians and each paired delta with its interval.\n"
+            "It ends with the boundary and where report.html is. Each dispatch runs in a\n"
+            "fresh cgroup v2 leaf; arms with capture: ebpf run with the capture attached to\n"
+            "that cgroup only. samples.jsonl gets one line per dispatch as it ends.\n\n"
             "--cell, --tier, --shard  the selection, exactly as 'tare expand' takes it\n"
             "--out DIR           the run directory (default runs/<matrix>-<UTC time>); it must\n"
             "                    not exist or be empty: tare never writes over what it did not\n"
@@ -316,7 +329,7 @@ const struct command cmd_run = {
             "--keep-captures     keep each dispatch's kernel.ndjson and spans.jsonl in captures/\n"
             "--ringbuf-size SIZE the BPF ring buffer size (default: the matrix's, else 16MiB)\n"
             "--resume DIR        continue an interrupted run after its last complete dispatch\n"
-            "--quiet             no progress on stderr\n\n"
+            "--quiet             only errors and the final line on stderr\n\n"
             "One run per directory: a run holds a lock (run.lock) in it until it ends.\n"
             "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2 when an arm\n"
             "captures; a plan without capture runs as any user, without cgroup leaves (no\n"

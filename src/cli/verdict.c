@@ -28,8 +28,12 @@ static struct json_object *verdicts_of_run(const char *dir, struct diag_list *d)
 	return o;
 }
 
-static int print_json(struct json_object *o)
+static int print_json(const struct cli_ctx *ctx, struct json_object *o)
 {
+	if (ctx->json) {
+		cli_json_result(ctx, "tare.verdicts.v1", json_object_get(o));
+		return TARE_EXIT_OK;
+	}
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 	return TARE_EXIT_OK;
@@ -48,7 +52,7 @@ static int verdict_main(int argc, char **argv, const struct cli_ctx *ctx)
 		if (argc != 3)
 			return cli_usage_error(ctx, "verdict", "show takes one RUN_DIR");
 		struct json_object *v = verdicts_of_run(argv[2], &d);
-		rc = v ? print_json(v) : TARE_EXIT_INVALID;
+		rc = v ? print_json(ctx, v) : TARE_EXIT_INVALID;
 		json_object_put(v);
 	} else if (strcmp(sub, "check") == 0 || strcmp(sub, "update") == 0) {
 		if (argc != 4)
@@ -61,8 +65,15 @@ static int verdict_main(int argc, char **argv, const struct cli_ctx *ctx)
 			                                           : TARE_EXIT_OK;
 			if (rc == TARE_EXIT_OK && !ctx->json)
 				fprintf(stderr, "wrote %s\n", argv[2]);
+			if (rc == TARE_EXIT_OK && ctx->json) {
+				struct json_object *r = json_object_new_object();
+				json_object_object_add(r, "golden",
+				                       json_object_new_string(argv[2]));
+				json_object_object_add(r, "written", json_object_new_boolean(true));
+				cli_json_result(ctx, "tare.verdict-update.v1", r);
+			}
 		} else {
-			rc = golden_check(ctx, argv[2], v, &d);
+			rc = golden_check(ctx, argv[2], v, NULL, &d);
 		}
 		json_object_put(v);
 	} else {

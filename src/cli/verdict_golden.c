@@ -8,10 +8,36 @@
 #include "util/strbuf.h"
 
 #include <json-c/json.h>
+#include <string.h>
 #include <unistd.h>
 
+/* The differences verdict_diff wrote, one string each: a line indented by spaces continues the
+ * difference above it. */
+static struct json_object *differences_json(const char *text)
+{
+	struct json_object *arr = json_object_new_array();
+	struct strbuf one;
+	strbuf_init(&one);
+	for (const char *p = text, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		if (*p != ' ' && one.len) {
+			json_object_array_add(arr, json_object_new_string(one.buf));
+			strbuf_reset(&one);
+		}
+		if (one.len)
+			strbuf_addch(&one, '\n');
+		strbuf_add(&one, p, (size_t)(nl - p) + (*nl == '\n' ? 0 : 1));
+	}
+	if (one.len)
+		json_object_array_add(arr, json_object_new_string(one.buf));
+	strbuf_release(&one);
+	return arr;
+}
+
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
-                 struct diag_list *d)
+                 struct json_object **result, struct diag_list *d)
 {
 	struct json_object *golden = NULL;
 	if (access(golden_path, F_OK) < 0) {
@@ -35,10 +61,11 @@ int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "golden", json_object_new_string(golden_path));
 		json_object_object_add(o, "equal", json_object_new_boolean(n == 0));
-		json_object_object_add(o, "differences", json_object_new_string(diff.buf));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		json_object_object_add(o, "differences", differences_json(diff.buf));
+		if (result)
+			*result = o;
+		else
+			cli_json_result(ctx, "tare.verdict-check.v1", o);
 	} else if (n == 0) {
 		printf("verdicts equal %s\n", golden_path);
 	} else {
@@ -52,16 +79,11 @@ int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json
 }
 
 int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
-                  struct json_object *verdicts_json, struct diag_list *d)
+                  struct json_object *verdicts_json, struct json_object **golden_json,
+                  struct diag_list *d)
 {
-	if (!ctx->json) {
-		for (size_t i = 0; i < v->n_cells; i++)
-			fprintf(stderr, "  %-20s %s\n", v->cells[i].cell->name,
-			        v->cells[i].sentence);
-		fprintf(stderr, "boundary: %s\n", v->boundary);
-	}
 	if (golden)
-		return golden_check(ctx, golden, verdicts_json, d);
+		return golden_check(ctx, golden, verdicts_json, golden_json, d);
 	bool pass = true;
 	for (size_t i = 0; i < v->n_cells; i++)
 		pass &= v->cells[i].expect_met >= 0 ? v->cells[i].expect_met == 1

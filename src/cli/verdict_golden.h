@@ -9,16 +9,19 @@
 
 struct json_object;
 
-/* Compares actual with the golden file and prints the per-cell diff (stdout; JSON under --json).
- * Returns TARE_EXIT_OK when equal, TARE_EXIT_GATES when different, TARE_EXIT_INVALID when the
- * golden file cannot be read or is not strict JSON (located errors in d). */
+/* Compares actual with the golden file and prints the per-cell diff on stdout. Under --json the
+ * comparison {golden, equal, differences: [...]} is the command's JSON result, or goes to *result
+ * (the caller's) when result is not NULL. Returns TARE_EXIT_OK when equal, TARE_EXIT_GATES when
+ * different, TARE_EXIT_INVALID when the golden file cannot be read or is not strict JSON (located
+ * errors in d). */
 int golden_check(const struct cli_ctx *ctx, const char *golden_path, struct json_object *actual,
-                 struct diag_list *d);
+                 struct json_object **result, struct diag_list *d);
 
-/* The exit code of a finished run's verdicts, which it prints first (stderr; not under --json):
- * with golden, golden_check's; without, TARE_EXIT_OK when every cell is healthy or exactly what
- * its expect: says, else TARE_EXIT_GATES. */
+/* The exit code of a finished run's verdicts (printed by cli/run_end.h): with golden,
+ * golden_check's (golden_json its result); without, TARE_EXIT_OK when every cell is healthy or
+ * exactly what its expect: says, else TARE_EXIT_GATES. */
 int verdicts_exit(const struct cli_ctx *ctx, const char *golden, const struct verdict_set *v,
-                  struct json_object *verdicts_json, struct diag_list *d);
+                  struct json_object *verdicts_json, struct json_object **golden_json,
+                  struct diag_list *d);
 
 #endif

@@ -158,6 +158,7 @@ static int workload_main(int argc, char **argv, const struct cli_ctx *ctx)
 		puts(json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN |
 		                                                JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(report);
+		cli_json_streamed(); /* the report (tare.workload-report.v1) is the document */
 	}
 	if (fflush(stdout) != 0)
 		exit_code = cli_fail(ctx, TARE_EXIT_GATES, "workload.report",

@@ -10,8 +10,11 @@
 struct json_object;
 
 /* A new trace document: one lane (thread) per arm, each dispatch a complete event with its phases
- * (attach, workload, drain, detach) nested inside, a lane of cell slices, counter tracks for the
- * captured kernel and span events. Timestamps in microseconds from the first dispatch. */
+ * (attach, workload, drain, detach) nested inside, a lane of cell slices, one counter track per
+ * arm ("captured events (ARM)") with each dispatch's kernel and span event counts while it runs.
+ * Timestamps are absolute: whole microseconds since the Unix epoch (CLOCK_REALTIME), with a Chrome
+ * clock_sync marker at the first dispatch (sync_id "tare-unix-epoch-us").
+ */
 struct json_object *chrome_trace_build(const struct matrix *m, const struct sample *samples,
                                        size_t n);
 
@@ -23,8 +26,8 @@ struct chrome_trace_shards {
 };
 
 /* As chrome_trace_build, with one process per shard (named "tare run MATRIX shard I/N"), each
- * with the cell lane and the arm lanes, on one time axis (the earliest dispatch of any shard is
- * 0). sh NULL is chrome_trace_build. Everything is borrowed. */
+ * with the cell lane and the arm lanes, on the one absolute time axis. sh NULL is
+ * chrome_trace_build. Everything is borrowed. */
 struct json_object *chrome_trace_build_shards(const struct matrix *m, const struct sample *samples,
                                               size_t n, const struct chrome_trace_shards *sh);
 

@@ -1,10 +1,13 @@
 /* Views of summary.json: the Markdown a reviewer reads in a PR, and Bencher Metric Format. */
 #include "report/summary.h"
 
+#include "util/number_format.h"
+
 #include <json-c/json.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct json_object *get(struct json_object *o, const char *key)
@@ -20,16 +23,19 @@ static const char *gets(struct json_object *o, const char *key)
 	return v ? json_object_get_string(v) : "";
 }
 
-/* A number or an en dash when it is undefined (null). */
-static void addnum(struct strbuf *out, struct json_object *v, const char *fmt)
+static bool is_number(struct json_object *v)
 {
-	if (v &&
-	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		strbuf_addf(out, fmt, json_object_get_double(v));
-	else
-		strbuf_addstr(out, "–");
+	return v &&
+	       (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int));
 }
 
+static double num(struct json_object *v)
+{
+	return is_number(v) ? json_object_get_double(v) : NAN;
+}
+
+/* Text for a PR comment: '|' escaped, newlines as spaces, and the minus sign U+2212 of the
+ * JSON sentences as ASCII '-', so that numbers copy and paste as numbers. */
 static void md_escaped(struct strbuf *out, const char *s)
 {
 	for (; *s; s++) {
@@ -37,46 +43,157 @@ static void md_escaped(struct strbuf *out, const char *s)
 			strbuf_addstr(out, "\\|");
 		else if (*s == '\n')
 			strbuf_addch(out, ' ');
-		else
+		else if (strncmp(s, "\xe2\x88\x92", 3) == 0) {
+			strbuf_addch(out, '-');
+			s += 2;
+		} else
 			strbuf_addch(out, *s);
 	}
 }
 
-static void arm_row(struct strbuf *out, struct json_object *cell, struct json_object *arm,
-                    struct json_object *pairs)
+/* "4.18", or an en dash when undefined. */
+static void add_fixed(struct strbuf *out, double v, int decimals)
 {
-	struct json_object *w = get(arm, "wall_ms"), *mem = get(arm, "memory_peak_kib");
+	if (isfinite(v))
+		strbuf_addf(out, "%.*f", decimals, v);
+	else
+		strbuf_addstr(out, "–");
+}
+
+static struct json_object *arm_named(struct json_object *arms, const char *name)
+{
+	for (size_t k = 0; arms && k < json_object_array_length(arms); k++)
+		if (strcmp(gets(json_object_array_get_idx(arms, k), "arm"), name) == 0)
+			return json_object_array_get_idx(arms, k);
+	return NULL;
+}
+
+/* "4.18 → 5.61": the baseline's value, then the candidate's (one value without a baseline). */
+static void add_pair_values(struct strbuf *out, struct json_object *base, struct json_object *arm,
+                            const char *key, const char *sub, int decimals)
+{
+	struct json_object *b = base ? get(base, key) : NULL, *a = get(arm, key);
+	if (sub) {
+		b = b ? get(b, sub) : NULL;
+		a = a ? get(a, sub) : NULL;
+	}
+	if (base) {
+		add_fixed(out, num(b), decimals);
+		strbuf_addstr(out, " → ");
+	}
+	add_fixed(out, num(a), decimals);
+}
+
+/* Which footnotes the table used: each is printed only then. */
+struct md_notes {
+	bool inconclusive;
+};
+
+/* The delta cell: "+0.91 ms [+0.45, +1.76] (+20%)", its decimals what the interval supports. */
+static int add_delta(struct strbuf *out, struct json_object *pair)
+{
+	struct json_object *ci = get(pair, "ci_ms");
+	double est = num(get(pair, "hl_ms")), lo = num(json_object_array_get_idx(ci, 0)),
+	       hi = num(json_object_array_get_idx(ci, 1)), pct = num(get(pair, "rel_pct"));
+	int decimals = decimals_for_interval(lo, hi);
+	if (!isfinite(est)) {
+		strbuf_addstr(out, "no pairs");
+		return decimals;
+	}
+	char e[64], l[64], h[64];
+	format_signed_ascii(e, sizeof(e), est, decimals, true);
+	format_signed_ascii(l, sizeof(l), lo, decimals, true);
+	format_signed_ascii(h, sizeof(h), hi, decimals, true);
+	strbuf_addf(out, "%s ms [%s, %s]", e, l, h);
+	if (isfinite(pct)) {
+		format_signed_ascii(e, sizeof(e), pct, fabs(pct) >= 10.0 ? 0 : 1, true);
+		strbuf_addf(out, " (%s%%)", e);
+	}
+	return decimals;
+}
+
+static const char *delta_verdict_text(const char *v)
+{
+	return strcmp(v, "no_difference") == 0 ? "no difference" : v;
+}
+
+/* One row: cell | arm | delta [CI] | verdict | median ms | peak memory KiB | capture KiB. pair
+ * NULL: a cell with one compared arm. */
+static void pair_row(struct strbuf *out, struct json_object *cell, struct json_object *pair,
+                     struct json_object *base, struct json_object *arm, struct md_notes *notes)
+{
 	strbuf_addstr(out, "| ");
 	md_escaped(out, gets(cell, "cell"));
 	strbuf_addstr(out, " | ");
 	md_escaped(out, gets(arm, "arm"));
-	strbuf_addf(out, " | %s | ", gets(arm, "n"));
-	addnum(out, get(w, "median"), "%.3f");
 	strbuf_addstr(out, " | ");
-	addnum(out, get(w, "p95"), "%.3f");
-	strbuf_addstr(out, " | ");
-	addnum(out, get(w, "p99"), "%.3f");
-	struct json_object *pm = get(w, "p99_is_max");
-	if (pm && json_object_get_boolean(pm) && get(w, "p99"))
-		strbuf_addstr(out, "¹");
-	strbuf_addstr(out, " | ");
-	addnum(out, get(w, "tail_ratio"), "%.2f");
-	strbuf_addf(out, " %s | ", gets(w, "tail_band"));
-	addnum(out, get(mem, "median"), "%.0f");
-	strbuf_addstr(out, " | ");
-	addnum(out, get(arm, "capture_memory_kib"), "%.0f");
-	strbuf_addstr(out, " | ");
-	/* the paired delta goes on the candidate's row */
-	const char *sentence = "";
-	for (size_t i = 0; pairs && i < json_object_array_length(pairs); i++) {
-		struct json_object *p = json_object_array_get_idx(pairs, i);
-		if (strcmp(gets(p, "candidate"), gets(arm, "arm")) == 0)
-			sentence = gets(p, "sentence");
-	}
-	md_escaped(out, *sentence ? sentence : "baseline");
+	int decimals = 2;
+	if (pair)
+		decimals = add_delta(out, pair);
+	else
+		strbuf_addstr(out, "–");
 	strbuf_addstr(out, " | ");
 	md_escaped(out, gets(cell, "verdict"));
+	if (pair) {
+		const char *v = gets(pair, "verdict");
+		strbuf_addf(out, ", %s", delta_verdict_text(v));
+		if (strcmp(v, "inconclusive") == 0) {
+			strbuf_addstr(out, "¹");
+			notes->inconclusive = true;
+		}
+	}
+	strbuf_addstr(out, " | ");
+	add_pair_values(out, pair ? base : NULL, arm, "wall_ms", "median", decimals);
+	strbuf_addstr(out, " | ");
+	add_pair_values(out, pair ? base : NULL, arm, "memory_peak_kib", "median", 0);
+	strbuf_addstr(out, " | ");
+	add_fixed(out, num(get(arm, "capture_memory_kib")), 0);
 	strbuf_addstr(out, " |\n");
+}
+
+/* A cell whose timing was not recorded: why, from its verdict sentence ("lossy: REASON; timing
+ * skipped (on_fail: skip-cell)"). */
+static bool not_measured_row(struct strbuf *out, struct json_object *cell)
+{
+	struct json_object *arms = get(cell, "arms");
+	for (size_t k = 0; arms && k < json_object_array_length(arms); k++)
+		if (num(get(json_object_array_get_idx(arms, k), "n")) > 0)
+			return false;
+	const char *sentence = gets(cell, "sentence");
+	const char *colon = strstr(sentence, ": ");
+	const char *skipped = strstr(sentence, "; timing skipped");
+	strbuf_addstr(out, "| ");
+	md_escaped(out, gets(cell, "cell"));
+	strbuf_addstr(out, " | – | not measured (");
+	if (colon && skipped && colon < skipped) {
+		strbuf_addstr(out, "skipped: ");
+		char *reason = strndup(colon + 2, (size_t)(skipped - colon - 2));
+		md_escaped(out, reason);
+		free(reason);
+	} else {
+		strbuf_addstr(out, "no valid samples");
+	}
+	strbuf_addstr(out, ") | ");
+	md_escaped(out, gets(cell, "verdict"));
+	strbuf_addstr(out, " | – | – | – |\n");
+	return true;
+}
+
+static void cell_rows(struct strbuf *out, struct json_object *cell, struct md_notes *notes)
+{
+	if (not_measured_row(out, cell))
+		return;
+	struct json_object *arms = get(cell, "arms"), *pairs = get(cell, "pairs");
+	size_t n_pairs = pairs ? json_object_array_length(pairs) : 0;
+	if (n_pairs == 0 && arms && json_object_array_length(arms) > 0) {
+		pair_row(out, cell, NULL, NULL, json_object_array_get_idx(arms, 0), notes);
+		return;
+	}
+	for (size_t k = 0; k < n_pairs; k++) {
+		struct json_object *p = json_object_array_get_idx(pairs, k);
+		pair_row(out, cell, p, arm_named(arms, gets(p, "baseline")),
+		         arm_named(arms, gets(p, "candidate")), notes);
+	}
 }
 
 /* The column header states the confidence the intervals below it actually have: the exact
@@ -157,27 +274,94 @@ static void memory_note(struct strbuf *out, struct json_object *cells)
 	}
 }
 
+/* A provenance value as plain text: strings as they are, numbers rounded, arrays joined. */
+static void provenance_value(struct strbuf *out, struct json_object *v)
+{
+	if (!v) {
+		strbuf_addstr(out, "unknown");
+	} else if (json_object_is_type(v, json_type_boolean)) {
+		strbuf_addstr(out, json_object_get_boolean(v) ? "yes" : "no");
+	} else if (json_object_is_type(v, json_type_double)) {
+		strbuf_addf(out, "%.2f", json_object_get_double(v));
+	} else if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			provenance_value(out, json_object_array_get_idx(v, i));
+		}
+	} else if (json_object_is_type(v, json_type_object)) {
+		const char *sep = "";
+		json_object_object_foreach(v, k, sub)
+		{
+			strbuf_addf(out, "%s%s ", sep, k);
+			provenance_value(out, sub);
+			sep = "; ";
+		}
+	} else {
+		md_escaped(out, json_object_get_string(v));
+	}
+}
+
+/* The reasons of cells that are not healthy: the table says which, this says why. */
+static void not_healthy_md(struct strbuf *out, struct json_object *cells)
+{
+	bool any = false;
+	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		if (strcmp(gets(c, "verdict"), "healthy") == 0)
+			continue;
+		if (!any)
+			strbuf_addstr(out, "**Not healthy:**\n\n");
+		any = true;
+		strbuf_addstr(out, "- **");
+		md_escaped(out, gets(c, "cell"));
+		strbuf_addstr(out, "**: ");
+		md_escaped(out, gets(c, "sentence"));
+		strbuf_addch(out, '\n');
+	}
+	if (any)
+		strbuf_addch(out, '\n');
+}
+
+/* Sections end in a blank line whichever came before: no run of blank lines in between. */
+static void squeeze_blank_lines(struct strbuf *out, size_t from)
+{
+	size_t w = from;
+	for (size_t r = from; r < out->len; r++) {
+		if (out->buf[r] == '\n' && w >= 2 && out->buf[w - 1] == '\n' &&
+		    out->buf[w - 2] == '\n')
+			continue;
+		out->buf[w++] = out->buf[r];
+	}
+	out->len = w;
+	out->buf[w] = '\0';
+}
+
 void summary_markdown(struct json_object *summary, struct strbuf *out)
 {
+	size_t from = out->len;
 	struct json_object *m = get(summary, "matrix");
-	strbuf_addf(out, "# tare run: %s\n\n", gets(m, "name"));
-	strbuf_addstr(out, "**Boundary:** ");
+	strbuf_addstr(out, "# tare run: ");
+	md_escaped(out, gets(m, "name"));
+	strbuf_addstr(out, "\n\n**Boundary:** ");
 	md_escaped(out, gets(summary, "boundary"));
 	strbuf_addstr(out, "\n\n## Cells\n\n");
 	struct json_object *cells = get(summary, "cells");
-	strbuf_addstr(out, "| cell | arm | n | median ms | p95 ms | p99 ms | p99/median | peak memory "
-	                   "KiB (median) | capture KiB | ");
+	/* seven columns, the delta and the verdict first: a PR comment is read on a narrow page */
+	strbuf_addstr(out, "| cell | arm | ");
 	delta_header(out, cells);
-	strbuf_addstr(out, " | verdict |\n");
-	strbuf_addstr(out, "|---|---|---:|---:|---:|---:|---|---:|---:|---|---|\n");
-	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms");
-		for (size_t k = 0; arms && k < json_object_array_length(arms); k++)
-			arm_row(out, c, json_object_array_get_idx(arms, k), get(c, "pairs"));
-	}
-	strbuf_addstr(out, "\n¹ fewer than 20 samples: p99 is effectively the maximum.\n\n");
+	strbuf_addstr(out, " | verdict | median ms | peak memory KiB (median) | capture KiB |\n");
+	strbuf_addstr(out, "|---|---|---|---|---:|---:|---:|\n");
+	struct md_notes notes = {0};
+	for (size_t i = 0; cells && i < json_object_array_length(cells); i++)
+		cell_rows(out, json_object_array_get_idx(cells, i), &notes);
+	strbuf_addch(out, '\n');
+	if (notes.inconclusive)
+		strbuf_addstr(out, "¹ too few pairs for the interval to reach its confidence: the "
+		                   "delta decides nothing.\n\n");
+	not_healthy_md(out, cells);
 	struct json_object *mult = get(summary, "multiplicity");
-	if (mult) {
+	if (mult && num(get(mult, "family")) > 1) {
 		strbuf_addstr(out, "**Multiplicity:** ");
 		md_escaped(out, gets(mult, "sentence"));
 		strbuf_addstr(out,
@@ -185,15 +369,6 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 		              "N × 5% intervals exclude zero by chance).\n\n");
 	}
 	memory_note(out, cells);
-	strbuf_addstr(out, "Verdicts:\n\n");
-	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i);
-		strbuf_addstr(out, "- **");
-		md_escaped(out, gets(c, "cell"));
-		strbuf_addstr(out, "**: ");
-		md_escaped(out, gets(c, "sentence"));
-		strbuf_addch(out, '\n');
-	}
 	factorial_md(out, cells);
 	struct json_object *slopes = get(summary, "slopes");
 	strbuf_addstr(out, "\n## Slopes\n\n");
@@ -201,11 +376,11 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 		strbuf_addstr(out, "No axis varies over 3 or more cells with the others fixed.\n");
 	for (size_t i = 0; slopes && i < json_object_array_length(slopes); i++) {
 		struct json_object *s = json_object_array_get_idx(slopes, i);
-		strbuf_addf(out, "- %s, %s: ", gets(s, "axis"), gets(s, "pair"));
+		strbuf_addf(out, "- %s, ", gets(s, "axis"));
+		md_escaped(out, gets(s, "pair"));
+		strbuf_addstr(out, ": ");
 		md_escaped(out, gets(s, "sentence"));
-		strbuf_addstr(out, "; least squares ");
-		addnum(out, get(get(s, "least_squares"), "slope_ms"), "%+.4f");
-		strbuf_addstr(out, " ms\n");
+		strbuf_addch(out, '\n');
 	}
 	struct json_object *methods = get(summary, "methods");
 	strbuf_addstr(out, "\n## Methods\n\n");
@@ -217,54 +392,67 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 	}
 	struct json_object *prov = get(summary, "provenance");
 	if (prov) {
-		strbuf_addstr(out, "\n## Provenance\n\n| | |\n|---|---|\n");
+		strbuf_addstr(out, "\n## Provenance\n\n");
 		json_object_object_foreach(prov, pk, pv)
 		{
-			strbuf_addf(out, "| %s | ", pk);
-			md_escaped(out, pv ? json_object_to_json_string_ext(
-			                         pv, JSON_C_TO_STRING_PLAIN |
-			                                 JSON_C_TO_STRING_NOSLASHESCAPE)
-			                   : "null");
-			strbuf_addstr(out, " |\n");
+			strbuf_addf(out, "- %s: ", pk);
+			provenance_value(out, pv);
+			strbuf_addch(out, '\n');
 		}
 	}
+	squeeze_blank_lines(out, from);
 }
 
-/* {value, lower_value, upper_value}; NULL when the value is undefined (Bencher needs a number). */
-static struct json_object *measure(struct json_object *value, struct json_object *ci)
+/* Bencher measures in whole units (ns, bytes): summary.json keeps full precision, a dashboard
+ * needs no 17 digits. */
+#define NS_PER_MS     1e6
+#define BYTES_PER_KIB 1024.0
+
+/* {value, lower_value, upper_value} in whole units (value × scale, rounded); NULL when the value
+ * is undefined (Bencher needs a number). Bounds come from ci [lo, hi] (either may be NULL). */
+static struct json_object *measure(struct json_object *value, struct json_object *lo,
+                                   struct json_object *hi, double scale)
 {
-	if (!value || json_object_is_type(value, json_type_null))
+	if (!is_number(value))
 		return NULL;
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "value", json_object_new_double(json_object_get_double(value)));
-	struct json_object *lo = ci ? json_object_array_get_idx(ci, 0) : NULL;
-	struct json_object *hi = ci ? json_object_array_get_idx(ci, 1) : NULL;
-	if (lo)
+	json_object_object_add(o, "value", json_object_new_int64(llround(num(value) * scale)));
+	if (is_number(lo))
 		json_object_object_add(o, "lower_value",
-		                       json_object_new_double(json_object_get_double(lo)));
-	if (hi)
+		                       json_object_new_int64(llround(num(lo) * scale)));
+	if (is_number(hi))
 		json_object_object_add(o, "upper_value",
-		                       json_object_new_double(json_object_get_double(hi)));
+		                       json_object_new_int64(llround(num(hi) * scale)));
 	return o;
 }
 
-/* "tare.<matrix>.<cell>.factorial" → {capture_ms, spans_ms, interaction_ms}: the effects with
- * their intervals, so that Bencher tracks whether the costs keep adding up. */
+static struct json_object *interval_measure(struct json_object *value, struct json_object *ci,
+                                            double scale)
+{
+	return measure(value, ci ? json_object_array_get_idx(ci, 0) : NULL,
+	               ci ? json_object_array_get_idx(ci, 1) : NULL, scale);
+}
+
+static void add_measure(struct json_object *entry, const char *slug, struct json_object *m)
+{
+	if (m)
+		json_object_object_add(entry, slug, m);
+}
+
+/* "tare.<matrix>.<cell>.factorial" → capture-overhead, spans-overhead, interaction (ns): the
+ * effects with their intervals, so that Bencher tracks whether the costs keep adding up. */
 static void factorial_bmf(struct json_object *bmf, const char *matrix, struct json_object *cell)
 {
 	struct json_object *f = get(cell, "factorial");
 	if (!f || json_object_is_type(f, json_type_null))
 		return;
 	static const char *const effects[] = {"capture", "spans", "interaction"};
+	static const char *const slugs[] = {"capture-overhead", "spans-overhead", "interaction"};
 	struct json_object *entry = json_object_new_object();
 	for (size_t i = 0; i < 3; i++) {
 		struct json_object *x = get(f, effects[i]);
-		struct json_object *mv = measure(get(x, "hl_ms"), get(x, "ci_ms"));
-		if (!mv)
-			continue;
-		char name[64];
-		snprintf(name, sizeof(name), "%s_ms", effects[i]);
-		json_object_object_add(entry, name, mv);
+		add_measure(entry, slugs[i],
+		            interval_measure(get(x, "hl_ms"), get(x, "ci_ms"), NS_PER_MS));
 	}
 	if (json_object_object_length(entry) == 0) {
 		json_object_put(entry);
@@ -275,41 +463,42 @@ static void factorial_bmf(struct json_object *bmf, const char *matrix, struct js
 	json_object_object_add(bmf, key, entry);
 }
 
+/* One benchmark per cell and arm: latency (the median wall time in ns, bounded by its bootstrap
+ * interval), memory-peak (the workload tree's median peak in bytes, up to its maximum),
+ * capture-memory (bytes), and on a compared arm overhead (the paired delta in ns with its
+ * Wilcoxon interval) and min-detectable-overhead (ns). */
+static struct json_object *arm_bmf(struct json_object *arm, struct json_object *pairs)
+{
+	struct json_object *entry = json_object_new_object();
+	struct json_object *w = get(arm, "wall_ms"), *mem = get(arm, "memory_peak_kib");
+	add_measure(entry, "latency",
+	            interval_measure(get(w, "median"), get(w, "median_ci"), NS_PER_MS));
+	add_measure(entry, "memory-peak",
+	            measure(get(mem, "median"), NULL, get(mem, "max"), BYTES_PER_KIB));
+	add_measure(entry, "capture-memory",
+	            measure(get(arm, "capture_memory_kib"), NULL, NULL, BYTES_PER_KIB));
+	for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
+		struct json_object *pr = json_object_array_get_idx(pairs, p);
+		if (strcmp(gets(pr, "candidate"), gets(arm, "arm")) != 0)
+			continue;
+		add_measure(entry, "overhead",
+		            interval_measure(get(pr, "hl_ms"), get(pr, "ci_ms"), NS_PER_MS));
+		add_measure(entry, "min-detectable-overhead",
+		            measure(get(pr, "min_detectable_ms"), NULL, NULL, NS_PER_MS));
+	}
+	return entry;
+}
+
 struct json_object *summary_bmf(struct json_object *summary)
 {
 	struct json_object *bmf = json_object_new_object();
 	const char *matrix = gets(get(summary, "matrix"), "name");
 	struct json_object *cells = get(summary, "cells");
 	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms"),
-		                   *pairs = get(c, "pairs");
+		struct json_object *c = json_object_array_get_idx(cells, i), *arms = get(c, "arms");
 		for (size_t k = 0; arms && k < json_object_array_length(arms); k++) {
 			struct json_object *a = json_object_array_get_idx(arms, k);
-			struct json_object *w = get(a, "wall_ms");
-			struct json_object *entry = json_object_new_object();
-			struct json_object *wm = measure(get(w, "median"), get(w, "median_ci"));
-			if (wm)
-				json_object_object_add(entry, "wall_ms", wm);
-			struct json_object *mem =
-			    measure(get(get(a, "memory_peak_kib"), "median"), NULL);
-			if (mem)
-				json_object_object_add(entry, "memory_peak_kib", mem);
-			struct json_object *capm = measure(get(a, "capture_memory_kib"), NULL);
-			if (capm)
-				json_object_object_add(entry, "capture_memory_kib", capm);
-			for (size_t p = 0; pairs && p < json_object_array_length(pairs); p++) {
-				struct json_object *pr = json_object_array_get_idx(pairs, p);
-				if (strcmp(gets(pr, "candidate"), gets(a, "arm")) != 0)
-					continue;
-				struct json_object *ov =
-				    measure(get(pr, "hl_ms"), get(pr, "ci_ms"));
-				if (ov)
-					json_object_object_add(entry, "overhead_ms", ov);
-				struct json_object *mde =
-				    measure(get(pr, "min_detectable_ms"), NULL);
-				if (mde)
-					json_object_object_add(entry, "min_detectable_ms", mde);
-			}
+			struct json_object *entry = arm_bmf(a, get(c, "pairs"));
 			if (json_object_object_length(entry) == 0) {
 				json_object_put(
 				    entry); /* nothing measured: no benchmark to report */

@@ -75,18 +75,21 @@ int run_session_dispatch(struct run_session *s, const struct dispatcher *disp,
 			if (blocked)
 				notify(observer, SESSION_CELL_SKIP, pd);
 		}
+		bool last = i + 1 == p->n_dispatches || p->dispatches[i + 1].cell != pd->cell;
 		if (pd->phase != PHASE_CALIBRATE && blocked) {
 			notify(observer, SESSION_DISPATCH_SKIP, pd);
 			s->next = i + 1;
-			continue;
+		} else {
+			if (interrupted && *interrupted)
+				return 1;
+			notify(observer, SESSION_DISPATCH_START, pd);
+			int rc = run_one(s, disp, pd, d);
+			if (rc != 0)
+				return rc;
+			s->next = i + 1;
 		}
-		if (interrupted && *interrupted)
-			return 1;
-		notify(observer, SESSION_DISPATCH_START, pd);
-		int rc = run_one(s, disp, pd, d);
-		if (rc != 0)
-			return rc;
-		s->next = i + 1;
+		if (last)
+			notify(observer, SESSION_CELL_END, pd);
 	}
 	return interrupted && *interrupted ? 1 : 0;
 }

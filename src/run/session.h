@@ -53,12 +53,15 @@ int run_session_adopt(struct run_session *s, const char *dir, const char *matrix
  * one. Returns 0, or -1 with diags (s is released). */
 int run_session_resume(struct run_session *s, const char *dir, struct diag_list *d);
 
-/* What the loop reports as it goes (the command line shows progress with it). */
+/* What the loop reports as it goes (the command line shows progress with it). The session is
+ * the observer's to read (not change) while it is called. */
 enum session_event {
 	SESSION_DISPATCH_START, /* pd is about to run */
 	SESSION_DISPATCH_SKIP, /* pd is a timed dispatch of a skipped cell: not run, not recorded */
 	SESSION_CELL_SKIP,     /* pd's cell calibrated unclean with on_fail: skip-cell; sent once,
 	                          before its first skipped dispatch */
+	SESSION_CELL_END, /* pd, the last dispatch of its cell, is recorded (or skipped): the cell's
+	                     samples in the session are complete */
 };
 
 struct session_observer {

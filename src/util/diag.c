@@ -442,8 +442,9 @@ static struct json_object *diag_to_json(const struct diag *g)
 	json_object_object_add(o, "severity", json_object_new_string(severity_name(g->severity)));
 	add_opt_string(o, "code", g->code);
 	add_opt_string(o, "file", g->file);
-	json_object_object_add(o, "line", json_object_new_int(g->line));
-	json_object_object_add(o, "column", json_object_new_int(g->column));
+	/* 0 means unknown: null, so that every diagnostic has the same keys */
+	json_object_object_add(o, "line", g->line > 0 ? json_object_new_int(g->line) : NULL);
+	json_object_object_add(o, "column", g->column > 0 ? json_object_new_int(g->column) : NULL);
 	add_opt_string(o, "pointer", g->pointer);
 	json_object_object_add(o, "message", json_object_new_string(g->message));
 	return o;

@@ -76,7 +76,8 @@ void diag_list_demote_errors(struct diag_list *d);
 void diag_print_text(FILE *out, const struct diag_list *d);
 
 /* Returns a new JSON array of diagnostic objects (caller owns it), capped as diag_print_text
- * is: the first DIAG_MAX_SHOWN, then the diag.not-shown note. */
+ * is: the first DIAG_MAX_SHOWN, then the diag.not-shown note. Every object has the same keys:
+ * severity, code, file, line, column, pointer (null when unknown) and message. */
 struct json_object *diag_list_to_json(const struct diag_list *d);
 
 #endif

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void format_signed(char *buf, size_t size, double v, int decimals, bool plus)
+static void format_with_minus(char *buf, size_t size, double v, int decimals, bool plus,
+                              const char *minus)
 {
 	if (isnan(v)) {
 		snprintf(buf, size, "n/a");
@@ -17,10 +18,29 @@ void format_signed(char *buf, size_t size, double v, int decimals, bool plus)
 	bool zero = strspn(digits, "0.") == strlen(digits);
 	const char *sign = "";
 	if (!zero && v < 0.0)
-		sign = "\xe2\x88\x92"; /* U+2212 MINUS SIGN */
+		sign = minus;
 	else if (!zero && plus)
 		sign = "+";
 	snprintf(buf, size, "%s%s", sign, digits);
+}
+
+void format_signed(char *buf, size_t size, double v, int decimals, bool plus)
+{
+	format_with_minus(buf, size, v, decimals, plus, "\xe2\x88\x92"); /* U+2212 MINUS SIGN */
+}
+
+void format_signed_ascii(char *buf, size_t size, double v, int decimals, bool plus)
+{
+	format_with_minus(buf, size, v, decimals, plus, "-");
+}
+
+int decimals_for_interval(double lo, double hi)
+{
+	double width = hi - lo;
+	if (!isfinite(width) || width <= 0.0)
+		return 2;
+	int d = 2 - (int)floor(log10(width));
+	return d < 0 ? 0 : d > 6 ? 6 : d;
 }
 
 char *format_ms(char *buf, size_t size, double v)

@@ -12,6 +12,15 @@ struct json_object;
  * plus asks for '+' on positive values. */
 void format_signed(char *buf, size_t size, double v, int decimals, bool plus);
 
+/* The same with an ASCII '-' for negative values: for terminals and Markdown that people copy
+ * numbers from. */
+void format_signed_ascii(char *buf, size_t size, double v, int decimals, bool plus);
+
+/* Digits after the point that an interval [lo, hi] supports: its width to three significant
+ * digits (a width of 1.31 gives 2, of 0.05 gives 4, of 230 gives 0), between 0 and 6; 2 when the
+ * width is zero or not finite. More would be noise, fewer would hide the interval's own size. */
+int decimals_for_interval(double lo, double hi);
+
 /* Milliseconds for a table column: "12.345" (three decimals), or "n/a" for NaN. Returns buf. */
 char *format_ms(char *buf, size_t size, double v);
 

@@ -29,7 +29,7 @@ src = {s["resources"]["source"] for s in S}
 assert len(src) == 1, src
 src = src.pop()
 # the source doctor names is the one the samples record
-res = [c for c in json.load(open(doctor)) if c["check"] == "resources"][0]
+res = [c for c in json.load(open(doctor))["checks"] if c["check"] == "resources"][0]
 assert res["detail"].startswith("source " + src + ":"), (res, src)
 if src == "cgroup2-cpu":
     print("skipped: memory: this host gives no memory figure:", S[0]["resources"]["reason"])

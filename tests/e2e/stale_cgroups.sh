@@ -75,7 +75,7 @@ check alive $orphans   # doctor without --clean only looks
 "$tare" --json doctor >"$tmp/doctor.json" 2>/dev/null
 check /usr/bin/python3 -c "
 import json, sys
-c = [c for c in json.load(open('$tmp/doctor.json')) if c['check'] == 'stale-cgroups'][0]
+c = [c for c in json.load(open('$tmp/doctor.json'))['checks'] if c['check'] == 'stale-cgroups'][0]
 f = [f for f in c['found'] if f['pid'] == $tare_pid and f['path'] == '$v2root/tare.$tare_pid']
 sys.exit(not (c['status'] == 'warn' and len(f) == 1 and f[0]['leaves'] == 1 and f[0]['processes'] >= 1 and not f[0]['removed']))"
 parent=$(parent_of "$tare_pid")

@@ -67,122 +67,6 @@ static void run_init(struct run *r)
 	r->v = (struct verdict_set){r->results, 5, (char *)"first non-healthy cell: s500"};
 }
 
-static const char JUNIT_WANT[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<testsuites name=\"tare\">\n"
-    "  <testsuite name=\"m&amp;m\" tests=\"15\" failures=\"3\" errors=\"0\" skipped=\"5\">\n"
-    "    <testcase classname=\"tare.m&amp;m.control\" name=\"calibration\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.control\" name=\"health\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.control\" name=\"samples\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"calibration\">\n"
-    "      <failure type=\"lossy\" message=\"lossy: span_events clipped at 128 of 500 (limit "
-    "128) in arm &lt;dual&gt;\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"health\">\n"
-    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"samples\">\n"
-    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"calibration\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"health\">\n"
-    "      <failure type=\"unhealthy\" message=\"unhealthy: exit code 3, expected 0 &amp; "
-    "&quot;more&quot;\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"samples\">\n"
-    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.short\" name=\"calibration\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.short\" name=\"health\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.short\" name=\"samples\">\n"
-    "      <failure type=\"inconclusive\" message=\"inconclusive: fewer than 2 valid measured "
-    "samples\"/>\n"
-    "    </testcase>\n"
-    /* the verdict the cell expects is a pass; the later gates still say they were not reached */
-    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"calibration\"/>\n"
-    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"health\">\n"
-    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
-    "    </testcase>\n"
-    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"samples\">\n"
-    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
-    "    </testcase>\n"
-    "  </testsuite>\n"
-    "</testsuites>\n";
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
-static void test_junit(void **state)
-{
-	(void)state;
-	struct run r;
-	run_init(&r);
-	struct strbuf out;
-	strbuf_init(&out);
-	junit_build(&r.m, &r.v, &out);
-	assert_string_equal(out.buf, JUNIT_WANT);
-	/* one test case per cell gate, a failure per failing verdict not expected */
-	assert_int_equal(count(out.buf, "<testcase "), 3 * r.v.n_cells);
-	assert_int_equal(count(out.buf, "<failure "), 3);
-	/* the suite's counts agree with its test cases */
-	assert_int_equal(count(out.buf, "<skipped "), 5);
-	strbuf_release(&out);
-}
-
-/* A control character in a sentence (from a workload's error text) cannot enter XML 1.0. */
-static void test_junit_control_characters(void **state)
-{
-	(void)state;
-	struct run r;
-	run_init(&r);
-	r.v.n_cells = 2;
-	r.results[1].sentence = (char *)"lossy: bell\a and escape\x1b gone, tab\tkept";
-	struct strbuf out;
-	strbuf_init(&out);
-	junit_build(&r.m, &r.v, &out);
-	assert_non_null(strstr(out.buf, "message=\"lossy: bell and escape gone, tab\tkept\""));
-	strbuf_release(&out);
-}
-
-static void test_junit_schema(void **state)
-{
-	(void)state;
-	if (system("command -v xmllint >/dev/null 2>&1") != 0)
-		skip(); /* libxml2-utils, installed by ci/setup */
-	struct run r;
-	run_init(&r);
-	struct strbuf out;
-	strbuf_init(&out);
-	junit_build(&r.m, &r.v, &out);
-	char path[] = "/tmp/tare-junit-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, out.buf, out.len), (ssize_t)out.len);
-	close(fd);
-	char *cmd = xasprintf("xmllint --noout --schema '%s/schemas/junit.xsd' '%s' 2>/dev/null",
-	                      TARE_SOURCE_DIR, path);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	/* and the schema is not vacuous: a test case without its name fails */
-	fd = open(path, O_WRONLY | O_TRUNC);
-	const char *bad = "<?xml version=\"1.0\"?>\n<testsuites><testsuite name=\"x\" tests=\"1\" "
-	                  "failures=\"0\" errors=\"0\" skipped=\"0\"><testcase "
-	                  "classname=\"c\"/></testsuite></testsuites>\n";
-	assert_int_equal(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
-	close(fd);
-	cmd = xasprintf("xmllint --noout --schema '%s/schemas/junit.xsd' '%s' 2>/dev/null",
-	                TARE_SOURCE_DIR, path);
-	assert_int_not_equal(system(cmd), 0);
-	free(cmd);
-	unlink(path);
-	strbuf_release(&out);
-}
-
 /* Dispatches of the in-code run as the runner records them, cell by cell. */
 static const struct {
 	const char *cell, *arm;
@@ -221,6 +105,179 @@ static struct sample *trace_samples(void)
 		    i == 3 ? xstrdup("kernel_events drift: observed 99 of 100") : NULL;
 	}
 	return s;
+}
+
+static void samples_free(struct sample *s)
+{
+	for (size_t i = 0; i < N(DISPATCHES); i++)
+		sample_release(&s[i]);
+	free(s);
+}
+
+static const char JUNIT_WANT[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<testsuites name=\"tare\">\n"
+    "  <testsuite name=\"m&amp;m\" tests=\"15\" failures=\"3\" errors=\"0\" skipped=\"5\" "
+    "time=\"0.092\" timestamp=\"2023-11-14T22:13:20Z\" hostname=\"test-host\">\n"
+    "    <testcase classname=\"tare.m&amp;m.control\" name=\"control/calibration\" "
+    "time=\"0.022\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.control\" name=\"control/health\" "
+    "time=\"0.020\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.control\" name=\"control/samples\" "
+    "time=\"0.000\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"s500/calibration\" "
+    "time=\"0.050\">\n"
+    "      <failure type=\"lossy\" message=\"lossy: span_events clipped at 128 of 500 (limit "
+    "128) in arm &lt;dual&gt;\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"s500/health\" time=\"0.000\">\n"
+    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.s500\" name=\"s500/samples\" time=\"0.000\">\n"
+    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"hang/calibration\" "
+    "time=\"0.000\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"hang/health\" time=\"0.000\">\n"
+    "      <failure type=\"unhealthy\" message=\"unhealthy: exit code 3, expected 0 &amp; "
+    "&quot;more&quot;\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.hang\" name=\"hang/samples\" time=\"0.000\">\n"
+    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.short\" name=\"short/calibration\" "
+    "time=\"0.000\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.short\" name=\"short/health\" time=\"0.000\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.short\" name=\"short/samples\" time=\"0.000\">\n"
+    "      <failure type=\"inconclusive\" message=\"inconclusive: fewer than 2 valid measured "
+    "samples\"/>\n"
+    "    </testcase>\n"
+    /* the verdict the cell expects is a pass; the later gates still say they were not reached */
+    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"expected/calibration\" "
+    "time=\"0.000\"/>\n"
+    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"expected/health\" "
+    "time=\"0.000\">\n"
+    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
+    "    </testcase>\n"
+    "    <testcase classname=\"tare.m&amp;m.expected\" name=\"expected/samples\" "
+    "time=\"0.000\">\n"
+    "      <skipped message=\"an earlier gate decided the verdict\"/>\n"
+    "    </testcase>\n"
+    "  </testsuite>\n"
+    "</testsuites>\n";
+
+/* The log tail of a dispatch as the run directory would give it: markup to escape. */
+static char *fake_tail(void *ctx, const struct sample *s)
+{
+	(void)ctx;
+	return xasprintf("--- stderr ---\nboom <%zu> & done\n", s->index);
+}
+
+/* junit.xml of the in-code run over the dispatches of DISPATCHES (control and s500). */
+static void build_junit(struct run *r, struct strbuf *out)
+{
+	struct sample *s = trace_samples();
+	struct junit_run jr = {s, N(DISPATCHES), "test-host", fake_tail, NULL};
+	junit_build(&r->m, &r->v, &jr, out);
+	samples_free(s);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_junit(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r);
+	struct strbuf out;
+	strbuf_init(&out);
+	build_junit(&r, &out);
+	assert_string_equal(out.buf, JUNIT_WANT);
+	/* one test case per cell gate, a failure per failing verdict not expected */
+	assert_int_equal(count(out.buf, "<testcase "), 3 * r.v.n_cells);
+	assert_int_equal(count(out.buf, "<failure "), 3);
+	/* the suite's counts agree with its test cases */
+	assert_int_equal(count(out.buf, "<skipped "), 5);
+	strbuf_release(&out);
+}
+
+/* A control character in a sentence (from a workload's error text) cannot enter XML 1.0. */
+static void test_junit_control_characters(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r);
+	r.v.n_cells = 2;
+	r.results[1].sentence = (char *)"lossy: bell\a and escape\x1b gone, tab\tkept";
+	struct strbuf out;
+	strbuf_init(&out);
+	build_junit(&r, &out);
+	assert_non_null(strstr(out.buf, "message=\"lossy: bell and escape gone, tab\tkept\""));
+	strbuf_release(&out);
+}
+
+/* A failing test case carries the log tails of its cell's invalid dispatches, escaped. */
+static void test_junit_logs(void **state)
+{
+	(void)state;
+	struct run r;
+	run_init(&r);
+	r.results[0].verdict = VERDICT_UNHEALTHY;
+	r.results[0].sentence = (char *)"unhealthy: kernel_events drift";
+	struct strbuf out;
+	strbuf_init(&out);
+	build_junit(&r, &out);
+	assert_non_null(strstr(out.buf, "name=\"control/health\" time=\"0.020\">\n"
+	                                "      <failure type=\"unhealthy\" message=\"unhealthy: "
+	                                "kernel_events drift\"/>\n"
+	                                "      <system-out>dispatch 3 (runner-only, measure round "
+	                                "1): kernel_events drift: observed 99 of 100\n"
+	                                "--- stderr ---\nboom &lt;3&gt; &amp; done\n"
+	                                "</system-out>\n    </testcase>\n"));
+	/* only failing test cases carry logs, and only invalid dispatches' */
+	assert_int_equal(count(out.buf, "<system-out>"), 1);
+	assert_null(strstr(out.buf, "boom &lt;0&gt;"));
+	strbuf_release(&out);
+}
+
+static void test_junit_schema(void **state)
+{
+	(void)state;
+	if (system("command -v xmllint >/dev/null 2>&1") != 0)
+		skip(); /* libxml2-utils, installed by ci/setup */
+	struct run r;
+	run_init(&r);
+	struct strbuf out;
+	strbuf_init(&out);
+	build_junit(&r, &out);
+	char path[] = "/tmp/tare-junit-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, out.buf, out.len), (ssize_t)out.len);
+	close(fd);
+	char *cmd = xasprintf("xmllint --noout --schema '%s/schemas/junit.xsd' '%s' 2>/dev/null",
+	                      TARE_SOURCE_DIR, path);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* and the schema is not vacuous: a test case without its name fails */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	const char *bad = "<?xml version=\"1.0\"?>\n<testsuites><testsuite name=\"x\" tests=\"1\" "
+	                  "failures=\"0\" errors=\"0\" skipped=\"0\"><testcase "
+	                  "classname=\"c\"/></testsuite></testsuites>\n";
+	assert_int_equal(write(fd, bad, strlen(bad)), (ssize_t)strlen(bad));
+	close(fd);
+	cmd = xasprintf("xmllint --noout --schema '%s/schemas/junit.xsd' '%s' 2>/dev/null",
+	                TARE_SOURCE_DIR, path);
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+	unlink(path);
+	strbuf_release(&out);
 }
 
 struct slice {
@@ -286,21 +343,24 @@ static void check_metadata(struct json_object *events)
 	assert_int_equal(found, N(lanes));
 }
 
+/* The first dispatch's start in the trace: absolute, microseconds since the Unix epoch. */
+#define T0_US 1700000000000000.0
+
 /* Each dispatch a slice on its arm's lane, its phases laid end to end inside it (zero-length
- * phases left out), inside its cell's slice on lane 0; times relative to the first dispatch. */
+ * phases left out), inside its cell's slice on lane 0; times absolute. */
 static void check_nesting(const struct slice *sl, size_t n)
 {
 	size_t dispatches = 0, cells = 0;
 	double first = 1e300;
 	for (size_t i = 0; i < n; i++)
 		first = sl[i].ts < first ? sl[i].ts : first;
-	assert_true(near(first, 0));
+	assert_true(near(first, T0_US));
 	for (size_t k = 0; k < N(DISPATCHES); k++) {
 		char name[128];
 		snprintf(name, sizeof(name), "%s %s r%d", DISPATCHES[k].cell,
 		         plan_phase_name(DISPATCHES[k].phase), DISPATCHES[k].round);
 		int tid = strcmp(DISPATCHES[k].arm, "runner-only") == 0 ? 1 : 2;
-		double ts = (double)DISPATCHES[k].start_ms * 1000;
+		double ts = T0_US + (double)DISPATCHES[k].start_ms * 1000;
 		const struct slice *d = NULL;
 		for (size_t i = 0; i < n; i++)
 			if (sl[i].tid == tid && near(sl[i].ts, ts) && strcmp(sl[i].name, name) == 0)
@@ -357,31 +417,45 @@ static void check_nesting(const struct slice *sl, size_t n)
 	/* the s500 slice ends where its last dispatch ends: 140 ms + 20 ms */
 	for (size_t i = 0; i < n; i++)
 		if (sl[i].tid == 0 && strcmp(sl[i].name, "s500") == 0)
-			assert_true(near(sl[i].ts + sl[i].dur, 160000));
+			assert_true(near(sl[i].ts + sl[i].dur, T0_US + 160000));
 	assert_int_equal(dispatches, N(DISPATCHES));
 }
 
-/* One counter per dispatch, at its end, with the observed counts. */
+/* One counter track per arm: each dispatch's counts from its start, back to 0 at its end; and
+ * the clock-sync marker at the first dispatch. */
 static void check_counters(struct json_object *events)
 {
-	size_t n = 0;
+	size_t n = 0, sync = 0;
 	for (size_t i = 0; i < json_object_array_length(events); i++) {
 		struct json_object *e = json_object_array_get_idx(events, i);
+		double ts = json_object_get_double(json_object_object_get(e, "ts"));
+		if (strcmp(str_of(e, "ph"), "c") == 0) {
+			assert_string_equal(str_of(e, "name"), "clock_sync");
+			assert_true(near(ts, T0_US));
+			sync++;
+			continue;
+		}
 		if (strcmp(str_of(e, "ph"), "C") != 0)
 			continue;
-		assert_true(n < N(DISPATCHES));
+		size_t k = n / 2;
+		bool end = n % 2 == 1;
+		assert_true(k < N(DISPATCHES));
+		char track[96];
+		snprintf(track, sizeof(track), "captured events (%s)", DISPATCHES[k].arm);
+		assert_string_equal(str_of(e, "name"), track);
 		struct json_object *args = json_object_object_get(e, "args");
 		assert_int_equal(json_object_get_int64(json_object_object_get(args, "kernel")),
-		                 DISPATCHES[n].kernel);
+		                 end ? 0 : DISPATCHES[k].kernel);
 		assert_int_equal(json_object_get_int64(json_object_object_get(args, "spans")),
-		                 DISPATCHES[n].spans);
-		double end = (double)(DISPATCHES[n].start_ms * 1000 + DISPATCHES[n].attach_us +
-		                      DISPATCHES[n].wall_us + DISPATCHES[n].drain_us +
-		                      DISPATCHES[n].detach_us);
-		assert_true(near(json_object_get_double(json_object_object_get(e, "ts")), end));
+		                 end ? 0 : DISPATCHES[k].spans);
+		double start = T0_US + (double)(DISPATCHES[k].start_ms * 1000);
+		double stop = start + (double)(DISPATCHES[k].attach_us + DISPATCHES[k].wall_us +
+		                               DISPATCHES[k].drain_us + DISPATCHES[k].detach_us);
+		assert_true(near(ts, end ? stop : start));
 		n++;
 	}
-	assert_int_equal(n, N(DISPATCHES));
+	assert_int_equal(n, 2 * N(DISPATCHES));
+	assert_int_equal(sync, 1);
 }
 
 static void test_chrome_trace(void **state)
@@ -393,6 +467,9 @@ static void test_chrome_trace(void **state)
 	struct json_object *built = chrome_trace_build(&r.m, s, N(DISPATCHES));
 	/* valid JSON as written: the text parses back with a strict tokener */
 	const char *text = json_object_to_json_string_ext(built, JSON_C_TO_STRING_PLAIN);
+	/* absolute times in whole microseconds, not 17 significant digits */
+	assert_non_null(strstr(text, "\"ts\":1700000000000000,"));
+	assert_null(strstr(text, "e+"));
 	struct json_tokener *tok = json_tokener_new();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	struct json_object *o = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1);
@@ -438,9 +515,8 @@ static void test_chrome_trace(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_junit),
-	    cmocka_unit_test(test_junit_control_characters),
-	    cmocka_unit_test(test_junit_schema),
+	    cmocka_unit_test(test_junit),        cmocka_unit_test(test_junit_control_characters),
+	    cmocka_unit_test(test_junit_logs),   cmocka_unit_test(test_junit_schema),
 	    cmocka_unit_test(test_chrome_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

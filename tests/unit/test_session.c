@@ -242,12 +242,17 @@ static size_t count_cell(const struct run_session *s, const char *cell, enum pla
 	return n;
 }
 
-static size_t events;
+static size_t events, cell_ends;
 static void count_cell_skips(void *ctx, enum session_event ev, const struct plan_dispatch *pd)
 {
-	(void)ctx;
-	(void)pd;
+	const struct run_session *s = ctx;
 	events += ev == SESSION_CELL_SKIP;
+	if (ev == SESSION_CELL_END) {
+		/* the cell is over: no later dispatch of the plan belongs to it */
+		cell_ends++;
+		assert_true(s->next == s->plan->n_dispatches ||
+		            s->plan->dispatches[s->next].cell != pd->cell);
+	}
 }
 
 static void test_drifting_calibration_skips_the_cell(void **state)
@@ -261,11 +266,12 @@ static void test_drifting_calibration_skips_the_cell(void **state)
 	start(e, &s, 0, 0);
 	struct diag_list d;
 	diag_list_init(&d);
-	events = 0;
-	struct session_observer obs = {count_cell_skips, NULL};
+	events = cell_ends = 0;
+	struct session_observer obs = {count_cell_skips, &s};
 	assert_int_equal(run_session_dispatch(&s, &disp, &obs, NULL, &d), 0);
 	diag_list_release(&d);
 	assert_int_equal(events, 1);
+	assert_int_equal(cell_ends, 3); /* the skipped cell ends too */
 	/* its calibration ran and was judged broken; nothing timed ran or was recorded */
 	assert_int_equal(count_cell(&s, "drifting", PHASE_CALIBRATE, false), 2);
 	assert_int_equal(count_cell(&s, "drifting", 0, true), 0);

@@ -138,11 +138,23 @@ static void test_factorial(void **state)
 	assert_non_null(strstr(md.buf, "paired delta vs baseline [95.5% CI]"));
 	assert_non_null(strstr(md.buf, "## Factorial"));
 	assert_non_null(strstr(md.buf, "6 of 6 pairs differ at q < 0.05"));
+	assert_null(strstr(md.buf, "¹")); /* every pair conclusive: no footnote */
 	strbuf_release(&md);
 	struct json_object *bmf = summary_bmf(o);
 	validate(bmf, "bmf.schema.json");
 	struct json_object *fb = get(bmf, "tare.decompose.high.factorial");
-	assert_true(json_object_get_double(get(get(fb, "interaction_ms"), "value")) > 1.5);
+	assert_true(json_object_get_double(get(get(fb, "interaction"), "value")) > 1.5e6); /* ns */
+	/* slugs in whole units: latency in ns within its interval, memory in bytes */
+	struct json_object *arm = get(bmf, "tare.decompose.high.capture");
+	struct json_object *lat = get(arm, "latency");
+	assert_true(json_object_is_type(get(lat, "value"), json_type_int));
+	assert_true(json_object_get_int64(get(lat, "lower_value")) <=
+	                json_object_get_int64(get(lat, "value")) &&
+	            json_object_get_int64(get(lat, "value")) <=
+	                json_object_get_int64(get(lat, "upper_value")));
+	assert_true(json_object_get_int64(get(lat, "value")) > 20000000); /* > 20 ms */
+	assert_int_equal(json_object_get_int64(get(get(arm, "memory-peak"), "value")), 1000 * 1024);
+	assert_true(json_object_get_int64(get(get(arm, "overhead"), "value")) > 500000);
 	json_object_put(bmf);
 	json_object_put(o);
 
@@ -162,16 +174,72 @@ static void test_factorial(void **state)
 	strbuf_init(&md);
 	summary_markdown(o, &md);
 	assert_non_null(strstr(md.buf, "[CI, achieved 93.7–95.5%]"));
+	assert_non_null(strstr(md.buf, "| high | capture | "));
+	assert_non_null(strstr(md.buf, "inconclusive¹ |"));
+	assert_non_null(strstr(md.buf, "\n¹ too few pairs"));
 	strbuf_release(&md);
 	json_object_put(o);
 	matrix_free(m);
 	diag_list_release(&d);
 }
 
+/* The table rows of md (lines starting with '|'): at most `max` columns each. */
+static void assert_columns(const char *md, size_t max)
+{
+	for (const char *l = md; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (*l != '|')
+			continue;
+		size_t bars = 0;
+		for (const char *p = l; *p && *p != '\n'; p++)
+			bars += *p == '|' && !(p > l && p[-1] == '\\'); /* "\|" is text */
+		assert_true(bars - 1 <= max);
+	}
+}
+
+/* summary.md of a recorded run (tests/fixtures/runs/report) as a PR comment shows it. */
+static void test_markdown_for_pr_comments(void **state)
+{
+	(void)state;
+	struct json_object *o = json_object_from_file("tests/fixtures/runs/report/summary.json");
+	if (!o)
+		o = json_object_from_file(TARE_SOURCE_DIR
+		                          "/tests/fixtures/runs/report/summary.json");
+	assert_non_null(o);
+	struct strbuf md;
+	strbuf_init(&md);
+	summary_markdown(o, &md);
+	assert_columns(md.buf, 7);
+	/* one row per cell and compared arm, the delta with its interval and the verdict first;
+	 * numbers rounded to what the interval supports, ASCII minus */
+	assert_non_null(strstr(md.buf, "| k0 | dual-capture | +1.432 ms [+1.264, +1.746] (+34%) | "
+	                               "healthy, higher | 4.181 → 5.613 |"));
+	assert_non_null(strstr(md.buf, "| k800-c4 | dual-capture | -1 ms [-68, +59] (-0.4%) | "
+	                               "healthy, no difference | 327 → 362 |"));
+	assert_null(strstr(md.buf, "\xe2\x88\x92")); /* no U+2212 anywhere */
+	/* a skipped cell is not measured, with the reason; never "n/a ms [n/a, n/a]" */
+	assert_non_null(strstr(md.buf, "| s300 | – | not measured (skipped: span_events clipped at "
+	                               "128 of 300 (limit 128) in arm dual-capture) | lossy |"));
+	assert_null(strstr(md.buf, "n/a"));
+	/* verdicts are not repeated as a list: only the cells that are not healthy say why */
+	assert_null(strstr(md.buf, "- **k0**"));
+	assert_non_null(strstr(md.buf, "- **s300**: lossy: "));
+	/* footnotes only where used: no pair here is inconclusive, no p99 column */
+	assert_null(strstr(md.buf, "¹"));
+	/* provenance as plain text, numbers rounded */
+	assert_non_null(strstr(md.buf, "- tare_version: 0.1.0\n"));
+	assert_non_null(strstr(md.buf, "- smt_active: no\n"));
+	assert_non_null(strstr(md.buf, "- load_start: 2.45, 3.09, 4.73\n"));
+	assert_null(strstr(md.buf, "\"0.1.0\""));
+	assert_null(strstr(md.buf, "\n\n\n"));
+	strbuf_release(&md);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_factorial),
+	    cmocka_unit_test(test_markdown_for_pr_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
