@@ -41,9 +41,12 @@ enum child_stage {
 	STAGE_EXEC,
 	STAGE_MEMORY_CGROUP
 };
+/* stage 0 is the child's "ready" record: written once it has joined its cgroups, with the time,
+ * so that the workload's wall clock starts there (see spawn_run). */
 struct child_report {
 	int stage;
 	int err;
+	int64_t ns;
 };
 
 /* Everything the child needs, prepared before clone: after it the child only makes
@@ -148,7 +151,7 @@ static char *resolve_program(const char *name, char **envp)
 
 CHILD_CODE __attribute__((noreturn)) static void child_fail(const struct child_plan *c, int stage)
 {
-	struct child_report rep = {stage, errno};
+	struct child_report rep = {stage, errno, 0};
 	ssize_t n = write(c->report_fd, &rep, sizeof(rep));
 	(void)n;
 	_exit(SPAWN_EXIT_EXEC_FAILED);
@@ -184,6 +187,11 @@ CHILD_CODE static int child_main(void *arg)
 	 * page of the program is charged to the leaf */
 	if (c->memory_procs_fd >= 0 && write(c->memory_procs_fd, "0", 1) != 1)
 		child_fail(c, STAGE_MEMORY_CGROUP);
+	/* Writing cgroup.procs waits for an RCU grace period (~10 ms on an idle machine): tare's
+	 * cost, not the workload's. The workload's wall clock starts here. */
+	struct child_report ready = {0, 0, clock_monotonic_ns_in_child()};
+	ssize_t wrote = write(c->report_fd, &ready, sizeof(ready));
+	(void)wrote;
 	if (setpgid(0, 0) < 0)
 		child_fail(c, STAGE_PGID);
 	if (c->cwd && chdir(c->cwd) < 0)
@@ -392,14 +400,22 @@ static int open_output(const char *path, int *fd, struct diag_list *d)
 	return 0;
 }
 
-/* Reads the child's report: 0 bytes when exec succeeded (the pipe closed on exec). */
-static int read_report(int fd, struct child_report *rep)
+/* Reads the child's reports: its "ready" record (*ready_ns, left alone when it failed before),
+ * then nothing when exec succeeded (the pipe closed on exec) or why it failed. Returns 1 on a
+ * failure, with *rep filled. */
+static int read_report(int fd, struct child_report *rep, int64_t *ready_ns)
 {
-	ssize_t n;
-	do
-		n = read(fd, rep, sizeof(*rep));
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*rep) ? 1 : 0;
+	for (;;) {
+		ssize_t n;
+		do
+			n = read(fd, rep, sizeof(*rep));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(*rep))
+			return 0;
+		if (rep->stage != 0)
+			return 1;
+		*ready_ns = rep->ns;
+	}
 }
 
 static void close_fd(int *fd)
@@ -412,7 +428,8 @@ static void close_fd(int *fd)
 /* Waits, stops on timeout or interruption, reaps and accounts, then takes the rest of the output.
  * The child has exec'd. */
 static int supervise(const struct spawn_request *req, struct spawn_result *res, pid_t pid,
-                     int pidfd, struct output_pipes *out, int64_t t0, struct diag_list *d)
+                     int pidfd, struct output_pipes *out, int64_t t0, int64_t t_ready,
+                     struct diag_list *d)
 {
 	int64_t deadline = req->timeout_ms > 0 ? t0 + req->timeout_ms * CLOCK_NS_PER_MS : INT64_MAX;
 	enum wait_end end = wait_exit(pidfd, out, deadline, req->interrupted);
@@ -424,7 +441,7 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->wall_ns = clock_monotonic_ns() - t0;
+	res->wall_ns = clock_monotonic_ns() - t_ready;
 	fill_status(res, status, &ru);
 	res->timed_out = timed_out;
 	res->interrupted = end == END_INTERRUPT; /* also when it came during the grace period */
@@ -542,7 +559,8 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 	close_fd(&c.report_fd);
 	output_pipes_close_child_ends(&out);
 	struct child_report rep;
-	int failed = read_report(report_r, &rep);
+	int64_t t_ready = t0;
+	int failed = read_report(report_r, &rep, &t_ready);
 	int64_t t_exec = clock_monotonic_ns();
 	res->spawn_ns = t_exec - t0;
 	if (failed) {
@@ -550,8 +568,10 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 		res->exec_errno = rep.err;
 		res->exec_error = stage_message(req, rep.stage, rep.err);
 	}
-	rc = supervise(req, res, pid, pidfd, &out, t0, d);
-	res->workload_ns = res->wall_ns - res->spawn_ns;
+	rc = supervise(req, res, pid, pidfd, &out, t0, t_ready, d);
+	/* wall runs from the child's ready record (it has joined its cgroups) to the reaping;
+	 * spawn is tare's whole cost from clone to the confirmed exec, the joins included */
+	res->workload_ns = res->wall_ns - (t_exec - t_ready);
 	if (failed)
 		res->exit_code = SPAWN_EXIT_EXEC_FAILED;
 	if (keep_output(req, &out, file_fd, res, d) < 0)

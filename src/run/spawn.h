@@ -56,11 +56,14 @@ struct spawn_result {
 	bool exec_failed; /* the child never reached the program (exec_errno, exec_error say why) */
 	int exec_errno;
 	char *exec_error; /* owned: "cannot execute './app': No such file or directory" */
-	int64_t spawn_ns; /* spawn start → exec confirmed (the close-on-exec pipe closed) */
+	int64_t spawn_ns; /* tare's cost: clone → exec confirmed (the close-on-exec pipe closed),
+	                     the child's cgroup joins included */
 	bool forked; /* started by fork (no clone3, or an architecture without the clone_vm entry)
 	                rather than clone3 with vfork semantics */
 	int64_t workload_ns;     /* exec confirmed → reaped */
-	int64_t wall_ns;         /* spawn start → reaped */
+	int64_t wall_ns;         /* the child's ready record (cgroups joined, just before its
+	                            setpgid, chdir, fds and execve) → reaped: a cgroup.procs write
+	                            (~10 ms: an RCU grace period) is not the workload's time */
 	int64_t user_us, sys_us; /* wait4 rusage: the child and the descendants it waited for */
 	int64_t max_rss_kb;      /* largest RSS among those processes */
 	uint64_t stdout_bytes, stderr_bytes; /* every byte the workload wrote to each */

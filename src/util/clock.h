@@ -12,6 +12,10 @@
  * taken the wrong way round is negative rather than a huge positive number. */
 int64_t clock_monotonic_ns(void);
 
+/* The same, for code between clone and exec in a child that shares tare's memory (run/spawn.c):
+ * not instrumented by AddressSanitizer, and only clock_gettime, which is async-signal-safe. */
+int64_t clock_monotonic_ns_in_child(void);
+
 /* Milliseconds on CLOCK_MONOTONIC (clock_monotonic_ns() truncated to whole milliseconds). */
 int64_t clock_monotonic_ms(void);
 
