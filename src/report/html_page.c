@@ -2,6 +2,8 @@
  * table, interval formatting and the per-arm values the plots are drawn from. */
 #include "report/html_page.h"
 
+#include "report/provenance_text.h"
+
 #include "report/svg.h"
 #include "util/number_format.h"
 
@@ -27,9 +29,11 @@ static const char style[] =
     "table{border-collapse:collapse;font-size:0.92em;margin:0.6em 0;max-width:100%}"
     "th,td{text-align:left;padding:4px 10px;border-bottom:1px solid #d8dee4;vertical-align:top;"
     "overflow-wrap:anywhere}"
-    "th{background:#f6f8fa;white-space:nowrap;overflow-wrap:normal}td:first-child{white-space:nowrap}td.num{font-variant-numeric:tabular-"
+    "th{background:#f6f8fa;white-space:nowrap;overflow-wrap:normal}td:first-child{white-space:"
+    "nowrap}td.num{font-variant-numeric:tabular-"
     "nums;white-space:nowrap}\n"
-    ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:0.85em;white-space:nowrap;"
+    ".badge{display:inline-block;padding:1px "
+    "8px;border-radius:10px;font-size:0.85em;white-space:nowrap;"
     "font-weight:600;color:#fff;background:#57606a}\n"
     ".badge.healthy{background:#1a7f37}.badge.lossy{background:#9a6700}"
     ".badge.unhealthy,.badge.uncalibrated{background:#cf222e}.badge.inconclusive{background:#"
@@ -132,27 +136,6 @@ void html_legend(struct strbuf *out, const char *const *names, size_t n)
 	strbuf_addstr(out, "</p>\n");
 }
 
-static void provenance_value(struct strbuf *out, struct json_object *v)
-{
-	if (!v || json_object_is_type(v, json_type_null)) {
-		strbuf_addstr(out, "unknown");
-	} else if (json_object_is_type(v, json_type_string)) {
-		svg_escape(out, json_object_get_string(v));
-	} else if (json_object_is_type(v, json_type_boolean)) {
-		strbuf_addstr(out, json_object_get_boolean(v) ? "yes" : "no");
-	} else if (json_object_is_type(v, json_type_double)) {
-		strbuf_addf(out, "%.2f", json_object_get_double(v));
-	} else if (json_object_is_type(v, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
-			provenance_value(out, json_object_array_get_idx(v, i));
-		}
-	} else {
-		svg_escape(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-	}
-}
-
 void html_provenance(struct strbuf *out, struct json_object *const *prov, const char *const *heads,
                      size_t n)
 {
@@ -182,7 +165,11 @@ void html_provenance(struct strbuf *out, struct json_object *const *prov, const 
 			if (prov[i])
 				json_object_object_get_ex(prov[i], key, &v);
 			strbuf_addstr(out, "<td>");
-			provenance_value(out, v);
+			struct strbuf text;
+			strbuf_init(&text);
+			provenance_text(&text, v);
+			svg_escape(out, text.buf);
+			strbuf_release(&text);
 			strbuf_addstr(out, "</td>");
 		}
 		strbuf_addstr(out, "</tr>\n");
@@ -234,5 +221,6 @@ double html_wall_ms(const struct sample *s)
 
 double html_memory_mib(const struct sample *s)
 {
-	return s->resources.memory_peak_kib < 0 ? NAN : (double)s->resources.memory_peak_kib / 1024.0;
+	return s->resources.memory_peak_kib < 0 ? NAN
+	                                        : (double)s->resources.memory_peak_kib / 1024.0;
 }

@@ -1,6 +1,8 @@
 /* Views of summary.json: the Markdown a reviewer reads in a PR, and Bencher Metric Format. */
 #include "report/summary.h"
 
+#include "report/provenance_text.h"
+
 #include "util/number_format.h"
 
 #include <json-c/json.h>
@@ -274,34 +276,6 @@ static void memory_note(struct strbuf *out, struct json_object *cells)
 	}
 }
 
-/* A provenance value as plain text: strings as they are, numbers rounded, arrays joined. */
-static void provenance_value(struct strbuf *out, struct json_object *v)
-{
-	if (!v) {
-		strbuf_addstr(out, "unknown");
-	} else if (json_object_is_type(v, json_type_boolean)) {
-		strbuf_addstr(out, json_object_get_boolean(v) ? "yes" : "no");
-	} else if (json_object_is_type(v, json_type_double)) {
-		strbuf_addf(out, "%.2f", json_object_get_double(v));
-	} else if (json_object_is_type(v, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(v); i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
-			provenance_value(out, json_object_array_get_idx(v, i));
-		}
-	} else if (json_object_is_type(v, json_type_object)) {
-		const char *sep = "";
-		json_object_object_foreach(v, k, sub)
-		{
-			strbuf_addf(out, "%s%s ", sep, k);
-			provenance_value(out, sub);
-			sep = "; ";
-		}
-	} else {
-		md_escaped(out, json_object_get_string(v));
-	}
-}
-
 /* The reasons of cells that are not healthy: the table says which, this says why. */
 static void not_healthy_md(struct strbuf *out, struct json_object *cells)
 {
@@ -396,7 +370,11 @@ void summary_markdown(struct json_object *summary, struct strbuf *out)
 		json_object_object_foreach(prov, pk, pv)
 		{
 			strbuf_addf(out, "- %s: ", pk);
-			provenance_value(out, pv);
+			struct strbuf text;
+			strbuf_init(&text);
+			provenance_text(&text, pv);
+			md_escaped(out, text.buf);
+			strbuf_release(&text);
 			strbuf_addch(out, '\n');
 		}
 	}
