@@ -4,6 +4,7 @@
 
 #include "jsonin/scan.h"
 #include "util/input_file.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <limits.h>
@@ -16,7 +17,7 @@ static bool complete_value(const char *buf, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new_ex(JSONIN_MAX_DEPTH);
 	if (!tok)
-		abort(); /* json-c could not allocate a tokener: nothing sane is left to do */
+		xalloc_die(0); /* json-c could not allocate a tokener: nothing sane is left to do */
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	struct json_object *o = json_tokener_parse_ex(tok, buf, (int)len);
 	if (json_tokener_get_error(tok) == json_tokener_continue) {
@@ -51,7 +52,7 @@ static int tokenize(struct jsonin_text *t, struct json_object **out, struct diag
 {
 	struct json_tokener *tok = json_tokener_new_ex(JSONIN_MAX_DEPTH);
 	if (!tok)
-		abort(); /* json-c could not allocate a tokener: nothing sane is left to do */
+		xalloc_die(0); /* json-c could not allocate a tokener: nothing sane is left to do */
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	*out = json_tokener_parse_ex(tok, t->buf, (int)t->len);
 	enum json_tokener_error err = json_tokener_get_error(tok);
@@ -97,7 +98,7 @@ int jsonin_parse(const char *name, const char *buf, size_t len, int first_line,
 		return -1;
 	struct source_map *m = map ? source_map_new(name) : NULL;
 	if (map && !m)
-		abort(); /* likewise: an empty map failed to allocate */
+		xalloc_die(0); /* likewise: an empty map failed to allocate */
 	if (jsonin_scan(&t, m, d) < 0) {
 		json_object_put(tree);
 		source_map_free(m);

@@ -448,7 +448,8 @@ static int value(struct scan *s, struct source_pos key)
 	skip_ws(s);
 	if (s->map && s->pos < s->t->len &&
 	    source_map_add(s->map, s->ptr.buf, jsonin_pos(s->t, s->pos), key) < 0)
-		abort(); /* as strbuf does: a map that cannot grow leaves nothing sane to do */
+		xalloc_die(
+		    0); /* as strbuf does: a map that cannot grow leaves nothing sane to do */
 	char c = peek(s);
 	if (c == '{' || c == '[') {
 		/* json-c enforced JSONIN_MAX_DEPTH already; this only bounds the recursion */

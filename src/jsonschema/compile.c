@@ -693,7 +693,7 @@ struct schema *schema_load_file(const char *path, struct diag_list *d)
 	}
 	struct json_tokener *tok = json_tokener_new_ex(SCHEMA_PARSE_DEPTH);
 	if (!tok)
-		abort();
+		xalloc_die(0);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	struct json_object *root = json_tokener_parse_ex(tok, text.buf, (int)text.len);
 	enum json_tokener_error err = json_tokener_get_error(tok);

@@ -450,7 +450,7 @@ static int check_member(struct vctx *c, const struct snode *n, const char *key,
 	if (n->property_names) {
 		struct json_object *k = json_object_new_string(key);
 		if (!k)
-			abort();
+			xalloc_die(0);
 		bool saved = c->key_mode;
 		c->key_mode = true;
 		rc |= check(c, n->property_names, k, depth + 1, d);

@@ -76,9 +76,7 @@ static int plan_cells(struct run_data *r, struct diag_list *d)
 	    !json_object_is_type(cells, json_type_array))
 		return diag_error(d, "run.plan", NULL, "%s/plan.json has no cells", r->dir);
 	size_t n = json_object_array_length(cells);
-	r->cells = calloc(n ? n : 1, sizeof(*r->cells));
-	if (!r->cells)
-		abort();
+	r->cells = xcalloc(n ? n : 1, sizeof(*r->cells));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *name = NULL;
 		json_object_object_get_ex(json_object_array_get_idx(cells, i), "name", &name);
@@ -99,7 +97,7 @@ static int plan_cells(struct run_data *r, struct diag_list *d)
 int run_dir_load(const char *dir, struct run_data *out, struct diag_list *d)
 {
 	memset(out, 0, sizeof(*out));
-	out->dir = strdup(dir);
+	out->dir = xstrdup(dir);
 	char *matrix = path_join(dir, RUN_MATRIX_FILE), *plan = path_join(dir, RUN_PLAN_FILE),
 	     *samples = path_join(dir, RUN_SAMPLES_FILE);
 	int rc = -1;

@@ -4,6 +4,7 @@
 #include "report/provenance_text.h"
 
 #include "util/number_format.h"
+#include "util/xalloc.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -169,7 +170,7 @@ static bool not_measured_row(struct strbuf *out, struct json_object *cell)
 	strbuf_addstr(out, " | – | not measured (");
 	if (colon && skipped && colon < skipped) {
 		strbuf_addstr(out, "skipped: ");
-		char *reason = strndup(colon + 2, (size_t)(skipped - colon - 2));
+		char *reason = xstrndup(colon + 2, (size_t)(skipped - colon - 2));
 		md_escaped(out, reason);
 		free(reason);
 	} else {

@@ -4,6 +4,7 @@
 
 #include "stats/describe.h"
 #include "stats/power.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,12 +42,10 @@ int stats_factorial_2x2(const double *y00, const double *y10, const double *y01,
 {
 	memset(out, 0, sizeof(*out));
 	out->n = n;
-	double *a = malloc((n ? n : 1) * sizeof(*a));
-	double *b = malloc((n ? n : 1) * sizeof(*b));
-	double *ab = malloc((n ? n : 1) * sizeof(*ab));
+	double *a = xmalloc((n ? n : 1) * sizeof(*a));
+	double *b = xmalloc((n ? n : 1) * sizeof(*b));
+	double *ab = xmalloc((n ? n : 1) * sizeof(*ab));
 	int rc = -1;
-	if (!a || !b || !ab)
-		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		a[i] = ((y10[i] - y00[i]) + (y11[i] - y01[i])) / 2.0;
 		b[i] = ((y01[i] - y00[i]) + (y11[i] - y10[i])) / 2.0;

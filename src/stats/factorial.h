@@ -35,8 +35,8 @@ struct stats_factorial {
 	bool additive_known;
 };
 
-/* Computes *out from n rounds. Returns 0, or -1 on a non-finite value, conf outside (0, 1),
- * n > STATS_HL_MAX_N or allocation failure. n = 0 gives NaN estimates and verdicts
+/* Computes *out from n rounds. Returns 0, or -1 on a non-finite value, conf outside (0, 1) or
+ * n > STATS_HL_MAX_N. n = 0 gives NaN estimates and verdicts
  * DELTA_INCONCLUSIVE. */
 int stats_factorial_2x2(const double *y00, const double *y10, const double *y01, const double *y11,
                         size_t n, double conf, struct stats_factorial *out);

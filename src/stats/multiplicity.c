@@ -1,5 +1,6 @@
 /* Benjamini–Hochberg q-values. */
 #include "stats/multiplicity.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,9 +20,7 @@ static int cmp_p(const void *pa, const void *pb)
 
 long stats_bh_qvalues(const double *p, size_t m, double *q)
 {
-	struct indexed *s = malloc((m ? m : 1) * sizeof(*s));
-	if (!s)
-		return -1;
+	struct indexed *s = xmalloc((m ? m : 1) * sizeof(*s));
 	size_t k = 0;
 	for (size_t i = 0; i < m; i++) {
 		if (isnan(p[i]))

@@ -12,7 +12,7 @@
  * min(1, m·p_(j)/j), returned in the order of p. The hypotheses with q < α are exactly those the
  * BH step-up procedure rejects at false discovery rate α (for independent or positively dependent
  * tests). NaN p-values are left out of the family and get NaN. Returns the family size (the number
- * of finite p), or -1 on allocation failure or a p outside [0, 1]. */
+ * of finite p), or -1 for a p outside [0, 1]. */
 long stats_bh_qvalues(const double *p, size_t m, double *q);
 
 #endif

@@ -104,17 +104,11 @@ static double round_half_even(double v)
 }
 
 /* P(lo ≤ I_n ≤ hi) for the number of inversions I_n of a uniform random permutation of n: the
- * Mahonian distribution, built as I_k = I_{k−1} + U{0..k−1} with a sliding-window sum. NaN on
- * allocation failure. */
+ * Mahonian distribution, built as I_k = I_{k−1} + U{0..k−1} with a sliding-window sum. */
 static double inversions_prob(size_t n, size_t lo, size_t hi)
 {
 	size_t total = n * (n - 1) / 2;
-	double *p = calloc(total + 1, sizeof(*p)), *q = calloc(total + 1, sizeof(*q));
-	if (!p || !q) {
-		free(p);
-		free(q);
-		return NAN;
-	}
+	double *p = xcalloc(total + 1, sizeof(*p)), *q = xcalloc(total + 1, sizeof(*q));
 	p[0] = 1.0;
 	size_t reach = 0;
 	for (size_t k = 2; k <= n; k++) {

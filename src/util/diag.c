@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 void diag_list_init(struct diag_list *d)
 {
@@ -35,7 +36,7 @@ void diag_list_release(struct diag_list *d)
 
 static char *dup_or_null(const char *s)
 {
-	return s ? strdup(s) : NULL;
+	return s ? xstrdup(s) : NULL;
 }
 
 int diag_add_v(struct diag_list *d, enum diag_severity sev, const char *code,
@@ -43,15 +44,10 @@ int diag_add_v(struct diag_list *d, enum diag_severity sev, const char *code,
 {
 	if (d->len == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct diag *items = realloc(d->items, cap * sizeof(*items));
-		if (!items)
-			return -1;
-		d->items = items;
+		d->items = xrealloc(d->items, cap * sizeof(*d->items));
 		d->cap = cap;
 	}
-	char *message = NULL;
-	if (vasprintf(&message, fmt, ap) < 0)
-		return -1;
+	char *message = xvasprintf(fmt, ap);
 	struct diag *g = &d->items[d->len++];
 	g->severity = sev;
 	g->code = dup_or_null(code);
@@ -133,13 +129,8 @@ void diag_list_sort(struct diag_list *d)
 {
 	if (d->len < 2)
 		return;
-	struct diag_group *groups = calloc(d->len, sizeof(*groups));
-	struct diag *sorted = calloc(d->len, sizeof(*sorted));
-	if (!groups || !sorted) {
-		free(groups);
-		free(sorted);
-		return;
-	}
+	struct diag_group *groups = xcalloc(d->len, sizeof(*groups));
+	struct diag *sorted = xcalloc(d->len, sizeof(*sorted));
 	size_t ng = 0;
 	for (size_t i = 0; i < d->len; i++) {
 		if (d->items[i].severity == DIAG_NOTE && ng > 0)
@@ -163,12 +154,7 @@ void diag_list_move(struct diag_list *dst, struct diag_list *src)
 	for (size_t i = 0; i < src->len; i++) {
 		if (dst->len == dst->cap) {
 			size_t cap = dst->cap ? dst->cap * 2 : 8;
-			struct diag *items = realloc(dst->items, cap * sizeof(*items));
-			if (!items) {
-				diag_release_one(&src->items[i]);
-				continue;
-			}
-			dst->items = items;
+			dst->items = xrealloc(dst->items, cap * sizeof(*dst->items));
 			dst->cap = cap;
 		}
 		dst->items[dst->len++] = src->items[i];

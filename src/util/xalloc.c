@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 
 /* 5 is TARE_EXIT_INTERNAL (cli/cli.h); util/ cannot include the command layer. */
-static _Noreturn void die_oom(size_t size)
+_Noreturn void xalloc_die(size_t size)
 {
 	fprintf(stderr, "tare: out of memory (%zu bytes)\n", size);
 	exit(5);
@@ -19,7 +19,7 @@ void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (!p)
-		die_oom(size);
+		xalloc_die(size);
 	return p;
 }
 
@@ -27,7 +27,7 @@ void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		die_oom(n * size);
+		xalloc_die(n * size);
 	return p;
 }
 
@@ -39,7 +39,7 @@ void *xpages(void *p, size_t old, size_t size)
 	    p && old ? mremap(p, old, size, MREMAP_MAYMOVE)
 	             : mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (q == MAP_FAILED)
-		die_oom(size);
+		xalloc_die(size);
 	return q;
 }
 
@@ -53,7 +53,7 @@ void *xrealloc(void *p, size_t size)
 {
 	void *q = realloc(p, size ? size : 1);
 	if (!q)
-		die_oom(size);
+		xalloc_die(size);
 	return q;
 }
 
@@ -64,7 +64,7 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 	size_t c = *cap ? *cap : 16;
 	while (c < need) {
 		if (c > SIZE_MAX / 2 / size)
-			die_oom(SIZE_MAX);
+			xalloc_die(SIZE_MAX);
 		c *= 2;
 	}
 	*cap = c;
@@ -75,7 +75,7 @@ char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
 	if (!p)
-		die_oom(strlen(s) + 1);
+		xalloc_die(strlen(s) + 1);
 	return p;
 }
 
@@ -83,7 +83,7 @@ char *xstrndup(const char *s, size_t n)
 {
 	char *p = strndup(s, n);
 	if (!p)
-		die_oom(n + 1);
+		xalloc_die(n + 1);
 	return p;
 }
 
@@ -91,7 +91,7 @@ char *xvasprintf(const char *fmt, va_list ap)
 {
 	char *p = NULL;
 	if (vasprintf(&p, fmt, ap) < 0)
-		die_oom(strlen(fmt));
+		xalloc_die(strlen(fmt));
 	return p;
 }
 

@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 /* Each returns non-NULL, or prints "tare: out of memory (N bytes)" and exits with 5 (internal). */
+/* The same end for an allocation a library made and reported as NULL (json-c, pcre2); size may be
+ * 0 when the library does not say how much it wanted. */
+_Noreturn void xalloc_die(size_t size);
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
