@@ -7,7 +7,6 @@
 #include "cli/verdict_golden.h"
 #include "matrix/matrix.h"
 #include "plan/plan.h"
-#include "run/cgroup.h"
 #include "run/interrupt.h"
 #include "run/privileges.h"
 #include "run/provenance.h"
@@ -118,65 +117,32 @@ static int session_failure_code(const struct diag_list *d, int otherwise)
 	return cli_exit_for(d, otherwise);
 }
 
+static void say_removed(const char *what, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "tare: killed and removed the %s\n", what);
+}
+
 /* Kills and removes the run parents of tares that are gone (killed mid-dispatch, their workload
- * may still run and write into its work directory), one line each on stderr. Before a resume
- * touches its directory, so that no orphan writes into a work directory being emptied. Returns 0,
- * or an exit code when one cannot be removed: what survives SIGKILL would disturb every timing. */
+ * may still run and write into its work directory), before a resume touches its directory.
+ * Returns 0, or exit 4 when one cannot be removed: what survives SIGKILL would disturb every
+ * timing. */
 static int sweep_stale_parents(struct diag_list *d)
 {
-	char *root = NULL;
-	struct diag_list none;
-	diag_list_init(&none);
-	/* without cgroup v2 there is nothing to sweep; the runner says what is missing */
-	int found = cgroup_hierarchy_find(&root, &none);
-	diag_list_release(&none);
-	if (found < 0)
-		return 0;
-	struct stale_list l;
-	int rc = stale_parents_find_all(root, &l, d) < 0 ? cli_exit_for(d, TARE_EXIT_ENV) : 0;
-	for (size_t i = 0; i < l.len; i++) {
-		char *what = stale_parent_describe(&l.items[i]);
-		if (stale_parent_remove(&l.items[i], d) == 0)
-			fprintf(stderr, "tare: killed and removed the %s\n", what);
-		else
-			rc = cli_exit_for(d, TARE_EXIT_ENV);
-		free(what);
-	}
-	stale_list_release(&l);
-	free(root);
-	return rc;
+	return stale_parents_sweep(say_removed, NULL, d) < 0 ? cli_exit_for(d, TARE_EXIT_ENV) : 0;
 }
 
 /* Everything up to the first write: the matrix and its plan, the directory rule, privileges,
- * then the sweep of what dead tares left running. A fresh run then creates its directory; a
- * resumed one locks and reads its own. */
-/* Whether resuming DIR loads the capture: when the matrix copy in it declares an arm that
- * captures (a resume's plan is only read once the directory is locked, which is after the
- * privilege check). A copy that does not load says yes: the resume then fails on it anyway. */
-static bool resume_captures(const char *dir)
-{
-	struct diag_list ignored;
-	diag_list_init(&ignored);
-	char *path = xasprintf("%s/matrix.yaml", dir);
-	struct matrix *m = matrix_load(path, &ignored);
-	bool captures = !m;
-	for (size_t i = 0; m && i < m->n_arms; i++)
-		captures = captures || m->arms[i].capture == ARM_CAPTURE_EBPF;
-	matrix_free(m);
-	free(path);
-	diag_list_release(&ignored);
-	return captures;
-}
-
-/* Everything up to the first write: the matrix and its plan, the directory rule, privileges.
- * A fresh run then creates its directory; a resumed one locks and reads its own. */
+ * then the sweep of what dead tares left running (only a run that needs privileges makes and
+ * removes cgroups). A fresh run then creates its directory; a resumed one locks and reads its
+ * own. */
 static int open_session(const struct cli_ctx *ctx, const struct run_args *a, struct run_session *s,
                         struct diag_list *d)
 {
 	if (a->resume) {
 		if (run_dir_check_resume(a->resume, d) < 0)
 			return session_failure_code(d, TARE_EXIT_ENV);
-		bool captures = resume_captures(a->resume);
+		bool captures = run_session_resume_captures(a->resume);
 		int rc = cli_require_privileges(ctx, &cmd_run, captures);
 		/* the sweep kills and removes cgroups: a run that needs no privileges makes none */
 		if (rc == 0 && captures)

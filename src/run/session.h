@@ -53,6 +53,11 @@ int run_session_adopt(struct run_session *s, const char *dir, const char *matrix
  * one. Returns 0, or -1 with diags (s is released). */
 int run_session_resume(struct run_session *s, const char *dir, struct diag_list *d);
 
+/* Whether resuming dir loads the capture: its matrix copy declares an arm that captures. Read
+ * before the privilege check (a resume's plan is read only once the directory is locked); a copy
+ * that does not load says yes, and the resume then fails on it anyway. */
+bool run_session_resume_captures(const char *dir);
+
 /* What the loop reports as it goes (the command line shows progress with it). The session is
  * the observer's to read (not change) while it is called. */
 enum session_event {

@@ -212,3 +212,18 @@ fail:
 	run_session_release(s);
 	return -1;
 }
+
+bool run_session_resume_captures(const char *dir)
+{
+	struct diag_list ignored;
+	diag_list_init(&ignored);
+	char *path = path_join(dir, RUN_MATRIX_FILE);
+	struct matrix *m = matrix_load(path, &ignored);
+	bool captures = !m;
+	for (size_t i = 0; m && i < m->n_arms; i++)
+		captures = captures || m->arms[i].capture == ARM_CAPTURE_EBPF;
+	matrix_free(m);
+	free(path);
+	diag_list_release(&ignored);
+	return captures;
+}

@@ -184,3 +184,29 @@ void stale_list_release(struct stale_list *l)
 	l->items = NULL;
 	l->len = 0;
 }
+
+int stale_parents_sweep(void (*removed)(const char *what, void *ctx), void *ctx,
+                        struct diag_list *d)
+{
+	char *root = NULL;
+	struct diag_list none;
+	diag_list_init(&none);
+	/* without cgroup v2 there is nothing to sweep; the runner says what is missing */
+	int found = cgroup_hierarchy_find(&root, &none);
+	diag_list_release(&none);
+	if (found < 0)
+		return 0;
+	struct stale_list l;
+	int rc = stale_parents_find_all(root, &l, d);
+	for (size_t i = 0; i < l.len; i++) {
+		char *what = stale_parent_describe(&l.items[i]);
+		if (stale_parent_remove(&l.items[i], d) == 0)
+			removed(what, ctx);
+		else
+			rc = -1;
+		free(what);
+	}
+	stale_list_release(&l);
+	free(root);
+	return rc < 0 ? -1 : 0;
+}

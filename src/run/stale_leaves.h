@@ -54,4 +54,10 @@ char *stale_parent_describe(const struct stale_parent *p);
 /* Frees the items. Accepts a zeroed list. */
 void stale_list_release(struct stale_list *l);
 
+/* Finds the run parents of tares that are gone below this machine's cgroup2 root (none without
+ * cgroup v2) and removes each, calling removed(what, ctx) with stale_parent_describe's phrase for
+ * every one removed. Returns 0, or -1 with diags when one could not be found or removed. */
+int stale_parents_sweep(void (*removed)(const char *what, void *ctx), void *ctx,
+                        struct diag_list *d);
+
 #endif
