@@ -483,11 +483,12 @@ static void fidelity_section(struct strbuf *out, const struct report_run *r,
 static void memory_section(struct strbuf *out, const struct report_run *r,
                            const struct sample_groups *g)
 {
-	html_section_begin(out, "memory", "Memory per arm",
-	                   "The peak memory of the workload's whole process tree (from the "
-	                   "dispatch's cgroup: memory.peak, or the v1 memory leaf's "
-	                   "max_usage_in_bytes) of every valid measured dispatch, per cell and arm; "
-	                   "never tare's own memory.");
+	html_section_begin(
+	    out, "memory", "Memory per arm",
+	    "The peak memory of the workload's whole process tree (from the "
+	    "dispatch's cgroup: memory.peak, or the v1 memory leaf's "
+	    "max_usage_in_bytes) of every valid measured dispatch, per cell and arm; "
+	    "never tare's own memory.");
 	size_t n = 0, cap = 0;
 	struct plot_strip_group *groups = NULL;
 	double **values = NULL;
@@ -500,7 +501,8 @@ static void memory_section(struct strbuf *out, const struct report_run *r,
 			const char *arm = r->m->arms[c->compare[k]].name;
 			double *vals = xcalloc(n_cs + 1, sizeof(*vals));
 			size_t discarded;
-			size_t nv = html_arm_values(cs, n_cs, arm, html_memory_mib, vals, &discarded);
+			size_t nv =
+			    html_arm_values(cs, n_cs, arm, html_memory_mib, vals, &discarded);
 			if (nv == 0) {
 				free(vals);
 				continue;
@@ -524,9 +526,10 @@ static void memory_section(struct strbuf *out, const struct report_run *r,
 		}
 	}
 	if (n == 0)
-		html_paragraph(out, NULL,
-		               "no valid measured dispatch recorded its memory (the machine gave no "
-		               "memory controller, or the run predates cgroup figures)");
+		html_paragraph(
+		    out, NULL,
+		    "no valid measured dispatch recorded its memory (the machine gave no "
+		    "memory controller, or the run predates cgroup figures)");
 	else
 		plot_strip(out, "memory-plot", "peak memory per cell and arm",
 		           "peak memory of the workload tree, MiB", "MiB", 1, true, groups, n);

@@ -36,7 +36,9 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 	    "Per cell and arm, the change of wall time from the base run to the current one: %s. "
 	    "Red: a regression (the whole interval above zero and the change above %g%% of the "
 	    "base median); green: an improvement by the same rule; amber: a change inside the "
-	    "threshold; grey: no detectable change, too few samples to reach the interval's confidence, or a change that is not significant over all rows (Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05).",
+	    "threshold; grey: no detectable change, too few samples to reach the interval's "
+	    "confidence, or a change that is not significant over all rows "
+	    "(Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05).",
 	    compare_method_sentence(), r->max_pct);
 	html_section_begin(out, "shifts", "Shift of wall time, current − base", intro);
 	free(intro);
@@ -57,7 +59,8 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 		html_format_interval(iv, sizeof(iv), row->shift.estimate, row->shift.lo,
 		                     row->shift.hi, "ms");
 		format_signed(rel, sizeof(rel), row->shift.rel_pct, 1, true);
-		/* the row's status in words: colour alone cannot say "not significant" or "unreliable" */
+		/* the row's status in words: colour alone cannot say "not significant" or
+		 * "unreliable" */
 		notes[i] = xasprintf("%s (%s%%): %s%s", iv, rel, compare_status_name(row->status),
 		                     row->unreliable ? ", unreliable" : "");
 		rows[i] = (struct plot_forest_row){

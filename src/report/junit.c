@@ -55,8 +55,8 @@ static void system_out(struct strbuf *out, const struct junit_run *run, const ch
 		strbuf_addf(out, "dispatch %zu (%s, %s round %d): ", s->index, s->arm,
 		            plan_phase_name(s->phase), s->round);
 		strbuf_add_xml_escaped(out, s->discard_reason  ? s->discard_reason
-		                 : s->health_reason ? s->health_reason
-		                                    : "invalid");
+		                            : s->health_reason ? s->health_reason
+		                                               : "invalid");
 		strbuf_addch(out, '\n');
 		strbuf_add_xml_escaped(out, tail);
 		free(tail);

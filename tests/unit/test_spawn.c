@@ -98,7 +98,8 @@ static void test_exit_codes(void **state)
 	/* wall starts at the child's ready record, inside the spawn: it covers the workload and the
 	 * end of the spawn (setpgid, chdir, fds, execve), never the clone or the cgroup joins */
 	assert_true(res.spawn_ns > 0 && res.workload_ns > 0);
-	assert_true(res.workload_ns <= res.wall_ns && res.wall_ns <= res.spawn_ns + res.workload_ns);
+	assert_true(res.workload_ns <= res.wall_ns &&
+	            res.wall_ns <= res.spawn_ns + res.workload_ns);
 	assert_true(res.wall_ns < 2000 * MS);
 	spawn_result_release(&res);
 

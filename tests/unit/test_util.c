@@ -399,22 +399,14 @@ static void test_write_all(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_durations),
-	    cmocka_unit_test(test_sizes),
-	    cmocka_unit_test(test_format_duration),
-	    cmocka_unit_test(test_sha256_vectors),
-	    cmocka_unit_test(test_template),
-	    cmocka_unit_test(test_json_pointer),
-	    cmocka_unit_test(test_strbuf),
-	    cmocka_unit_test(test_strbuf_xml_escaped),
-	    cmocka_unit_test(test_clock_monotonic),
-	    cmocka_unit_test(test_clock_realtime),
-	    cmocka_unit_test(test_file_read_lines),
-	    cmocka_unit_test(test_file_read_missing),
-	    cmocka_unit_test(test_format_ms),
-	    cmocka_unit_test(test_xalloc_formats),
-	    cmocka_unit_test(test_xalloc_dies),
-	    cmocka_unit_test(test_write_all),
+	    cmocka_unit_test(test_durations),       cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_format_duration), cmocka_unit_test(test_sha256_vectors),
+	    cmocka_unit_test(test_template),        cmocka_unit_test(test_json_pointer),
+	    cmocka_unit_test(test_strbuf),          cmocka_unit_test(test_strbuf_xml_escaped),
+	    cmocka_unit_test(test_clock_monotonic), cmocka_unit_test(test_clock_realtime),
+	    cmocka_unit_test(test_file_read_lines), cmocka_unit_test(test_file_read_missing),
+	    cmocka_unit_test(test_format_ms),       cmocka_unit_test(test_xalloc_formats),
+	    cmocka_unit_test(test_xalloc_dies),     cmocka_unit_test(test_write_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
