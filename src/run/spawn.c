@@ -441,7 +441,8 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->wall_ns = clock_monotonic_ns() - t_ready;
+	res->reaped_ns = clock_monotonic_ns();
+	res->wall_ns = res->reaped_ns - t_ready;
 	fill_status(res, status, &ru);
 	res->timed_out = timed_out;
 	res->interrupted = end == END_INTERRUPT; /* also when it came during the grace period */
