@@ -278,7 +278,7 @@ static void record_spans(struct sample *s, const char *trace_out)
 }
 
 /* The receiver's counts as the span layer's observation. Late exports belong to a dispatch
- * already judged: recorded here, counted nowhere, and said once on stderr. */
+ * already judged: recorded here, counted nowhere, and said on stderr. */
 static void record_otlp(struct sample *s, const struct plan_dispatch *pd,
                         const struct otlp_dispatch_counts *oc, struct otlp_problems *op,
                         int64_t reaped_ns, struct diag_list *d)
