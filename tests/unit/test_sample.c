@@ -371,6 +371,27 @@ static void test_written_before_otlp(void **state)
 	diag_list_release(&d);
 }
 
+/* A mistyped field of the otlp block refuses the line, as any other field does. */
+static void test_otlp_refused(void **state)
+{
+	(void)state;
+	struct sample a, b;
+	otlp_arm(&a);
+	struct json_object *o = sample_to_json(&a);
+	json_object_object_add(json_object_object_get(o, "otlp"), "late_exports",
+	                       json_object_new_string("6"));
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_int_equal(sample_from_json(o, &b, &d), -1);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].message,
+	                    "sample field 'late_exports' is missing or not int");
+	assert_null(b.otlp.first_error);
+	diag_list_release(&d);
+	json_object_put(o);
+	sample_release(&a);
+}
+
 /* Sets the value at a path of one or two keys. */
 static void put_at(struct json_object *o, const char *key, const char *sub, struct json_object *v)
 {
@@ -427,10 +448,9 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_span_source),
-	    cmocka_unit_test(test_written_before_otlp),
+	    cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_span_source),  cmocka_unit_test(test_written_before_otlp),
+	    cmocka_unit_test(test_otlp_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
