@@ -196,6 +196,7 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	     * and it runs without cgroup leaves: creating them needs write access to the
 	     * hierarchy */
 	    .no_cgroups = !privileges_sufficient(),
+	    .spawn_helper = ctx->spawn_helper,
 	};
 	struct runner *r = runner_new(s->plan, &ro, d);
 	if (!r)
