@@ -21,7 +21,7 @@ struct runner_opts {
 	int64_t grace_ms;       /* SIGTERM → SIGKILL grace on timeout */
 	volatile sig_atomic_t *interrupted; /* the flag of run/interrupt.h */
 	/* run each dispatch without a cgroup leaf (an unprivileged run of a plan that does not
-	 * capture): no memory or CPU figures (resources.source "none", with the reason), processes
+	 * capture): memory and CPU from spawn_helper (without it none, with the reason), processes
 	 * left behind are the process group's only, and a plan that captures is refused */
 	bool no_cgroups;
 	/* spawns the workloads when the memory figure cannot come from a cgroup (no_cgroups, or
