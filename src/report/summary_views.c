@@ -272,10 +272,11 @@ static void helper_memory_note(struct strbuf *out, const char *source, struct js
 	strbuf_addstr(out, "Peak memory is the largest RSS among the workload and the descendants "
 	                   "it waited for, from the wait4 of tare's spawn helper (");
 	md_escaped(out, source);
-	strbuf_addstr(out, "): never below the helper's own high-water mark (at most ");
+	strbuf_addstr(out, "): never below the helper's own high-water mark (up to ");
 	add_fixed(out, floor_kib, 0);
-	strbuf_addstr(out, " KiB here), so a figure at that floor means the workload's own peak "
-	                   "is no higher; capture KiB is what the arm's eBPF capture holds.\n\n");
+	strbuf_addstr(out,
+	              " KiB in this run), so a figure at that floor means the workload's own peak "
+	              "is no higher; capture KiB is what the arm's eBPF capture holds.\n\n");
 }
 
 /* Where the memory column comes from, or why it is empty (the first arm that says). */
