@@ -43,16 +43,16 @@ check py "$r" "'set OTEL_EXPORTER_OTLP_PROTOCOL=http/json' in $C['protobuf']['se
 # what the exporter was answered (it exits 1 unless a JSON export gets 200, so the flush arm's
 # health says that): 415 for protobuf, in the kept log of the invalid dispatch
 check py "$r" "all(open('$r/logs/%06d.stdout' % s['index']).read() == '415\\n' for s in $P)"
-# a run opens a socket only when an arm has otlp: the workload looks at tare's descriptors (it
-# exits 3 when tare holds a socket); the same workload in an otlp arm sees the receiver's
-sock='for f in /proc/$PPID/fd/*; do case $(readlink "$f") in socket:*) exit 3 ;; esac; done'
+# a run listens only when an arm has otlp: the workload looks at tare's descriptors and exits 3
+# when tare listens on TCP (tests/e2e/fixtures/tare_listens.py); in an otlp arm it sees the receiver
+sock=$PWD/tests/e2e/fixtures/tare_listens.py
 cat >"$tmp/sock.yaml" <<YAML
 tare: 1
 name: sock
 arms:
   a: {capture: none, spans: false}
   b: {capture: none, spans: false}
-workload: {command: [/bin/sh, -c, '$sock']}
+workload: {command: [/usr/bin/python3, '$sock']}
 defaults: {warmups: 0, repetitions: 1}
 cells: [{name: c}]
 YAML
