@@ -87,6 +87,20 @@ static void print_table(const char *base, const char *cur, const struct compare_
 		compare_unreliable_format(&only, NULL, why, sizeof(why));
 		printf("  %s/%s: %s\n", row->cell, row->arm, why);
 	}
+	any = false;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		if (row->status != COMPARE_WITHIN_DRIFT)
+			continue;
+		if (!any)
+			printf("\nwithin drift (the bound nearer zero does not clear the runs' own "
+			       "first-half to second-half shifts added up):\n");
+		any = true;
+		printf("  %s/%s: bound %.3f ms, drift %.3f ms in the base run, %.3f ms in the "
+		       "current one\n",
+		       row->cell, row->arm, row->shift.lo > 0.0 ? row->shift.lo : row->shift.hi,
+		       row->drift_base, row->drift_cur);
+	}
 	char sentence[1024];
 	compare_summary_sentence(r, sentence, sizeof(sentence));
 	printf("\n%s\n", sentence);
