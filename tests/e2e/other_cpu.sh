@@ -12,7 +12,8 @@ fi
 [ -x /usr/bin/time ] || { echo "skipped: /usr/bin/time (Debian package time) is missing"; exit 77; }
 run_as test -x "$tare" || { echo "skipped: '$tare' is not executable by uid 65534"; exit 77; }
 chmod 0777 "$tmp"
-# a CPU-bound shell loop of ~0.2 s, 2 arms × 6 rounds: a run of a few seconds
+# a CPU-bound shell loop of ~0.2 s, 2 arms × 8 rounds: a run of a few seconds (the script's window
+# also holds tare's start and its writing of the outputs, while the machine goes on: 0.08 of slack)
 cat >"$tmp/busy.yaml" <<'YAML'
 tare: 1
 name: other-cpu
@@ -21,7 +22,7 @@ arms:
   b: {capture: none, spans: false}
 workload:
   command: [/bin/sh, -c, 'i=0; while [ $i -lt 60000 ]; do i=$((i+1)); done']
-defaults: {repetitions: 6, warmups: 0}
+defaults: {repetitions: 8, warmups: 0}
 cells:
   - name: loop
 YAML
@@ -46,7 +47,7 @@ p = json.load(open(sys.argv[5] + "/summary.json"))["provenance"]
 print(p["other_cpu_fraction"], max(0.0, min(1.0, indep)))
 PY
 }
-near() { /usr/bin/python3 -c "import sys; t, i = map(float, sys.argv[1:3]); sys.exit(0 if abs(t - i) <= 0.05 else 1)" $1; }
+near() { /usr/bin/python3 -c "import sys; t, i = map(float, sys.argv[1:3]); sys.exit(0 if abs(t - i) <= 0.08 else 1)" $1; }
 quiet=$(measure quiet) || bad "the run failed"
 echo "as it is: tare, independent: $quiet"
 check near "$quiet"
