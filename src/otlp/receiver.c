@@ -138,15 +138,17 @@ struct otlp_receiver *otlp_receiver_start(struct diag_list *d)
 
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* One internal polling thread (epoll where there is one) serves every connection: a run's
-	 * dispatches are one at a time, so a few exporter connections at most are open together,
-	 * and parsing one body at a time costs them nothing that matters; a thread per connection
-	 * would start one for every keep-alive connection of every workload. No MHD_USE_ERROR_LOG:
-	 * what goes wrong with a request is answered to the client and counted, not printed over
-	 * the progress line. */
+	/* One internal polling thread serves every connection: a run's dispatches are one at a
+	 * time, so a few exporter connections at most are open together, and parsing one body at a
+	 * time costs them nothing that matters; a thread per connection would start one for every
+	 * keep-alive connection of every workload. poll(), not epoll: libmicrohttpd 0.9.75's
+	 * edge-triggered epoll mode misses a client's close that arrives with the last bytes of an
+	 * unfinished body, which left the request in progress (and every take waiting its linger)
+	 * until the connection timed out. No MHD_USE_ERROR_LOG: what goes wrong with a request is
+	 * answered and counted, not printed over the progress line. */
 	errno = 0;
 	r->daemon = MHD_start_daemon(
-	    MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, otlp_http_access, r, MHD_OPTION_SOCK_ADDR,
+	    MHD_USE_POLL_INTERNAL_THREAD, 0, NULL, NULL, otlp_http_access, r, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, otlp_http_uri_log, r,
 	    MHD_OPTION_NOTIFY_COMPLETED, otlp_http_completed, r, MHD_OPTION_CONNECTION_TIMEOUT,
 	    CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, MHD_OPTION_END);

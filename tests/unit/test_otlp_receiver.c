@@ -719,6 +719,28 @@ static void test_take_waits_for_a_request_in_progress(void **state)
 	otlp_receiver_stop(r);
 }
 
+/* A client that goes away mid-request completes its request: a take does not wait for it. */
+static void test_client_gone_mid_request(void **state)
+{
+	(void)state;
+	struct otlp_receiver *r = start();
+	otlp_receiver_open(r, 0);
+	char *body = traces("{\"intValue\":0}", 1, 1, "0");
+	struct slow_post s = {otlp_receiver_port(r), body, -1};
+	slow_post_begin(&s);
+	send_all(s.fd, body, 5);
+	close(s.fd);
+	struct otlp_dispatch_counts c;
+	struct otlp_problems p;
+	int64_t t0 = clock_monotonic_ns();
+	otlp_receiver_take(r, 20000, &c, &p);
+	assert_true(clock_monotonic_ns() - t0 < 10000 * CLOCK_NS_PER_MS);
+	assert_int_equal(c.export_requests, 0);
+	assert_no_problems(&p);
+	free(body);
+	otlp_receiver_stop(r);
+}
+
 /* Stopping with connections open (one mid-headers, one mid-body) frees everything (ASan's leak
  * check) and closes them. */
 static void test_stop_with_connections_open(void **state)
@@ -755,6 +777,7 @@ int main(void)
 	    cmocka_unit_test(test_oversized),
 	    cmocka_unit_test(test_concurrent_posts),
 	    cmocka_unit_test(test_take_waits_for_a_request_in_progress),
+	    cmocka_unit_test(test_client_gone_mid_request),
 	    cmocka_unit_test(test_stop_with_connections_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
