@@ -12,6 +12,9 @@
 #include <strings.h>
 
 #define TRACES_PATH "/v1/traces"
+/* A chunked body past OTLP_MAX_BODY_BYTES is read to its end to answer 413 (a complete answer an
+ * exporter logs); past this many bytes it is cut off instead. */
+#define DRAIN_LIMIT_BYTES (2 * (uint64_t)OTLP_MAX_BODY_BYTES)
 
 /* One request, from its request line (otlp_http_uri_log) to its completion. */
 struct request {
@@ -253,9 +256,9 @@ enum MHD_Result otlp_http_access(void *cls, struct MHD_Connection *connection, c
 	(void)cls;
 	(void)version;
 	struct request *q = *con_cls;
+	/* no request state: not from otlp_http_uri_log, which the options always set */
 	if (!q)
-		return MHD_NO; /* not from otlp_http_uri_log: cannot happen with the options we set
-		                */
+		return MHD_NO;
 	if (!q->checked)
 		return check_request(connection, q, url, method);
 	if (*upload_data_size > 0) {
@@ -271,6 +274,16 @@ enum MHD_Result otlp_http_access(void *cls, struct MHD_Connection *connection, c
 		if (!q->too_large)
 			strbuf_add(&q->body, upload_data, n);
 		*upload_data_size = 0;
+		if (q->bytes > DRAIN_LIMIT_BYTES) {
+			/* an answer cannot be queued while a body is coming in: a body that does
+			 * not end is cut off, unanswered, rather than read for as long as it is
+			 * sent */
+			otlp_receiver_refused(
+			    q->r, OTLP_REFUSED_MALFORMED,
+			    "export body of no end refused: connection closed past "
+			    "twice the bound");
+			return MHD_NO;
+		}
 		return MHD_YES;
 	}
 	return finish_request(connection, q);
