@@ -6,6 +6,7 @@
 #include "run/capture.h"
 #include "run/cgroup.h"
 #include "run/cgroup_resources.h"
+#include "run/cgroup_retire.h"
 #include "run/kernel_count.h"
 #include "run/otlp_window.h"
 #include "run/span_count.h"
@@ -45,6 +46,7 @@ struct runner {
 	const char *no_helper;
 	struct otlp_receiver *otlp; /* NULL when no arm of the plan has otlp: no socket */
 	char *otlp_endpoint;        /* {otlp_endpoint}: http://127.0.0.1:PORT */
+	struct cgroup_retired retired; /* finished dispatches' leaves, removed in batches */
 };
 
 /* Whether the dispatch the plan runs after pd captures: then the window keeps the programs
@@ -69,6 +71,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	struct runner *r = xcalloc(1, sizeof(*r));
 	r->m = p->matrix;
 	r->o = *o;
+	cgroup_retired_init(&r->retired);
 	char abs[PATH_MAX];
 	if (!realpath(o->out_dir, abs)) {
 		diag_error(d, "io.out", &(struct diag_loc){o->out_dir, 0, 0, NULL},
@@ -149,13 +152,13 @@ void runner_free(struct runner *r)
 	capture_free(r->cap);
 	otlp_receiver_stop(r->otlp);
 	free(r->otlp_endpoint);
+	struct diag_list ignored;
+	diag_list_init(&ignored);
+	cgroup_retired_flush(&r->retired, NULL, 0, &ignored);
 	cgroup_resources_release(&r->res);
-	if (r->cg_parent) {
-		struct diag_list ignored;
-		diag_list_init(&ignored);
+	if (r->cg_parent)
 		cgroup_parent_remove(r->cg_parent, &ignored);
-		diag_list_release(&ignored);
-	}
+	diag_list_release(&ignored);
 	if (r->work)
 		work_dir_remove(r->work);
 	free(r->work);
@@ -374,6 +377,9 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	char leaf_name[32];
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
 	if (r->cg_parent) {
+		/* the teardown of removed leaves finishes before this dispatch, not during it */
+		if (cgroup_retired_full(&r->retired))
+			cgroup_retired_flush(&r->retired, r->cg_parent, CGROUP_RETIRE_SETTLE_MS, d);
 		if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
 			goto cleanup;
 		/* without its memory leaf the dispatch still runs: memory is null with the reason
@@ -450,10 +456,9 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	s->self_report = read_self_report(out_path);
 	rc = 0;
 cleanup:
-	if (leaf.path)
-		cgroup_leaf_remove(&leaf, d);
-	if (memory_leaf.path)
-		cgroup_leaf_remove(&memory_leaf, d);
+	/* emptied by spawn_run; removed with a batch (cgroup_retire.c) */
+	cgroup_retired_add(&r->retired, &memory_leaf);
+	cgroup_retired_add(&r->retired, &leaf);
 	free(memory_leaf_reason);
 	kernel_count_free(kc);
 	if (kernel_log)
