@@ -29,19 +29,19 @@ struct otlp_dispatch_counts {
 	uint64_t events_dropped;     /* sum of the spans' "droppedEventsCount" */
 	uint64_t attributes_dropped; /* sum of spans' and events' "droppedAttributesCount" */
 	uint64_t links_dropped;      /* sum of spans' "droppedLinksCount" */
-	int64_t last_export_ns;      /* clock_monotonic_ns when its last export was counted; 0: none */
+	int64_t last_export_ns; /* clock_monotonic_ns when its last export was counted; 0: none */
 };
 
 /* What the receiver refused or could not attribute while a dispatch was open: requests of no
  * dispatch's, or that tare could not read, are counted against the open dispatch, because
  * dispatches run one at a time. */
 struct otlp_problems {
-	uint64_t protobuf_refused;   /* Content-Type application/x-protobuf: answered 415 */
-	uint64_t malformed;          /* bad JSON, gzip, shape: 400; media type: 415; size: 413 */
-	uint64_t unattributed;       /* resourceSpans without a tare.dispatch this run knows */
-	uint64_t late_exports;       /* exports for a dispatch already taken (counted nowhere else) */
-	uint64_t late_spans;         /* their spans */
-	char *first_error;           /* the first problem in words, or NULL; owned, freed by release */
+	uint64_t protobuf_refused; /* Content-Type application/x-protobuf: answered 415 */
+	uint64_t malformed;        /* bad JSON, gzip, shape: 400; media type: 415; size: 413 */
+	uint64_t unattributed;     /* resourceSpans without a tare.dispatch this run knows */
+	uint64_t late_exports;     /* exports for a dispatch already taken (counted nowhere else) */
+	uint64_t late_spans;       /* their spans */
+	char *first_error; /* the first problem in words, or NULL; owned, freed by release */
 };
 
 /* Starts the receiver on 127.0.0.1 with a port the kernel picks. Returns NULL with an error in d

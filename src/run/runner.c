@@ -44,8 +44,8 @@ struct runner {
 	 * is wanted but unavailable (no_helper then says why) */
 	struct spawn_helper *helper;
 	const char *no_helper;
-	struct otlp_receiver *otlp; /* NULL when no arm of the plan has otlp: no socket */
-	char *otlp_endpoint;        /* {otlp_endpoint}: http://127.0.0.1:PORT */
+	struct otlp_receiver *otlp;    /* NULL when no arm of the plan has otlp: no socket */
+	char *otlp_endpoint;           /* {otlp_endpoint}: http://127.0.0.1:PORT */
 	struct cgroup_retired retired; /* finished dispatches' leaves, removed in batches */
 };
 
