@@ -1,8 +1,10 @@
+#!/usr/bin/env node
 // The built-in workload's job (docs/workload.md) done in Node with the real OpenTelemetry JS SDK:
 // N file creations across C concurrent tasks, one root span with S span events, exported over
 // OTLP/HTTP JSON by a BatchSpanProcessor and flushed before exit.
 //
-//   node workload.js --kernel-events N --concurrency C --payload BYTES --work-dir D [--span-events S]
+//   examples/otel-node/workload.js --kernel-events N --concurrency C --payload BYTES --work-dir D
+//                                  [--span-events S]
 //
 // Configured as any OpenTelemetry program is, through the environment: the exporter's endpoint
 // (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT), the resource attributes
@@ -18,7 +20,7 @@ const fs = require('fs');
 const path = require('path');
 
 const USAGE =
-  'usage: node workload.js --kernel-events N --concurrency C --payload BYTES --work-dir D ' +
+  'usage: workload.js --kernel-events N --concurrency C --payload BYTES --work-dir D ' +
   '[--span-events S]';
 
 function usage(message) {
