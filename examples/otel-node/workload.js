@@ -200,7 +200,11 @@ async function main() {
       dropped: span.droppedEventsCount,
       limit: eventLimit(),
     };
-    await sdk.provider.shutdown(); // flushes the batch processor: the export happens here
+    try {
+      await sdk.provider.shutdown(); // flushes the batch processor: the export happens here
+    } catch (err) {
+      sdk.outcome.error ??= err;
+    }
     if (sdk.outcome.error || sdk.outcome.exports === 0) {
       const why = sdk.outcome.error ? sdk.outcome.error.message : 'nothing was exported';
       process.stderr.write(`workload.js: export failed: ${why}\n`);
