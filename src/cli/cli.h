@@ -21,9 +21,14 @@ enum tare_exit {
 };
 
 /* What every command gets besides its arguments. */
+struct spawn_helper; /* run/spawn_helper.h */
+
 struct cli_ctx {
 	bool json; /* --json: machine-readable stdout, errors included */
 	const char *argv0;
+	/* forked by main before anything else for a command that may dispatch (run); NULL for
+	 * the others. Borrowed. */
+	struct spawn_helper *spawn_helper;
 };
 
 struct command {

@@ -6,6 +6,7 @@
 #include "run/cgroup.h"
 #include "run/cgroup_resources.h"
 #include "run/privileges.h"
+#include "run/spawn_helper.h"
 #include "run/stale_leaves.h"
 #include "util/diag.h"
 #include "util/file_read.h"
@@ -189,6 +190,17 @@ static void check_cgroup2(struct check *c)
 	free(mnt);
 }
 
+/* Without privileges a run makes no cgroup leaves: every figure comes from the spawn helper. */
+static void resources_unprivileged(struct check *c, const char *as_root)
+{
+	set(c, ST_OK, NULL,
+	    "source %s: without privileges a run makes no cgroup leaves; peak memory (the largest "
+	    "RSS of the workload and the descendants it waited for, never below the spawn "
+	    "helper's own few MiB: memory_floor_kib) and CPU come from the wait4 of tare's spawn "
+	    "helper; as root: %s",
+	    SPAWN_HELPER_SOURCE, as_root);
+}
+
 /* Says which source of resource figures runs get here; as root, also creates what a run
  * creates (the memory controller enabled below a test parent, or the v1 memory parent). */
 static void check_resources(struct check *c)
@@ -196,6 +208,20 @@ static void check_resources(struct check *c)
 	struct diag_list d;
 	diag_list_init(&d);
 	char *root = NULL;
+	if (!privileges_sufficient()) {
+		struct cgroup_resources r = {0};
+		bool v2 = cgroup_hierarchy_find(&root, &d) == 0;
+		if (v2)
+			cgroup_resources_find(root, &r);
+		resources_unprivileged(c, !v2 ? "no cgroup2 mount (see the cgroup2 check)"
+		                          : r.memory == RESOURCE_MEMORY_NONE
+		                              ? SPAWN_HELPER_SOURCE_CGROUP_CPU
+		                              : cgroup_resources_source(&r));
+		cgroup_resources_release(&r);
+		free(root);
+		diag_list_release(&d);
+		return;
+	}
 	if (cgroup_hierarchy_find(&root, &d)) {
 		diag_list_release(&d);
 		set(c, ST_WARN, "mount cgroup2 (see the cgroup2 check)",
@@ -206,7 +232,7 @@ static void check_resources(struct check *c)
 	cgroup_resources_find(root, &r);
 	const char *tested = "not tried: creating cgroups needs root";
 	char *parent = NULL;
-	if (geteuid() == 0 && r.memory != RESOURCE_MEMORY_NONE) {
+	if (r.memory != RESOURCE_MEMORY_NONE) {
 		parent = xasprintf("%s/tare-doctor-res-%ld", root, (long)getpid());
 		if (mkdir(parent, 0755) == 0) {
 			cgroup_resources_open(&r, parent, &d);
@@ -236,9 +262,13 @@ static void check_resources(struct check *c)
 			snprintf(advice, sizeof(advice),
 			         "enable it: echo +memory > %s/cgroup.subtree_control", root);
 		set(c, ST_WARN, advice,
-		    "source %s: CPU from cpu.stat of the cgroup v2 leaf; peak memory is recorded "
-		    "as null: %s",
-		    cgroup_resources_source(&r), r.reason);
+		    "source %s: CPU from cpu.stat of the cgroup v2 leaf; peak memory from the "
+		    "wait4 "
+		    "of tare's spawn helper (the largest RSS of the workload and the descendants "
+		    "it "
+		    "waited for, never below the helper's own few MiB: memory_floor_kib), because "
+		    "%s",
+		    SPAWN_HELPER_SOURCE_CGROUP_CPU, r.reason);
 		break;
 	}
 	}

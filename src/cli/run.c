@@ -196,6 +196,7 @@ static int dispatch_all(const struct cli_ctx *ctx, const struct run_args *a, str
 	     * and it runs without cgroup leaves: creating them needs write access to the
 	     * hierarchy */
 	    .no_cgroups = !privileges_sufficient(),
+	    .spawn_helper = ctx->spawn_helper,
 	};
 	struct runner *r = runner_new(s->plan, &ro, d);
 	if (!r)
@@ -298,8 +299,8 @@ const struct command cmd_run = {
             "--quiet             only errors and the final line on stderr\n\n"
             "One run per directory: a run holds a lock (run.lock) in it until it ends.\n"
             "Needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN) and cgroup v2 when an arm\n"
-            "captures; a plan without capture runs as any user, without cgroup leaves (no\n"
-            "memory or CPU figures).\n"
+            "captures; a plan without capture runs as any user, without cgroup leaves (memory\n"
+            "and CPU then come from tare's spawn helper, a small process started first).\n"
             "exit: 0 every cell healthy (or verdicts equal the golden file), 1 gates failed or\n"
             "golden differs, 2 usage (also a directory that is not new, empty or resumable, or\n"
             "in use), 3 invalid matrix, 4 environment, 5 internal error, 130 interrupted\n",

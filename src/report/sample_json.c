@@ -44,6 +44,7 @@ static struct json_object *resources_json(const struct sample_resources *r)
 {
 	struct json_object *o = json_object_new_object();
 	add(o, "memory_peak_kib", i64_or_null(r->memory_peak_kib));
+	add(o, "memory_floor_kib", i64_or_null(r->memory_floor_kib));
 	add(o, "cpu_user_us", i64_or_null(r->cpu_user_us));
 	add(o, "cpu_sys_us", i64_or_null(r->cpu_sys_us));
 	add(o, "capture_memory_kib", i64_or_null(r->capture_memory_kib));
@@ -281,6 +282,7 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 	struct json_object *res = field(&r, o, "resources", json_type_object);
 	if (res) {
 		s->resources.memory_peak_kib = get_opt_i64(res, "memory_peak_kib", -1);
+		s->resources.memory_floor_kib = get_opt_i64(res, "memory_floor_kib", -1);
 		s->resources.cpu_user_us = get_opt_i64(res, "cpu_user_us", -1);
 		s->resources.cpu_sys_us = get_opt_i64(res, "cpu_sys_us", -1);
 		s->resources.capture_memory_kib = get_opt_i64(res, "capture_memory_kib", -1);

@@ -84,13 +84,14 @@ static double median_of(const double *v, size_t n)
 struct resource_figures {
 	size_t n_cpu, n_memory;
 	double memory_max, capture_max; /* NaN when no sample has the figure */
+	double floor_max;               /* the largest memory_floor_kib; NaN when none has one */
 	const char *source, *reason;    /* of the first sample; the first reason for a gap */
 };
 
 static void resource_figures(const struct sample *const *ss, size_t n, double *user, double *sys,
                              double *memory, struct resource_figures *rf)
 {
-	*rf = (struct resource_figures){0, 0, NAN, NAN, NULL, NULL};
+	*rf = (struct resource_figures){0, 0, NAN, NAN, NAN, NULL, NULL};
 	for (size_t i = 0; i < n; i++) {
 		const struct sample_resources *r = &ss[i]->resources;
 		if (!rf->source)
@@ -107,6 +108,9 @@ static void resource_figures(const struct sample *const *ss, size_t n, double *u
 			rf->memory_max =
 			    isnan(rf->memory_max) || m > rf->memory_max ? m : rf->memory_max;
 		}
+		if (r->memory_floor_kib >= 0 &&
+		    (isnan(rf->floor_max) || (double)r->memory_floor_kib > rf->floor_max))
+			rf->floor_max = (double)r->memory_floor_kib;
 		if (r->capture_memory_kib >= 0 &&
 		    (isnan(rf->capture_max) || (double)r->capture_memory_kib > rf->capture_max))
 			rf->capture_max = (double)r->capture_memory_kib;
@@ -118,6 +122,7 @@ static struct json_object *memory_json(const double *memory, const struct resour
 	struct json_object *r = json_object_new_object();
 	json_object_object_add(r, "median", json_number_or_null(median_of(memory, rf->n_memory)));
 	json_object_object_add(r, "max", json_number_or_null(rf->memory_max));
+	json_object_object_add(r, "floor", json_number_or_null(rf->floor_max));
 	json_object_object_add(r, "source", rf->source ? json_object_new_string(rf->source) : NULL);
 	json_object_object_add(r, "reason", rf->reason ? json_object_new_string(rf->reason) : NULL);
 	return r;

@@ -254,6 +254,31 @@ static void factorial_md(struct strbuf *out, struct json_object *cells)
 	}
 }
 
+/* The memory column when tare's spawn helper measured it: not the tree's but its largest
+ * waited-for process's, and never below the helper's own high-water mark (the largest of the
+ * run's arms is stated). */
+static void helper_memory_note(struct strbuf *out, const char *source, struct json_object *cells)
+{
+	double floor_kib = NAN;
+	for (size_t i = 0; cells && i < json_object_array_length(cells); i++) {
+		struct json_object *arms = get(json_object_array_get_idx(cells, i), "arms");
+		for (size_t k = 0; arms && k < json_object_array_length(arms); k++) {
+			double f = num(get(
+			    get(json_object_array_get_idx(arms, k), "memory_peak_kib"), "floor"));
+			if (isnan(floor_kib) || f > floor_kib)
+				floor_kib = f;
+		}
+	}
+	strbuf_addstr(out, "Peak memory is the largest RSS among the workload and the descendants "
+	                   "it waited for, from the wait4 of tare's spawn helper (");
+	md_escaped(out, source);
+	strbuf_addstr(out, "): never below the helper's own high-water mark (up to ");
+	add_fixed(out, floor_kib, 0);
+	strbuf_addstr(out,
+	              " KiB in this run), so a figure at that floor means the workload's own peak "
+	              "is no higher; capture KiB is what the arm's eBPF capture holds.\n\n");
+}
+
 /* Where the memory column comes from, or why it is empty (the first arm that says). */
 static void memory_note(struct strbuf *out, struct json_object *cells)
 {
@@ -265,6 +290,10 @@ static void memory_note(struct strbuf *out, struct json_object *cells)
 			const char *source = gets(mem, "source"), *reason = gets(mem, "reason");
 			if (!*source)
 				continue;
+			if (strncmp(source, "rusage-helper", 13) == 0) {
+				helper_memory_note(out, source, cells);
+				return;
+			}
 			strbuf_addstr(out, "Peak memory is the workload tree's, from its cgroup (");
 			md_escaped(out, source);
 			strbuf_addstr(out, *reason ? "; none: " : ")");

@@ -9,6 +9,7 @@
 #include "run/kernel_count.h"
 #include "run/span_count.h"
 #include "run/spawn.h"
+#include "run/spawn_helper.h"
 #include "run/work_dir.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
@@ -37,6 +38,10 @@ struct runner {
 	char *cg_parent;             /* this run's cgroup parent */
 	struct cgroup_resources res; /* where memory and CPU figures come from */
 	char *work;                  /* the work directory of the dispatch awaiting runner_settle */
+	/* spawns when the memory figure cannot come from a cgroup; NULL otherwise, or when it
+	 * is wanted but unavailable (no_helper then says why) */
+	struct spawn_helper *helper;
+	const char *no_helper;
 };
 
 /* Whether the dispatch the plan runs after pd captures: then the window keeps the programs
@@ -46,6 +51,14 @@ static bool next_captures(const struct plan *p, const struct plan_dispatch *pd)
 	if (pd < p->dispatches || pd + 1 >= p->dispatches + p->n_dispatches)
 		return false;
 	return p->matrix->arms[pd[1].arm].capture == ARM_CAPTURE_EBPF;
+}
+
+/* Without a memory figure from a cgroup, workloads are spawned by the helper (its wait4 gives
+ * the workload's ru_maxrss above a floor of a few MiB, not tare's tens); with one, in-process. */
+static void choose_spawner(struct runner *r, struct spawn_helper *helper)
+{
+	r->no_helper = spawn_helper_unavailable(helper);
+	r->helper = r->no_helper ? NULL : helper;
 }
 
 struct runner *runner_new(const struct plan *p, const struct runner_opts *o, struct diag_list *d)
@@ -75,6 +88,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 			goto fail;
 		}
 		r->res.memory = RESOURCE_MEMORY_NONE;
+		choose_spawner(r, o->spawn_helper);
 		return r;
 	}
 	char *root = NULL;
@@ -88,6 +102,8 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	free(root);
 	if (rc < 0)
 		goto fail;
+	if (r->res.memory == RESOURCE_MEMORY_NONE)
+		choose_spawner(r, o->spawn_helper);
 	if (plan_has_capture(p)) {
 		struct capture_opts co = {
 		    .ringbuf_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : r->m->ringbuf_bytes,
@@ -206,29 +222,49 @@ static void record_spawn(struct sample *s, const struct spawn_result *sr)
 }
 
 /* Memory and CPU of the whole workload tree from its cgroups, read after it exited and before
- * the leaves go; wait4's rusage is not used: the child's ru_maxrss starts at tare's own
- * high-water mark (docs/dispatch.md, "Resources"). */
+ * the leaves go; where there is no memory figure there, the spawn helper's wait4 (memory, and
+ * CPU too without a leaf). tare's own wait4 is never used: the child's ru_maxrss starts at
+ * tare's high-water mark (docs/dispatch.md, "Resources"). */
 static void record_resources(const struct runner *r, struct sample *s,
-                             const struct cgroup_leaf *leaf, const struct cgroup_leaf *memory_leaf,
-                             const char *memory_leaf_reason, bool captures)
+                             const struct spawn_result *sr, const struct cgroup_leaf *leaf,
+                             const struct cgroup_leaf *memory_leaf, const char *memory_leaf_reason,
+                             bool captures)
 {
-	struct cgroup_resource_figures f;
-	if (!r->cg_parent) {
-		s->resources.memory_peak_kib = s->resources.cpu_user_us = s->resources.cpu_sys_us =
-		    -1;
+	struct cgroup_resource_figures f = {-1, -1, -1, NULL};
+	if (r->cg_parent)
+		cgroup_resources_read(&r->res, leaf, memory_leaf, memory_leaf_reason, &f);
+	if (r->helper) {
+		s->resources.memory_peak_kib = sr->max_rss_kb;
+		s->resources.memory_floor_kib = sr->max_rss_floor_kb;
+		if (!r->cg_parent) {
+			f.cpu_user_us = sr->user_us;
+			f.cpu_sys_us = sr->sys_us;
+		}
+		s->resources.cpu_user_us = f.cpu_user_us;
+		s->resources.cpu_sys_us = f.cpu_sys_us;
+		s->resources.source =
+		    xstrdup(r->cg_parent ? SPAWN_HELPER_SOURCE_CGROUP_CPU : SPAWN_HELPER_SOURCE);
+		/* the reason of the cgroup's missing memory figure is answered; one of its CPU
+		 * figure is not */
+		if (f.cpu_user_us < 0)
+			s->resources.reason = xstrdup(f.reason);
+	} else if (!r->cg_parent) {
 		s->resources.source = xstrdup("none");
 		s->resources.reason =
-		    xstrdup("no cgroup leaf: tare ran without privileges, and the "
-		            "workload's memory and CPU come from its leaf");
-		return;
+		    xasprintf("no cgroup leaf (tare ran without privileges) and no spawn helper "
+		              "(%s): the workload's memory and CPU come from one or the other",
+		              r->no_helper);
+	} else {
+		s->resources.memory_peak_kib = f.memory_peak_kib;
+		s->resources.cpu_user_us = f.cpu_user_us;
+		s->resources.cpu_sys_us = f.cpu_sys_us;
+		s->resources.source = xstrdup(cgroup_resources_source(&r->res));
+		s->resources.reason =
+		    f.memory_peak_kib < 0 && r->no_helper
+		        ? xasprintf("%s; no spawn helper: %s", f.reason, r->no_helper)
+		    : f.reason ? xstrdup(f.reason)
+		               : NULL;
 	}
-	cgroup_resources_read(&r->res, leaf, memory_leaf, memory_leaf_reason, &f);
-	s->resources.memory_peak_kib = f.memory_peak_kib;
-	s->resources.cpu_user_us = f.cpu_user_us;
-	s->resources.cpu_sys_us = f.cpu_sys_us;
-	s->resources.source = xstrdup(cgroup_resources_source(&r->res));
-	s->resources.reason = f.reason;
-	f.reason = NULL;
 	cgroup_resource_figures_release(&f);
 	if (captures)
 		s->resources.capture_memory_kib =
@@ -344,7 +380,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .memory_leaf = r->cg_parent ? &memory_leaf : NULL,
 	    .interrupted = r->o.interrupted,
 	};
-	int spawn_rc = spawn_run(&req, &sr, d);
+	int spawn_rc =
+	    r->helper ? spawn_helper_run(r->helper, &req, &sr, d) : spawn_run(&req, &sr, d);
 	struct capture_counts cc = {0};
 	int drain_rc = 0;
 	if (captures) {
@@ -358,7 +395,7 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		goto cleanup;
 	}
 	record_spawn(s, &sr);
-	record_resources(r, s, &leaf, &memory_leaf, memory_leaf_reason, captures);
+	record_resources(r, s, &sr, &leaf, &memory_leaf, memory_leaf_reason, captures);
 	if (captures) {
 		struct kernel_count_totals kt = {0};
 		/* a failed count is the sample's count_failed, which fails its health: recorded

@@ -10,6 +10,7 @@
 
 #include "plan/plan.h"
 #include "run/dispatcher.h"
+#include "run/spawn_helper.h"
 #include "sample/sample.h"
 #include "util/diag.h"
 
@@ -20,9 +21,14 @@ struct runner_opts {
 	int64_t grace_ms;       /* SIGTERM → SIGKILL grace on timeout */
 	volatile sig_atomic_t *interrupted; /* the flag of run/interrupt.h */
 	/* run each dispatch without a cgroup leaf (an unprivileged run of a plan that does not
-	 * capture): no memory or CPU figures (resources.source "none", with the reason), processes
+	 * capture): memory and CPU from spawn_helper (without it none, with the reason), processes
 	 * left behind are the process group's only, and a plan that captures is refused */
 	bool no_cgroups;
+	/* spawns the workloads when the memory figure cannot come from a cgroup (no_cgroups, or
+	 * no memory controller): its wait4, with its own high-water mark as the floor
+	 * (run/spawn_helper.h); NULL or unavailable: that figure is null with the reason.
+	 * Borrowed. */
+	struct spawn_helper *spawn_helper;
 };
 
 struct runner;

@@ -443,6 +443,11 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 		;
 	res->wall_ns = clock_monotonic_ns() - t_ready;
 	fill_status(res, status, &ru);
+	/* read after the reap, outside wall: it can only have grown since the exec, so the floor
+	 * stated is never below the one the child's ru_maxrss started from */
+	struct rusage self;
+	if (getrusage(RUSAGE_SELF, &self) == 0)
+		res->max_rss_floor_kb = self.ru_maxrss;
 	res->timed_out = timed_out;
 	res->interrupted = end == END_INTERRUPT; /* also when it came during the grace period */
 	if (res->timed_out)

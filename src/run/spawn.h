@@ -60,12 +60,16 @@ struct spawn_result {
 	                     the child's cgroup joins included */
 	bool forked; /* started by fork (no clone3, or an architecture without the clone_vm entry)
 	                rather than clone3 with vfork semantics */
-	int64_t workload_ns;     /* exec confirmed → reaped */
-	int64_t wall_ns;         /* the child's ready record (cgroups joined, just before its
-	                            setpgid, chdir, fds and execve) → reaped: a cgroup.procs write
-	                            (~10 ms: an RCU grace period) is not the workload's time */
-	int64_t user_us, sys_us; /* wait4 rusage: the child and the descendants it waited for */
-	int64_t max_rss_kb;      /* largest RSS among those processes */
+	int64_t workload_ns;      /* exec confirmed → reaped */
+	int64_t wall_ns;          /* the child's ready record (cgroups joined, just before its
+	                             setpgid, chdir, fds and execve) → reaped: a cgroup.procs write
+	                             (~10 ms: an RCU grace period) is not the workload's time */
+	int64_t user_us, sys_us;  /* wait4 rusage: the child and the descendants it waited for */
+	int64_t max_rss_kb;       /* largest RSS among those processes: at least max_rss_floor_kb,
+	                             because execve folds the spawner's high-water mark into it */
+	int64_t max_rss_floor_kb; /* the spawning process's own high-water mark (getrusage
+	                             RUSAGE_SELF after the reap): tare's tens of MiB in-process, the
+	                             spawn helper's few MiB through it (run/spawn_helper.h) */
 	uint64_t stdout_bytes, stderr_bytes; /* every byte the workload wrote to each */
 	bool output_truncated; /* some of them are not in the files (more than 2 × keep) */
 	int64_t orphans;       /* processes still in the leaf after the child exited by itself */

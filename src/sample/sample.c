@@ -45,6 +45,7 @@ void sample_init(struct sample *s)
 	s->kernel.limit = -1;
 	s->span.limit = -1;
 	s->resources.memory_peak_kib = -1;
+	s->resources.memory_floor_kib = -1;
 	s->resources.cpu_user_us = -1;
 	s->resources.cpu_sys_us = -1;
 	s->resources.capture_memory_kib = -1;

@@ -39,15 +39,20 @@ int agreement_from_name(const char *name, enum agreement *out);
 const char *fidelity_name(enum fidelity f);
 int fidelity_from_name(const char *name, enum fidelity *out);
 
-/* What the workload tree used, from its cgroups (never tare's own rusage), and what the arm's
- * capture itself holds. -1 means no figure; reason then says why. */
+/* What the workload tree used, from its cgroups or the spawn helper's wait4 (never tare's own
+ * rusage), and what the arm's capture itself holds. -1 means no figure; reason then says why. */
 struct sample_resources {
-	int64_t memory_peak_kib;    /* peak memory of the whole workload tree */
+	int64_t memory_peak_kib;    /* peak memory of the whole workload tree (rusage-helper: the
+	                               largest RSS among the child and the descendants it waited
+	                               for, never below memory_floor_kib) */
+	int64_t memory_floor_kib;   /* rusage-helper sources: the spawn helper's own high-water
+	                               mark, which execve folds into the child's ru_maxrss, so a
+	                               peak at the floor means "at most this"; -1 otherwise */
 	int64_t cpu_user_us;        /* CPU of the whole tree, user mode */
 	int64_t cpu_sys_us;         /* CPU of the whole tree, kernel mode */
 	int64_t capture_memory_kib; /* ring buffer, maps and consumer buffers; -1 without capture */
-	char *source;               /* "cgroup2", "cgroup1-memory+cgroup2-cpu", ...; owned */
-	char *reason;               /* why a workload figure is missing; owned, NULL when none is */
+	char *source; /* "cgroup2", "cgroup1-memory+cgroup2-cpu", "rusage-helper", ...; owned */
+	char *reason; /* why a workload figure is missing; owned, NULL when none is */
 };
 
 struct sample {

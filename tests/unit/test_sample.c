@@ -66,6 +66,10 @@ static void capture_arm(struct sample *s)
 	s->filtered_in = 102;
 	s->capture_clean = true;
 	s->resources.capture_memory_kib = 16401;
+	/* a leaf without a memory controller: memory from the spawn helper, above its floor */
+	free(s->resources.source);
+	s->resources.source = xstrdup("rusage-helper+cgroup2-cpu");
+	s->resources.memory_floor_kib = 1460;
 	s->kernel = (struct layer_fidelity){AGREE_MATCH, 100, 100, -1};
 	s->kernel_events_matched = 100;
 	s->kernel_unique_paths = 100;
@@ -184,6 +188,7 @@ static void assert_same(const struct sample *a, const struct sample *b)
 	assert_int_equal(a->resources.cpu_user_us, b->resources.cpu_user_us);
 	assert_int_equal(a->resources.cpu_sys_us, b->resources.cpu_sys_us);
 	assert_int_equal(a->resources.memory_peak_kib, b->resources.memory_peak_kib);
+	assert_int_equal(a->resources.memory_floor_kib, b->resources.memory_floor_kib);
 	assert_int_equal(a->resources.capture_memory_kib, b->resources.capture_memory_kib);
 	assert_string_equal(a->resources.source, b->resources.source);
 	if (a->resources.reason || b->resources.reason)

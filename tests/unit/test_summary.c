@@ -235,10 +235,67 @@ static void test_markdown_for_pr_comments(void **state)
 	json_object_put(o);
 }
 
+/* Figures from the spawn helper: each arm states the largest floor of its samples (null for a
+ * cgroup source), and summary.md says what such a figure is, with the run's largest floor. */
+static void test_helper_floor(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	struct matrix *m = matrix_load("matrices/decompose.yaml", &d);
+	if (!m)
+		m = matrix_load(TARE_SOURCE_DIR "/matrices/decompose.yaml", &d);
+	assert_non_null(m);
+	size_t cells[1] = {0};
+	struct sample s[12];
+	size_t n = 0;
+	static const char *const arms[] = {"bare", "capture", "spans", "both"};
+	for (int r = 1; r <= 3; r++)
+		for (size_t a = 0; a < 4; a++) {
+			struct sample *x = &s[n];
+			add(s, &n, &m->cells[0], arms[a], a % 2 == 1, a >= 2, r, 20.0 + (double)a);
+			x->resources.source = strdup(a == 1 ? "cgroup2" : "rusage-helper");
+			x->resources.memory_peak_kib = 2000 + r;
+			x->resources.memory_floor_kib = a == 1 ? -1 : 1400 + 100 * r + (int64_t)a;
+		}
+	struct verdict_set v;
+	assert_int_equal(verdicts_compute(m, cells, 1, s, n, &v), 0);
+	struct json_object *o = summary_build(m, cells, 1, s, n, &v, NULL);
+	validate(o, "summary.v1.schema.json");
+	struct json_object *arm_list = get(json_object_array_get_idx(get(o, "cells"), 0), "arms");
+	for (size_t a = 0; a < json_object_array_length(arm_list); a++) {
+		struct json_object *arm = json_object_array_get_idx(arm_list, a);
+		const char *name = json_object_get_string(get(arm, "arm"));
+		struct json_object *floor = get(get(arm, "memory_peak_kib"), "floor");
+		if (strcmp(name, "capture") == 0)
+			assert_null(floor);
+		else
+			assert_int_equal(json_object_get_int(floor),
+			                 1700 + (strcmp(name, "both") == 0    ? 3
+			                         : strcmp(name, "spans") == 0 ? 2
+			                                                      : 0));
+	}
+	struct strbuf md;
+	strbuf_init(&md);
+	summary_markdown(o, &md);
+	assert_non_null(strstr(md.buf,
+	                       "from the wait4 of tare's spawn helper (rusage-helper): never "
+	                       "below the helper's own high-water mark (up to 1703 KiB in "
+	                       "this run)"));
+	strbuf_release(&md);
+	json_object_put(o);
+	verdict_set_release(&v);
+	for (size_t i = 0; i < n; i++)
+		sample_release(&s[i]);
+	matrix_free(m);
+	diag_list_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_factorial),
+	    cmocka_unit_test(test_helper_floor),
 	    cmocka_unit_test(test_markdown_for_pr_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
