@@ -87,6 +87,20 @@ static void print_table(const char *base, const char *cur, const struct compare_
 		compare_unreliable_format(&only, NULL, why, sizeof(why));
 		printf("  %s/%s: %s\n", row->cell, row->arm, why);
 	}
+	any = false;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		if (row->status != COMPARE_WITHIN_DRIFT)
+			continue;
+		if (!any)
+			printf("\nwithin drift (the bound nearer zero does not clear the runs' own "
+			       "first-half to second-half shifts added up):\n");
+		any = true;
+		printf("  %s/%s: bound %.3f ms, drift %.3f ms in the base run, %.3f ms in the "
+		       "current one\n",
+		       row->cell, row->arm, row->shift.lo > 0.0 ? row->shift.lo : row->shift.hi,
+		       row->drift_base, row->drift_cur);
+	}
 	char sentence[1024];
 	compare_summary_sentence(r, sentence, sizeof(sentence));
 	printf("\n%s\n", sentence);
@@ -232,12 +246,16 @@ const struct command cmd_compare = {
         "valid measured samples) with a 95% Mann-Whitney interval, exact for up to 50 samples\n"
         "per run. A regression is reported only where the whole interval is above zero, its\n"
         "Benjamini-Hochberg q-value over the rows is below 0.05 and the shift exceeds\n"
-        "--max-regression percent of the base median (default 5). Rows with too few samples\n"
+        "--max-regression percent of the base median (default 5), and the interval's lower\n"
+        "bound exceeds the two runs' own drift added up (each run's shift from the first half\n"
+        "of its samples to the second; otherwise 'within drift'). Rows with too few samples\n"
         "for a 95% interval are inconclusive.\n\n"
         "A row is unreliable when either run's wall times have a stdev above 10% of their mean\n"
-        "(pyperf's rule) or the two runs' machine state differs (load average, cpu governor,\n"
-        "SMT, host class: summary.json provenance). Unreliable regressions are reported but do\n"
-        "not fail; --fail-on-unreliable fails on any unreliable row (strict gates).\n\n"
+        "(pyperf's rule) or the two runs' machine state differs (the CPU the machine spent\n"
+        "outside each run, other_cpu_fraction: above 0.25, or 0.10 apart; the load average for\n"
+        "runs without it; cpu governor, SMT, host class: summary.json provenance). Unreliable\n"
+        "regressions are reported but do not fail; --fail-on-unreliable fails on any\n"
+        "unreliable row (strict gates).\n\n"
         "The runs must share the matrix (sha256 of matrix.yaml) and the host class (summary.json\n"
         "provenance); otherwise tare refuses, unless --force (then it warns).\n\n"
         "Either side may be a baseline file ('tare baseline save RUN_DIR FILE') instead of a\n"

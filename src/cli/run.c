@@ -259,9 +259,10 @@ static int run_main(int argc, char **argv, const struct cli_ctx *ctx)
 	if (rc == 0)
 		rc = open_session(ctx, &a, &s, &d);
 	if (rc == 0) {
-		struct json_object *prov = provenance_collect(s.matrix);
+		struct machine_cpu_reading cpu_start;
+		struct json_object *prov = provenance_collect(s.matrix, &cpu_start);
 		rc = dispatch_all(ctx, &a, &s, &d);
-		provenance_finish(prov);
+		provenance_finish(prov, &cpu_start);
 		if (rc == 0)
 			rc = finish(ctx, &a, &s, prov, &d);
 		json_object_put(prov);

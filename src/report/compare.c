@@ -247,9 +247,36 @@ enum compare_status compare_row_status(const struct compare_shift *s, double q, 
 	return st;
 }
 
-static const char *const status_names[] = {"no detectable change", "inconclusive",
-                                           "not significant (q)",  "within threshold",
-                                           "regression",           "improvement"};
+double compare_drift(const double *x, size_t n)
+{
+	if (n < 4)
+		return NAN;
+	size_t h = n / 2;
+	double *d = xmalloc(h * h * sizeof(*d));
+	for (size_t j = 0; j < h; j++)
+		for (size_t i = 0; i < h; i++)
+			d[j * h + i] = x[n - h + j] - x[i];
+	qsort(d, h * h, sizeof(*d), cmp_double);
+	double est = stats_quantile_sorted(d, h * h, 0.5);
+	free(d);
+	return est;
+}
+
+enum compare_status compare_drift_status(enum compare_status st, const struct compare_shift *s,
+                                         double drift_base, double drift_cur)
+{
+	double drift = (isnan(drift_base) ? 0.0 : fabs(drift_base)) +
+	               (isnan(drift_cur) ? 0.0 : fabs(drift_cur));
+	if (st == COMPARE_REGRESSION && !(s->lo > drift))
+		return COMPARE_WITHIN_DRIFT;
+	if (st == COMPARE_IMPROVEMENT && !(s->hi < -drift))
+		return COMPARE_WITHIN_DRIFT;
+	return st;
+}
+
+static const char *const status_names[] = {
+    "no detectable change", "inconclusive", "not significant (q)", "within threshold",
+    "regression",           "improvement",  "within drift"};
 
 const char *compare_status_name(enum compare_status s)
 {
@@ -309,7 +336,9 @@ static void classify_rows(struct compare_result *r)
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct compare_row *row = &r->rows[i];
 		row->q_value = family >= 0 ? q[i] : NAN;
-		row->status = compare_row_status(&row->shift, row->q_value, r->max_pct);
+		row->status =
+		    compare_drift_status(compare_row_status(&row->shift, row->q_value, r->max_pct),
+		                         &row->shift, row->drift_base, row->drift_cur);
 		bool reliable = row->unreliable == 0;
 		r->n_unreliable += !reliable;
 		switch (row->status) {
@@ -331,6 +360,9 @@ static void classify_rows(struct compare_result *r)
 			break;
 		case COMPARE_NO_CHANGE:
 			r->n_no_change++;
+			break;
+		case COMPARE_WITHIN_DRIFT:
+			r->n_within_drift++;
 			break;
 		}
 	}
@@ -372,6 +404,8 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 				    cell->name, arm, m, n);
 				break;
 			}
+			row->drift_base = compare_drift(a, m);
+			row->drift_cur = compare_drift(b, n);
 			row->unreliable =
 			    (row->shift.cv_base > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_BASE
 			                                              : 0u) |
@@ -404,8 +438,10 @@ const char *compare_method_sentence(void)
 	return "change = Hodges-Lehmann shift of wall time (median of all current - base "
 	       "differences) with a 95% Mann-Whitney interval (exact for n <= 50 per run, normal "
 	       "approximation above); the runs are independent samples; a change needs its "
-	       "Benjamini-Hochberg q < 0.05 over the rows; a row is unreliable when either run's "
-	       "stdev exceeds 10% of its mean (pyperf) or the machine state differs";
+	       "Benjamini-Hochberg q < 0.05 over the rows; a regression's lower bound must exceed "
+	       "the two runs' own drift (first-half to second-half shift) added up; a row is "
+	       "unreliable when either run's stdev exceeds 10% of its mean (pyperf) or the machine "
+	       "state differs";
 }
 
 int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,
@@ -444,6 +480,7 @@ int compare_summary_sentence(const struct compare_result *r, char *buf, size_t s
 	count_phrase(&list, r->n_within, "within the threshold");
 	count_phrase(&list, r->n_no_change, "no detectable change");
 	count_phrase(&list, r->n_not_significant, "not significant after Benjamini-Hochberg");
+	count_phrase(&list, r->n_within_drift, "within the runs' own drift");
 	count_phrase(&list, r->n_inconclusive, "inconclusive (too few samples for a 95% interval)");
 	const char *head = reliable_regressions          ? "regression"
 	                   : r->n_unreliable_regressions ? "no reliable regression"
@@ -534,6 +571,8 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 		json_object_object_add(x, "q_value", json_number_or_null(row->q_value));
 		json_object_object_add(x, "cv_base", json_number_or_null(s->cv_base));
 		json_object_object_add(x, "cv_current", json_number_or_null(s->cv_cur));
+		json_object_object_add(x, "drift_base_ms", json_number_or_null(row->drift_base));
+		json_object_object_add(x, "drift_current_ms", json_number_or_null(row->drift_cur));
 		json_object_object_add(x, "status",
 		                       json_object_new_string(compare_status_name(row->status)));
 		json_object_object_add(x, "reliable",
@@ -553,6 +592,8 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 	                       json_object_new_int64((int64_t)r->n_unreliable_regressions));
 	json_object_object_add(o, "improvements",
 	                       json_object_new_int64((int64_t)r->n_improvements));
+	json_object_object_add(o, "within_drift",
+	                       json_object_new_int64((int64_t)r->n_within_drift));
 	json_object_object_add(o, "unreliable", json_object_new_int64((int64_t)r->n_unreliable));
 	json_object_object_add(o, "machine_differs",
 	                       r->machine_reasons ? json_object_new_string(r->machine_reasons)

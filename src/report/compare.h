@@ -78,6 +78,8 @@ enum compare_status {
 	COMPARE_WITHIN,      /* the interval excludes zero but the change is within the threshold */
 	COMPARE_REGRESSION,  /* lo > 0 and rel_pct > the threshold */
 	COMPARE_IMPROVEMENT, /* hi < 0 and −rel_pct > the threshold */
+	COMPARE_WITHIN_DRIFT, /* rows only: a regression or improvement by the interval whose bound
+	                         nearer zero does not clear the two runs' own drift */
 };
 
 /* The interval rule alone: a change is only claimed when the interval reached its confidence and
@@ -89,8 +91,20 @@ enum compare_status compare_classify(const struct compare_shift *s, double max_p
  * over the comparison's rows is not below STATS_FDR_Q is NOT_SIGNIFICANT (with many rows, some
  * intervals exclude zero by chance). q NaN: no correction. */
 enum compare_status compare_row_status(const struct compare_shift *s, double q, double max_pct);
+/* A run's drift: the Hodges–Lehmann shift from the first to the second half of its values in time
+ * (record) order (the middle value of an odd count left out), the run-to-run variation a run
+ * shows within itself. NaN with fewer than 4 values. */
+double compare_drift(const double *x, size_t n);
+
+/* The run-to-run rule on top of compare_row_status: a REGRESSION (IMPROVEMENT) stays one only when
+ * the interval's lower (upper) bound is farther from zero than |drift_base| + |drift_cur|, the
+ * shift two runs of the same code show within themselves; otherwise WITHIN_DRIFT. A NaN drift
+ * counts as 0 (too few values to estimate it). Other statuses pass unchanged. */
+enum compare_status compare_drift_status(enum compare_status st, const struct compare_shift *s,
+                                         double drift_base, double drift_cur);
+
 /* "regression", "improvement", "within threshold", "no detectable change", "inconclusive",
- * "not significant (q)" */
+ * "not significant (q)", "within drift" */
 const char *compare_status_name(enum compare_status s);
 
 /* Whether two runs may be compared: equal matrix sha256 and equal host class. A NULL host class
@@ -111,7 +125,8 @@ struct compare_row {
 	double
 	    q_value; /* Benjamini–Hochberg over the comparison's conclusive rows; NaN otherwise */
 	enum compare_status status;
-	unsigned unreliable; /* enum compare_unreliable bits; 0: reliable */
+	unsigned unreliable;          /* enum compare_unreliable bits; 0: reliable */
+	double drift_base, drift_cur; /* compare_drift of each run's values, ms */
 };
 
 struct compare_result {
@@ -120,6 +135,7 @@ struct compare_result {
 	size_t n_regressions, n_improvements; /* rows with that status, reliable or not */
 	size_t n_unreliable_regressions;      /* of n_regressions, those on unreliable rows */
 	size_t n_within, n_no_change, n_not_significant, n_inconclusive, n_unreliable;
+	size_t n_within_drift;
 	size_t family; /* conclusive rows, the rows the q-values are taken over */
 	double max_pct;
 	char *machine_reasons; /* "; "-separated, why the machine state differs; NULL when it does

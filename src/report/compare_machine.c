@@ -42,6 +42,11 @@ void compare_machine_read(struct json_object *provenance, struct compare_machine
 	    smt && json_object_is_type(smt, json_type_boolean) ? json_object_get_boolean(smt) : -1;
 	double a = load1(get(provenance, "load_start")), b = load1(get(provenance, "load_end"));
 	out->load = isnan(a) ? b : isnan(b) ? a : fmax(a, b);
+	struct json_object *other = get(provenance, "other_cpu_fraction");
+	out->other_cpu = other && (json_object_is_type(other, json_type_double) ||
+	                           json_object_is_type(other, json_type_int))
+	                     ? json_object_get_double(other)
+	                     : NAN;
 	out->cores = 0;
 	const char *dash = out->host_class ? strrchr(out->host_class, '-') : NULL;
 	if (dash) {
@@ -77,6 +82,29 @@ static double per_core(const struct compare_machine *m)
 	return m->cores > 0 ? m->load / (double)m->cores : m->load;
 }
 
+/* The load average lags (its 1-minute figure weighs the last minute, and a hog started during
+ * a 15 s run barely moves it) and counts the run's own threads; the CPU time outside the run,
+ * measured over the run itself, has neither fault. */
+static void other_cpu_differences(struct strbuf *sb, double b, double c)
+{
+	if (fabs(b - c) > COMPARE_OTHER_CPU_DIFF) {
+		sep(sb);
+		strbuf_addf(
+		    sb,
+		    "other CPU %.2f of the machine in the base run, %.2f in the current one "
+		    "(differs by more than %.2f)",
+		    b, c, COMPARE_OTHER_CPU_DIFF);
+	}
+	static const char *const which[] = {"base", "current"};
+	double v[] = {b, c};
+	for (int i = 0; i < 2; i++)
+		if (v[i] > COMPARE_OTHER_CPU_BUSY) {
+			sep(sb);
+			strbuf_addf(sb, "the %s run's machine was busy (other CPU %.2f > %.2f)",
+			            which[i], v[i], COMPARE_OTHER_CPU_BUSY);
+		}
+}
+
 char *compare_machine_differences(const struct compare_machine *base,
                                   const struct compare_machine *cur)
 {
@@ -101,7 +129,9 @@ char *compare_machine_differences(const struct compare_machine *base,
 		            smt[base->smt + 1], smt[cur->smt + 1]);
 	}
 	double lb = per_core(base), lc = per_core(cur);
-	if (isnan(lb) != isnan(lc)) {
+	if (!isnan(base->other_cpu) && !isnan(cur->other_cpu)) {
+		other_cpu_differences(&sb, base->other_cpu, cur->other_cpu);
+	} else if (isnan(lb) != isnan(lc)) {
 		sep(&sb);
 		strbuf_addf(&sb, "load average unknown for the %s run",
 		            isnan(lb) ? "base" : "current");

@@ -25,6 +25,7 @@ static const char *status_class(enum compare_status s)
 	case COMPARE_NO_CHANGE:
 	case COMPARE_INCONCLUSIVE:
 	case COMPARE_NOT_SIGNIFICANT:
+	case COMPARE_WITHIN_DRIFT:
 		break;
 	}
 	return "none";
@@ -37,8 +38,9 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 	    "Red: a regression (the whole interval above zero and the change above %g%% of the "
 	    "base median); green: an improvement by the same rule; amber: a change inside the "
 	    "threshold; grey: no detectable change, too few samples to reach the interval's "
-	    "confidence, or a change that is not significant over all rows "
-	    "(Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05).",
+	    "confidence, a change that is not significant over all rows "
+	    "(Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05), or one within the two runs' own "
+	    "drift.",
 	    compare_method_sentence(), r->max_pct);
 	html_section_begin(out, "shifts", "Shift of wall time, current − base", intro);
 	free(intro);

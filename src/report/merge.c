@@ -308,7 +308,35 @@ static struct json_object *strings(char *const *v, size_t n)
 	return a;
 }
 
-/* The first shard's provenance with "merge": every input, what was forced, what is missing. */
+/* The machine's CPU outside the run of the busiest shard (compare judges a run by it; a merged
+ * run is as disturbed as its most disturbed part), with that shard's figures; both removed when
+ * a shard lacks them, so that compare falls back to the load average as for any run without. */
+static void merged_other_cpu(struct json_object *prov, const struct shard *sh, size_t n)
+{
+	size_t busiest = 0;
+	double most = -1.0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *f = get(sh[i].prov, "other_cpu_fraction");
+		if (!f || !(json_object_is_type(f, json_type_double) ||
+		            json_object_is_type(f, json_type_int))) {
+			json_object_object_del(prov, "other_cpu_fraction");
+			json_object_object_del(prov, "other_cpu");
+			return;
+		}
+		if (json_object_get_double(f) > most) {
+			most = json_object_get_double(f);
+			busiest = i;
+		}
+	}
+	struct json_object *f = NULL, *detail = NULL;
+	json_object_deep_copy(get(sh[busiest].prov, "other_cpu_fraction"), &f, NULL);
+	json_object_deep_copy(get(sh[busiest].prov, "other_cpu"), &detail, NULL);
+	json_object_object_add(prov, "other_cpu_fraction", f);
+	json_object_object_add(prov, "other_cpu", detail);
+}
+
+/* The first shard's provenance with "merge": every input, what was forced, what is missing; the
+ * busiest shard's other_cpu_fraction. */
 static void merged_provenance(struct merge_result *r, const struct shard *sh, size_t n,
                               struct json_object *forced)
 {
@@ -318,6 +346,7 @@ static void merged_provenance(struct merge_result *r, const struct shard *sh, si
 		json_object_put(prov);
 		prov = json_object_new_object();
 	}
+	merged_other_cpu(prov, sh, n);
 	struct json_object *inputs = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();

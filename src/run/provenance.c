@@ -1,4 +1,5 @@
-/* Provenance: versions, digests, host class, governor and load, read from the running system. */
+/* Provenance: versions, digests, host class, governor, load and the CPU used outside the run, read
+ * from the running system. */
 #include "run/provenance.h"
 
 #include "run/capture.h"
@@ -70,7 +71,8 @@ static struct json_object *loadavg(void)
 	return a;
 }
 
-struct json_object *provenance_collect(const struct matrix *m)
+struct json_object *provenance_collect(const struct matrix *m,
+                                       struct machine_cpu_reading *cpu_start)
 {
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "tare_version", json_object_new_string(TARE_VERSION));
@@ -101,10 +103,42 @@ struct json_object *provenance_collect(const struct matrix *m)
 	                                     : NULL);
 	free(line);
 	json_object_object_add(p, "load_start", loadavg());
+	machine_cpu_read(cpu_start);
 	return p;
 }
 
-void provenance_finish(struct json_object *p)
+/* Printed with a few digits so that summary.json does not pretend to a precision the USER_HZ
+ * ticks do not have. */
+static struct json_object *rounded(double v, int digits)
 {
+	char text[64];
+	snprintf(text, sizeof(text), "%.*f", digits, v);
+	return json_object_new_double_s(strtod(text, NULL), text);
+}
+
+void provenance_other_cpu(const struct machine_cpu_reading *start,
+                          const struct machine_cpu_reading *end, long ticks_per_s,
+                          struct json_object **fraction, struct json_object **detail)
+{
+	struct machine_cpu_other o;
+	*fraction = *detail = NULL;
+	if (machine_cpu_other(start, end, ticks_per_s, &o) < 0)
+		return;
+	*fraction = rounded(o.fraction, 4);
+	*detail = json_object_new_object();
+	json_object_object_add(*detail, "elapsed_s", rounded(o.elapsed_s, 3));
+	json_object_object_add(*detail, "cores", json_object_new_int64(o.cores));
+	json_object_object_add(*detail, "machine_busy_s", rounded(o.machine_busy_s, 3));
+	json_object_object_add(*detail, "run_s", rounded(o.run_s, 3));
+}
+
+void provenance_finish(struct json_object *p, const struct machine_cpu_reading *cpu_start)
+{
+	struct machine_cpu_reading end;
+	machine_cpu_read(&end);
 	json_object_object_add(p, "load_end", loadavg());
+	struct json_object *fraction, *detail;
+	provenance_other_cpu(cpu_start, &end, sysconf(_SC_CLK_TCK), &fraction, &detail);
+	json_object_object_add(p, "other_cpu_fraction", fraction);
+	json_object_object_add(p, "other_cpu", detail);
 }

@@ -81,6 +81,31 @@ assert [s["shard"] for s in prov["merge"]["shards"]] == ["3/3", "1/3", "2/3"]
 assert prov["merge"]["forced"] == [] and prov["merge"]["missing_cells"] == []
 PY
 
+# a merged run is as disturbed as its busiest shard: the largest other_cpu_fraction, with its
+# figures; a shard without the field (recorded before it existed) removes it
+for i in 1 2 3; do
+  cp -r shard-$i-of-3 cpu-$i
+  /usr/bin/python3 - cpu-$i/summary.json "$i" <<'PY'
+import json, sys
+i = int(sys.argv[2])
+s = json.load(open(sys.argv[1]))
+s["provenance"]["other_cpu_fraction"] = {1: 0.01, 2: 0.14, 3: 0.03}[i]  # shard 2 the busiest
+s["provenance"]["other_cpu"] = {"elapsed_s": 10.0, "cores": 2, "machine_busy_s": float(i), "run_s": 0.0}
+json.dump(s, open(sys.argv[1], "w"))
+PY
+done
+"$tare" merge --out merged-cpu cpu-1 cpu-2 cpu-3 >/dev/null 2>&1
+check /usr/bin/python3 -c '
+import json, sys
+p = json.load(open("merged-cpu/summary.json"))["provenance"]
+sys.exit(0 if p["other_cpu_fraction"] == 0.14 and p["other_cpu"]["machine_busy_s"] == 2.0 else 1)'
+check "$tare" validate --schema summary.v1 merged-cpu/summary.json
+"$tare" merge --out merged-cpu-old cpu-1 shard-2-of-3 cpu-3 >/dev/null 2>&1
+check /usr/bin/python3 -c '
+import json, sys
+p = json.load(open("merged-cpu-old/summary.json"))["provenance"]
+sys.exit(0 if "other_cpu_fraction" not in p and "other_cpu" not in p else 1)'
+
 # refusals: each shard set below differs from the three above in one respect
 cp -r shard-1-of-3 other-host && sed -i 's/"host_class": "[^"]*"/"host_class": "linux-x86_64-6.1.0-other_cpu-64"/' other-host/summary.json
 cp -r shard-1-of-3 other-version && sed -i 's/"tare_version": "[^"]*"/"tare_version": "0.0.9"/' other-version/summary.json

@@ -211,13 +211,16 @@ static void test_compare_runs(void **state)
 	size_t sel[2] = {0, 1};
 	struct sample bs[22], cs[11];
 	size_t nb = 0, nc = 0;
+	/* base5's values in an order without drift between the halves ({10, 14} then {11, 13}):
+	 * the statistics of a shift do not depend on the order, the run-to-run rule does */
+	static const double unordered[] = {10, 14, 12, 11, 13};
 	for (int r = 0; r < 5; r++) {
-		add_sample(&bs[nb++], "a", "plain", r + 1, base5[r], true);
-		add_sample(&bs[nb++], "a", "traced", r + 1, base5[r], true);
-		add_sample(&bs[nb++], "b", "plain", r + 1, base5[r], true);
-		add_sample(&bs[nb++], "b", "traced", r + 1, base5[r], true);
-		add_sample(&cs[nc++], "a", "plain", r + 1, base5[r] + 0.5, true);
-		add_sample(&cs[nc++], "a", "traced", r + 1, base5[r] + 5, true);
+		add_sample(&bs[nb++], "a", "plain", r + 1, unordered[r], true);
+		add_sample(&bs[nb++], "a", "traced", r + 1, unordered[r], true);
+		add_sample(&bs[nb++], "b", "plain", r + 1, unordered[r], true);
+		add_sample(&bs[nb++], "b", "traced", r + 1, unordered[r], true);
+		add_sample(&cs[nc++], "a", "plain", r + 1, unordered[r] + 0.5, true);
+		add_sample(&cs[nc++], "a", "traced", r + 1, unordered[r] + 5, true);
 	}
 	add_sample(&cs[nc++], "a", "traced", 6, 1000.0, false);
 	struct compare_result res;
@@ -338,6 +341,175 @@ static void test_reliability(void **state)
 		sample_release(&cs[i]);
 }
 
+/* A run's drift: the HL shift from its first half to its second, the middle value of an odd
+ * count left out. */
+static void test_drift(void **state)
+{
+	(void)state;
+	const double flat[] = {10, 11, 10, 11, 10, 11, 10, 11};
+	assert_true(compare_drift(flat, 8) == 0.0);
+	/* second half 2 ms slower: every cross difference is 2 */
+	const double step[] = {10, 10, 10, 12, 12, 12};
+	assert_true(compare_drift(step, 6) == 2.0);
+	/* odd: 7 values, 3 + 3, the 4th (100) ignored; differences {2,3,4,1,2,3,0,1,2}: median 2 */
+	const double odd[] = {10, 11, 12, 100, 13, 13, 13};
+	assert_true(compare_drift(odd, 7) == 2.0);
+	/* a slowdown that went away: negative drift */
+	const double down[] = {15, 15, 10, 10};
+	assert_true(compare_drift(down, 4) == -5.0);
+	assert_true(isnan(compare_drift(step, 3)));
+	assert_true(isnan(compare_drift(NULL, 0)));
+}
+
+/* The run-to-run rule, table-driven: which statuses the drift turns into "within drift". */
+static void test_drift_status(void **state)
+{
+	(void)state;
+	static const struct {
+		enum compare_status in;
+		double lo, hi, drift_base, drift_cur;
+		enum compare_status out;
+	} cases[] = {
+	    {COMPARE_REGRESSION, 1.0, 3.0, 0.2, 0.3, COMPARE_REGRESSION},    /* 1 > 0.5 */
+	    {COMPARE_REGRESSION, 1.0, 3.0, 0.6, -0.5, COMPARE_WITHIN_DRIFT}, /* 1 ≤ 1.1 */
+	    {COMPARE_REGRESSION, 1.0, 3.0, 0.5, 0.5, COMPARE_WITHIN_DRIFT},  /* equal: not above */
+	    {COMPARE_REGRESSION, 1.0, 3.0, NAN, NAN, COMPARE_REGRESSION},    /* unknown drift: 0 */
+	    {COMPARE_REGRESSION, 1.0, 3.0, NAN, -1.5, COMPARE_WITHIN_DRIFT},
+	    {COMPARE_IMPROVEMENT, -3.0, -1.0, 0.2, 0.3, COMPARE_IMPROVEMENT},
+	    {COMPARE_IMPROVEMENT, -3.0, -1.0, -0.7, 0.3, COMPARE_WITHIN_DRIFT},
+	    {COMPARE_WITHIN, 0.1, 0.2, 5.0, 5.0, COMPARE_WITHIN}, /* others unchanged */
+	    {COMPARE_NO_CHANGE, -1.0, 1.0, 5.0, 5.0, COMPARE_NO_CHANGE},
+	    {COMPARE_NOT_SIGNIFICANT, 1.0, 3.0, 5.0, 5.0, COMPARE_NOT_SIGNIFICANT},
+	    {COMPARE_INCONCLUSIVE, 1.0, 3.0, 5.0, 5.0, COMPARE_INCONCLUSIVE},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct compare_shift sh = {.lo = cases[i].lo, .hi = cases[i].hi};
+		assert_int_equal(
+		    compare_drift_status(cases[i].in, &sh, cases[i].drift_base, cases[i].drift_cur),
+		    cases[i].out);
+	}
+	assert_string_equal(compare_status_name(COMPARE_WITHIN_DRIFT), "within drift");
+}
+
+/* Two runs of 8 samples each, the current 30% slower: a regression when each run is steady, and
+ * "within drift" when the runs drift within themselves by as much; the sentence agrees. */
+static void test_runs_drift(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	static const double drifting[] = {9.0, 9.1, 8.9, 9.0, 11.0, 11.1, 10.9, 11.05};
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	for (int variant = 0; variant < 2; variant++) {
+		const double *b = variant ? drifting : steady;
+		struct sample bs[8], cs[8];
+		for (int r = 0; r < 8; r++) {
+			add_sample(&bs[r], "c", "a", r + 1, b[r], true);
+			add_sample(&cs[r], "c", "a", r + 1, b[r] * 1.3, true);
+		}
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_runs(&m, sel, 1, bs, 8, cs, 8, 5.0, NULL, &res, &d), 0);
+		assert_int_equal(res.n_rows, 1);
+		char buf[512];
+		compare_summary_sentence(&res, buf, sizeof(buf));
+		if (variant == 0) {
+			assert_int_equal(res.rows[0].status, COMPARE_REGRESSION);
+			assert_true(compare_fails(&res, false));
+			assert_non_null(strstr(buf, "regression: 1 of 1 rows"));
+		} else {
+			/* the base run moved 2 ms between its halves, the current 2.6: the shift's
+			 * interval is above zero, but its lower bound is under 4.6 ms */
+			assert_true(res.rows[0].drift_base == 2.0);
+			assert_true(fabs(res.rows[0].drift_cur - 2.6) < 1e-9);
+			assert_true(res.rows[0].shift.lo > 0.0 && res.rows[0].shift.lo < 4.6);
+			assert_int_equal(res.rows[0].status, COMPARE_WITHIN_DRIFT);
+			assert_int_equal(res.n_within_drift, 1);
+			assert_false(compare_fails(&res, false));
+			assert_string_equal(
+			    buf, "no regression: 1 rows compared (1 within the runs' "
+			         "own drift); 1 of 1 rows unreliable"); /* and pyperf's rule:
+			                                                   stdev 10.8% */
+			struct json_object *j = compare_result_to_json(&res);
+			struct json_object *v = NULL;
+			assert_true(json_object_object_get_ex(j, "within_drift", &v));
+			assert_int_equal(json_object_get_int(v), 1);
+			json_object_put(j);
+		}
+		compare_result_release(&res);
+		diag_list_release(&d);
+		for (int r = 0; r < 8; r++) {
+			sample_release(&bs[r]);
+			sample_release(&cs[r]);
+		}
+	}
+}
+
+/* The other-CPU rule, table-driven, and the load-average rule when a run lacks the field. */
+static void test_machine_other_cpu(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *base, *cur; /* other_cpu_fraction, or "" for a run without it */
+		const char *why;        /* NULL: the states agree */
+	} cases[] = {
+	    {"0.01", "0.03", NULL}, /* an idle machine with a terminal, twice */
+	    {"0.02", "0.12", NULL}, /* 0.10 apart: not more */
+	    {"0.02", "0.13",
+	     "other CPU 0.02 of the machine in the base run, 0.13 in the current one "
+	     "(differs by more than 0.10)"},
+	    {"0.01", "0.48",
+	     "other CPU 0.01 of the machine in the base run, 0.48 in the current one "
+	     "(differs by more than 0.10); the current run's machine was busy (other "
+	     "CPU 0.48 > 0.25)"},
+	    {"0.30", "0.32",
+	     "the base run's machine was busy (other CPU 0.30 > 0.25); the current "
+	     "run's machine was busy (other CPU 0.32 > 0.25)"},
+	    /* the load averages below differ (0.05 and 0.85 per core): ignored when both runs have
+	     * the fraction, used when one lacks it */
+	    {"0.01", "",
+	     "load 0.05 per core in the base run, 0.85 in the current one (differs by "
+	     "more than 0.25)"},
+	    {"", "null",
+	     "load 0.05 per core in the base run, 0.85 in the current one (differs by "
+	     "more than 0.25)"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char jb[512], jc[512];
+		snprintf(
+		    jb, sizeof(jb),
+		    "{\"host_class\": \"linux-x86_64-6.18-cpu-2\", \"load_start\": [0.1, 0, 0], "
+		    "\"load_end\": [0.1, 0, 0]%s%s}",
+		    *cases[i].base ? ", \"other_cpu_fraction\": " : "", cases[i].base);
+		snprintf(
+		    jc, sizeof(jc),
+		    "{\"host_class\": \"linux-x86_64-6.18-cpu-2\", \"load_start\": [1.7, 0, 0], "
+		    "\"load_end\": [0.3, 0, 0]%s%s}",
+		    *cases[i].cur ? ", \"other_cpu_fraction\": " : "", cases[i].cur);
+		/* the current run's load is 0.85 per core: only a lacking fraction lets it count */
+		struct json_object *ob = json_tokener_parse(jb), *oc = json_tokener_parse(jc);
+		assert_non_null(ob);
+		assert_non_null(oc);
+		struct compare_machine b, c;
+		compare_machine_read(ob, &b);
+		compare_machine_read(oc, &c);
+		char *why = compare_machine_differences(&b, &c);
+		if (cases[i].why)
+			assert_string_equal(why, cases[i].why);
+		else
+			assert_null(why);
+		free(why);
+		compare_machine_release(&b);
+		compare_machine_release(&c);
+		json_object_put(ob);
+		json_object_put(oc);
+	}
+}
+
 /* The machine-state rule on provenance objects. */
 static void test_machine(void **state)
 {
@@ -401,6 +573,10 @@ int main(void)
 	    cmocka_unit_test(test_p_values),
 	    cmocka_unit_test(test_reliability),
 	    cmocka_unit_test(test_machine),
+	    cmocka_unit_test(test_machine_other_cpu),
+	    cmocka_unit_test(test_drift),
+	    cmocka_unit_test(test_drift_status),
+	    cmocka_unit_test(test_runs_drift),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
