@@ -444,7 +444,8 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->wall_ns = clock_monotonic_ns() - t_ready;
+	res->reaped_ns = clock_monotonic_ns();
+	res->wall_ns = res->reaped_ns - t_ready;
 	fill_status(res, status, &ru);
 	/* read after the reap, outside wall: it can only have grown since the exec, so the floor
 	 * stated is never below the one the child's ru_maxrss started from */
