@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cgroup_fixture.h"
 #include "run/cgroup.h"
 #include "run/cgroup_retire.h"
 #include "util/diag.h"
@@ -149,30 +150,16 @@ static void test_dying_descendants_of_a_non_cgroup(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	struct diag_list d;
-	diag_list_init(&d);
-	if (geteuid() != 0)
-		skip_reason = "needs root to create cgroups";
-	else if (cgroup_hierarchy_find(&root, &d) < 0)
-		skip_reason = "no cgroup v2 hierarchy mounted";
-	else if (cgroup_parent_create(root, &parent, &d) < 0)
-		skip_reason = "cannot create a cgroup below the cgroup2 root";
-	else if (cgroup_dying_descendants(parent) < 0)
+	cgroup_fixture_create(&root, &parent, &skip_reason);
+	if (!skip_reason && cgroup_dying_descendants(parent) < 0)
 		skip_reason = "cgroup.stat has no nr_dying_descendants (Linux before 5.0)";
-	diag_list_release(&d);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	struct diag_list d;
-	diag_list_init(&d);
-	int rc = parent ? cgroup_parent_remove(parent, &d) : 0;
-	diag_print_text(stderr, &d);
-	diag_list_release(&d);
-	free(parent);
-	free(root);
+	int rc = cgroup_fixture_remove(&root, &parent);
 	return rc;
 }
 

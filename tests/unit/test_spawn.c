@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cgroup_fixture.h"
 #include "run/cgroup.h"
 #include "run/clone_vm.h"
 #include "run/spawn.h"
@@ -778,32 +779,18 @@ static void test_no_fd_leaks(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	struct diag_list d;
-	diag_list_init(&d);
 	if (!mkdtemp(tmpdir))
 		return -1;
 	snprintf(out_path, sizeof(out_path), "%s/stdout", tmpdir);
 	snprintf(err_path, sizeof(err_path), "%s/stderr", tmpdir);
-	if (geteuid() != 0)
-		skip_reason = "needs root to create cgroups";
-	else if (cgroup_hierarchy_find(&root, &d) < 0)
-		skip_reason = "no cgroup v2 hierarchy mounted";
-	else if (cgroup_parent_create(root, &parent, &d) < 0)
-		skip_reason = "cannot create a cgroup below the cgroup2 root";
-	diag_list_release(&d);
+	cgroup_fixture_create(&root, &parent, &skip_reason);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	struct diag_list d;
-	diag_list_init(&d);
-	int rc = parent ? cgroup_parent_remove(parent, &d) : 0;
-	diag_print_text(stderr, &d);
-	diag_list_release(&d);
-	free(parent);
-	free(root);
+	int rc = cgroup_fixture_remove(&root, &parent);
 	unlink(out_path);
 	unlink(err_path);
 	rmdir(tmpdir);
