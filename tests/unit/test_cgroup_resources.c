@@ -261,14 +261,14 @@ static void test_read_and_reasons(void **state)
 	cgroup_leaf_release(&v2);
 }
 
-/* The child writes "0" to the memory leaf's cgroup.procs before exec; a write that fails is the
- * child's failure, reported like a failed exec (here cgroup.procs is /dev/full: ENOSPC). */
+/* The child writes "0" to the memory leaf's tasks before exec; a write that fails is the child's
+ * failure, reported like a failed exec (here tasks is /dev/full: ENOSPC). */
 static void test_join_failure_is_reported(void **state)
 {
 	(void)state;
 	struct cgroup_leaf l = fake_leaf("joinfail");
-	char *procs = xasprintf("%s/cgroup.procs", l.path);
-	assert_int_equal(symlink("/dev/full", procs), 0);
+	char *tasks = xasprintf("%s/tasks", l.path);
+	assert_int_equal(symlink("/dev/full", tasks), 0);
 	char *argv[] = {"/bin/true", NULL};
 	struct spawn_request req = {.argv = argv, .timeout_ms = 5000, .memory_leaf = &l};
 	struct spawn_result res;
@@ -283,7 +283,7 @@ static void test_join_failure_is_reported(void **state)
 	spawn_result_release(&res);
 	assert_int_equal(d.len, 0);
 	diag_list_release(&d);
-	free(procs);
+	free(tasks);
 	cgroup_leaf_release(&l);
 }
 
