@@ -9,6 +9,8 @@
 
 #include "report/compare.h"
 #include "report/compare_machine.h"
+#include "report/html.h"
+#include "util/strbuf.h"
 
 #include "../stats/expected_json.h"
 
@@ -613,6 +615,48 @@ static void test_replicates(void **state)
 	}
 }
 
+/* The comparison page's verdict is the closing sentence of `tare compare`: a regression on a
+ * machine whose state differs (unreliable) is not called a regression on the page either (the
+ * page used to say "regression: 1 of 1 cell arms slower"). */
+static void test_html_verdict(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.name = "m", .cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	struct sample bs[8], cs[8];
+	replicate(bs, steady, 1.0);
+	replicate(cs, steady, 1.3);
+	for (int machine = 0; machine < 2; machine++) {
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_runs(&m, sel, 1, bs, 8, cs, 8, 5.0,
+		                              machine ? "other CPU 0.02 and 0.48" : NULL, &res, &d),
+		                 0);
+		assert_int_equal(res.rows[0].status, COMPARE_REGRESSION);
+		struct report_compare_side sb = {"b", &m, sel, 1, bs, 8, NULL};
+		struct report_compare_side sc = {"c", &m, sel, 1, cs, 8, NULL};
+		struct strbuf page;
+		strbuf_init(&page);
+		report_html_compare_build(&sb, &sc, &res, &d, &page);
+		assert_non_null(strstr(page.buf, machine ? "no reliable regression: 1 rows compared"
+		                                         : "regression: 1 of 1 rows slower"));
+		assert_non_null(strstr(page.buf, "one run per side: run-level shifts"));
+		assert_null(strstr(page.buf, "cell arms")); /* the old wording */
+		strbuf_release(&page);
+		compare_result_release(&res);
+		diag_list_release(&d);
+	}
+	for (int r = 0; r < 8; r++) {
+		sample_release(&bs[r]);
+		sample_release(&cs[r]);
+	}
+}
+
 /* The other-CPU rule, table-driven, and the load-average rule when a run lacks the field. */
 static void test_machine_other_cpu(void **state)
 {
@@ -743,6 +787,7 @@ int main(void)
 	    cmocka_unit_test(test_runs_drift),
 	    cmocka_unit_test(test_runs_status),
 	    cmocka_unit_test(test_replicates),
+	    cmocka_unit_test(test_html_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
