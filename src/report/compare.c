@@ -404,9 +404,23 @@ static void classify_rows(struct compare_result *r)
 	free(q);
 }
 
+/* The median of the finite values of x (reordered); NaN when there is none. */
+static double finite_median(double *x, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			x[k++] = x[i];
+	if (k == 0)
+		return NAN;
+	qsort(x, k, sizeof(*x), cmp_double);
+	return stats_quantile_sorted(x, k, 0.5);
+}
+
 /* One side of a row: the pooled values of (cell, arm) over the side's runs into pooled, each
  * run's median into medians (only runs that have values), and the per-run figures pyperf's rule
- * and the drift rule judge: the largest coefficient of variation and the drift of largest
+ * and the drift rule judge: the median of the runs' coefficients of variation (a typical run of the
+ * side; one noisy run among several widens the run-to-run range instead) and the drift of largest
  * magnitude. Returns the pooled count. */
 static size_t side_values(const struct compare_run *runs, size_t n_runs, const char *cell,
                           const char *arm, double *pooled, double *medians, size_t *n_medians,
@@ -414,18 +428,17 @@ static size_t side_values(const struct compare_run *runs, size_t n_runs, const c
 {
 	size_t k = 0;
 	*n_medians = 0;
-	*cv = NAN;
 	*drift = NAN;
+	double *cvs = xcalloc(n_runs + 1, sizeof(*cvs));
 	for (size_t r = 0; r < n_runs; r++) {
 		double *x = pooled + k;
 		size_t n = arm_walls(runs[r].samples, runs[r].n, cell, arm, x);
 		if (n == 0)
 			continue;
-		double c = coefficient_of_variation(x, n), dr = compare_drift(x, n);
-		if (!isnan(c) && !(c <= *cv))
-			*cv = c;
+		double dr = compare_drift(x, n);
 		if (!isnan(dr) && !(fabs(dr) <= fabs(*drift)))
 			*drift = dr;
+		cvs[*n_medians] = coefficient_of_variation(x, n);
 		double *sorted = xmalloc(n * sizeof(*sorted));
 		memcpy(sorted, x, n * sizeof(*sorted));
 		qsort(sorted, n, sizeof(*sorted), cmp_double);
@@ -433,6 +446,8 @@ static size_t side_values(const struct compare_run *runs, size_t n_runs, const c
 		free(sorted);
 		k += n;
 	}
+	*cv = finite_median(cvs, *n_medians);
+	free(cvs);
 	return k;
 }
 
@@ -563,14 +578,14 @@ const char *compare_method_sentence(void)
 	       "either run's stdev exceeds 10% of its mean (pyperf) or the machine state differs";
 }
 
-/* "base run unstable: stdev 14.2% of the mean", or with replicates "a base run unstable: stdev
- * 14.2% of the mean (the largest of 3 runs)". */
+/* "base run unstable: stdev 14.2% of the mean", or with replicates "base runs unstable: stdev
+ * 14.2% of the mean (the median of 3 runs)". */
 static void unstable_phrase(struct strbuf *sb, const char *side, double cv, size_t n_runs)
 {
-	strbuf_addf(sb, "%s%s%s run unstable: stdev %.1f%% of the mean", sb->len ? "; " : "",
-	            n_runs > 1 ? "a " : "", side, cv * 100);
+	strbuf_addf(sb, "%s%s run%s unstable: stdev %.1f%% of the mean", sb->len ? "; " : "", side,
+	            n_runs > 1 ? "s" : "", cv * 100);
 	if (n_runs > 1)
-		strbuf_addf(sb, " (the largest of %zu runs)", n_runs);
+		strbuf_addf(sb, " (the median of %zu runs)", n_runs);
 }
 
 int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,

@@ -175,9 +175,9 @@ struct compare_run {
  * measured samples on both sides; each side is one or more replicate runs of the same matrix, whose
  * samples are pooled for the shift and its interval, and whose per-run medians give the run-to-run
  * rule (compare_runs_status). Runs are matched by cell and arm name. pyperf's rule and the drift
- * are judged per run (a side is unstable when one of its runs is). machine_reasons (borrowed,
- * copied; NULL when the runs' machine state agrees) marks every row unreliable. Returns 0, or -1
- * with a diag. Release with compare_result_release. */
+ * are judged per run (a side is unstable when the median of its runs' stdev/mean exceeds the
+ * limit). machine_reasons (borrowed, copied; NULL when the runs' machine state agrees) marks every
+ * row unreliable. Returns 0, or -1 with a diag. Release with compare_result_release. */
 int compare_replicates(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
                        const struct compare_run *base_runs, size_t n_base_runs,
                        const struct compare_run *cur_runs, size_t n_cur_runs, double max_pct,

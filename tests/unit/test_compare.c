@@ -615,6 +615,49 @@ static void test_replicates(void **state)
 	}
 }
 
+/* pyperf's rule with replicates takes the median of a side's runs: one noisy run of three leaves
+ * the side stable (its shift shows in the run-to-run range instead), two make it unstable. */
+static void test_replicates_stability(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	static const double noisy[] = {8.0, 12.0, 9.0, 11.5, 8.5, 12.5, 10.0, 9.0}; /* cv 17.1% */
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	for (size_t n_noisy = 1; n_noisy <= 2; n_noisy++) {
+		struct sample s[4][8];
+		struct compare_run b[3], c[1];
+		for (size_t k = 0; k < 3; k++) {
+			replicate(s[k], k < n_noisy ? noisy : steady, 1.0);
+			b[k] = (struct compare_run){s[k], 8};
+		}
+		replicate(s[3], steady, 1.0);
+		c[0] = (struct compare_run){s[3], 8};
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_replicates(&m, sel, 1, b, 3, c, 1, 5.0, NULL, &res, &d),
+		                 0);
+		assert_int_equal(res.rows[0].unreliable,
+		                 n_noisy == 1 ? 0u : (unsigned)COMPARE_UNSTABLE_BASE);
+		char why[256];
+		compare_unreliable_format(&res.rows[0], NULL, why, sizeof(why));
+		if (n_noisy == 2)
+			assert_non_null(strstr(
+			    why,
+			    "base runs unstable: stdev 17.1% of the mean (the median of 3 runs)"));
+		assert_true(res.rows[0].run_spread >= 0.0); /* three base runs: estimated */
+		compare_result_release(&res);
+		diag_list_release(&d);
+		for (size_t k = 0; k < 4; k++)
+			for (int r = 0; r < 8; r++)
+				sample_release(&s[k][r]);
+	}
+}
+
 /* The comparison page's verdict is the closing sentence of `tare compare`: a regression on a
  * machine whose state differs (unreliable) is not called a regression on the page either (the
  * page used to say "regression: 1 of 1 cell arms slower"). */
@@ -787,6 +830,7 @@ int main(void)
 	    cmocka_unit_test(test_runs_drift),
 	    cmocka_unit_test(test_runs_status),
 	    cmocka_unit_test(test_replicates),
+	    cmocka_unit_test(test_replicates_stability),
 	    cmocka_unit_test(test_html_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
