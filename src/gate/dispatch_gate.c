@@ -28,6 +28,43 @@ char *layer_phrase(const char *layer, const struct layer_fidelity *f)
 	return xasprintf("%s not applicable", layer);
 }
 
+/* What the receiver could not count for an otlp arm, in words that name the fix; NULL when
+ * every export was JSON and carried a tare.dispatch. */
+static char *otlp_problem(const struct sample *s)
+{
+	const struct sample_otlp *t = &s->otlp;
+	if (!s->has_otlp)
+		return NULL;
+	if (t->protobuf_refused)
+		return xasprintf(
+		    "the receiver refused %llu protobuf export(s) with 415: set "
+		    "OTEL_EXPORTER_OTLP_PROTOCOL=http/json (tare reads OTLP JSON only)",
+		    (unsigned long long)t->protobuf_refused);
+	if (t->malformed)
+		return xasprintf("the receiver could not read %llu export(s)%s%s",
+		                 (unsigned long long)t->malformed, t->first_error ? ": " : "",
+		                 t->first_error ? t->first_error : "");
+	if (t->unattributed)
+		return xasprintf(
+		    "%llu export(s) carried no known %s resource attribute: let the SDK "
+		    "read OTEL_RESOURCE_ATTRIBUTES, which tare sets",
+		    (unsigned long long)t->unattributed, "tare.dispatch");
+	return NULL;
+}
+
+char *otlp_span_cause(const struct sample *s)
+{
+	if (!s->has_otlp || (s->span.agreement != AGREE_DRIFT && s->span.agreement != AGREE_FAILED))
+		return NULL;
+	char *problem = otlp_problem(s);
+	if (problem)
+		return problem;
+	if (s->otlp.spans == 0)
+		return xasprintf("no span reached the receiver: the workload exited before its "
+		                 "exporter flushed");
+	return NULL;
+}
+
 static char *health_problem(const struct matrix_gates *g, const struct sample *s)
 {
 	if (s->exec_error)
@@ -44,6 +81,9 @@ static char *health_problem(const struct matrix_gates *g, const struct sample *s
 	if (s->orphans > 0)
 		return xasprintf("%lld process(es) outlived the workload and were killed",
 		                 (long long)s->orphans);
+	char *otlp = otlp_problem(s);
+	if (otlp)
+		return otlp;
 	if (s->has_capture) {
 		if ((int64_t)s->dropped > g->max_ringbuf_drops)
 			return xasprintf("ring buffer dropped %llu event(s)",
@@ -77,8 +117,11 @@ void gate_dispatch(const struct matrix_gates *g, struct sample *s)
 		            s->kernel.agreement == AGREE_NOT_APPLICABLE
 		        ? &s->span
 		        : &s->kernel;
+		char *cause = bad == &s->span ? otlp_span_cause(s) : NULL;
 		s->discard_reason =
-		    layer_phrase(bad == &s->span ? "span_events" : "kernel_events", bad);
+		    cause ? xasprintf("span_events %s: %s", agreement_name(bad->agreement), cause)
+		          : layer_phrase(bad == &s->span ? "span_events" : "kernel_events", bad);
+		free(cause);
 	}
 	s->valid = s->discard_reason == NULL;
 }

@@ -92,13 +92,15 @@ static bool reason_seen(const struct reason_list *l, enum verdict_gate gate, con
 	return false;
 }
 
-/* The sentence's phrase for one layer. A kernel layer that failed because counting failed says
- * why (cause) rather than "nothing observed": the workload may well have done its part. */
+/* The sentence's phrase for one layer. A kernel layer that failed because counting failed, or an
+ * otlp arm's span layer the receiver can explain, says why (cause) rather than "nothing observed":
+ * the workload may well have done its part. */
 static char *reason_phrase(const char *gate, const struct layer_fidelity *f, const char *cause)
 {
 	if (!cause)
 		return layer_phrase(gate, f);
-	return xasprintf("%s failed: %s (target %lld)", gate, cause, (long long)f->target);
+	return xasprintf("%s %s: %s (target %lld)", gate, agreement_name(f->agreement), cause,
+	                 (long long)f->target);
 }
 
 static void reason_release(struct verdict_reason *r)
@@ -125,11 +127,14 @@ static char *fidelity_reasons(const struct sample *const *ss, size_t n, bool wan
 				continue;
 			if (reason_seen(reasons, gates[l], s->arm))
 				continue;
-			const char *cause = l == 0 && a == AGREE_FAILED ? s->count_failed : NULL;
+			char *cause = l == 0 ? (a == AGREE_FAILED && s->count_failed
+			                            ? xstrdup(s->count_failed)
+			                            : NULL)
+			                     : otlp_span_cause(s);
 			struct verdict_reason *r = reason_add(reasons, gates[l], s->arm);
 			r->phase = s->phase;
 			r->layer = *layers[l];
-			r->detail = cause ? xstrdup(cause) : NULL;
+			r->detail = cause;
 			if (!first) {
 				char *p =
 				    reason_phrase(verdict_gate_name(gates[l]), layers[l], cause);

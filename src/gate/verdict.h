@@ -39,7 +39,8 @@ struct verdict_reason {
 	struct layer_fidelity layer; /* observed means nothing when agreement is AGREE_FAILED */
 	/* REASON_CALIBRATION_HEALTH: the dispatch's health reason; REASON_MAX_DISCARDED: the first
 	 * discard reason; REASON_KERNEL_EVENTS: the sample's count_failed when the layer failed
-	 * because counting failed. Owned; NULL when the sample recorded none. */
+	 * because counting failed; REASON_SPAN_EVENTS: otlp_span_cause (gate/dispatch_gate.h) for
+	 * an otlp arm. Owned; NULL when the sample recorded none. */
 	char *detail;
 	/* REASON_MAX_DISCARDED: the most allowed; REASON_VALID_SAMPLES: the fewest allowed */
 	int64_t bound;

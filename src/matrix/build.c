@@ -22,9 +22,9 @@ static const char *const axis_names[AXIS_COUNT] = {"kernel_events", "span_events
 
 /* The placeholders a workload command or env value may use (ARCHITECTURE §3). */
 static const char *const workload_placeholders[] = {
-    "kernel_events", "span_events", "concurrency", "payload_bytes", "span_event_limit",
-    "trace_out",     "work_dir",    "cell",        "arm",           "phase",
-    "round",         "index",
+    "kernel_events", "span_events", "concurrency",   "payload_bytes", "span_event_limit",
+    "trace_out",     "work_dir",    "cell",          "arm",           "phase",
+    "round",         "index",       "otlp_endpoint",
 };
 #define N_WORKLOAD_PLACEHOLDERS (sizeof(workload_placeholders) / sizeof(workload_placeholders[0]))
 
@@ -153,10 +153,11 @@ static void describe_choices(struct strbuf *sb, const char *word, const char *co
 	}
 	if (n == 0)
 		return;
+	/* 16: every arm a matrix may have, and every placeholder, fit */
 	strbuf_addstr(sb, " (known: ");
-	for (size_t i = 0; i < n && i < 12; i++)
+	for (size_t i = 0; i < n && i < 16; i++)
 		strbuf_addf(sb, "%s'%s'", i ? ", " : "", names[i]);
-	strbuf_addstr(sb, n > 12 ? ", ...)" : ")");
+	strbuf_addstr(sb, n > 16 ? ", ...)" : ")");
 }
 
 static size_t object_keys(struct json_object *obj, const char ***out)
@@ -759,6 +760,7 @@ static void build_arms(struct build *b, struct json_object *tree)
 			arm_capture_from_name(json_object_get_string(get(arm, "capture")),
 			                      &a->capture);
 			a->spans = json_object_get_boolean(get(arm, "spans"));
+			a->otlp = json_object_get_boolean(get(arm, "otlp"));
 			build_arm_workload(b, arm, ptr, a);
 		}
 		free(ptr);
@@ -882,6 +884,108 @@ static void build_workload(struct build *b, struct json_object *tree)
 		w->kernel_match = xstrdup(MATRIX_BUILTIN_KERNEL_MATCH);
 	if (match)
 		check_pattern(b, w->kernel_match, "/workload/kernel_match");
+}
+
+struct uses_ctx {
+	const char *name;
+	bool found;
+};
+
+static int uses_visit(void *ctx, const char *name, size_t offset)
+{
+	struct uses_ctx *c = ctx;
+	(void)offset;
+	c->found = strcmp(name, c->name) == 0;
+	return c->found;
+}
+
+/* Whether text names the placeholder {name} (malformed text is reported elsewhere). */
+static bool uses_placeholder(const char *text, const char *name)
+{
+	struct uses_ctx c = {name, false};
+	size_t off = 0;
+	template_scan(text, uses_visit, &c, &off);
+	return c.found;
+}
+
+/* The pointer of the first template the arm runs with (its wrap, its command or the workload's,
+ * its env or the workload's where the arm does not override it) that names {name}, or NULL: a
+ * new string. */
+static char *arm_uses(const struct matrix *m, const struct matrix_arm *a, const char *name)
+{
+	for (size_t i = 0; i < a->wrap_len; i++)
+		if (uses_placeholder(a->wrap[i], name))
+			return xasprintf("/arms/%s/wrap/%zu", a->name, i);
+	for (size_t i = 0; i < a->command_len; i++)
+		if (uses_placeholder(a->command[i], name))
+			return xasprintf("/arms/%s/command/%zu", a->name, i);
+	for (size_t i = 0; !a->command && i < m->workload.command_len; i++)
+		if (uses_placeholder(m->workload.command[i], name))
+			return xasprintf("/workload/command/%zu", i);
+	for (size_t i = 0; i < a->env_len; i++)
+		if (uses_placeholder(a->env[i].value, name)) {
+			char *arm = json_pointer_join("/arms", a->name),
+			     *env = xasprintf("%s/env", arm);
+			char *at = json_pointer_join(env, a->env[i].name);
+			free(env);
+			free(arm);
+			return at;
+		}
+	for (size_t i = 0; i < m->workload.env_len; i++) {
+		const struct matrix_env *e = &m->workload.env[i];
+		bool overridden = false;
+		for (size_t j = 0; j < a->env_len && !overridden; j++)
+			overridden = strcmp(a->env[j].name, e->name) == 0;
+		if (!overridden && uses_placeholder(e->value, name))
+			return json_pointer_join("/workload/env", e->name);
+	}
+	return NULL;
+}
+
+/* An otlp arm's span layer comes from tare's receiver, so the arm must trace spans, run a
+ * program that can export them (the built-in workload writes a file and posts nothing), and
+ * have no {trace_out}, which only file-traced arms get. {otlp_endpoint} exists only where a
+ * receiver listens for the arm. */
+static void check_otlp_arms(struct build *b)
+{
+	const struct matrix *m = b->m;
+	for (size_t i = 0; i < m->n_arms; i++) {
+		const struct matrix_arm *a = &m->arms[i];
+		char *ptr = json_pointer_join("/arms", a->name);
+		char *at = xasprintf("%s/otlp", ptr);
+		char *use = NULL;
+		if (tainted(b, ptr))
+			; /* its body failed the schema: nothing to conclude */
+		else if (a->otlp && !a->spans)
+			fail(
+			    b, at, "matrix.otlp",
+			    "arm '%s' has 'otlp: true' but 'spans: false': the receiver counts the "
+			    "arm's spans, so it needs 'spans: true'",
+			    a->name);
+		/* with an arm left out, whether the workload is the built-in one is unknown */
+		else if (a->otlp && m->workload.builtin && !a->command && !b->arm_tainted)
+			fail(
+			    b, at, "matrix.otlp",
+			    "arm '%s' has 'otlp: true' but runs tare's built-in workload, whose "
+			    "spans go to a file, not over OTLP/HTTP: give the arm a 'command' that "
+			    "exports to {otlp_endpoint}",
+			    a->name);
+		else if (a->otlp && (use = arm_uses(m, a, "trace_out")))
+			fail(
+			    b, use, "matrix.otlp",
+			    "arm '%s' has 'otlp: true', so its spans are counted from the receiver "
+			    "and it has no '{trace_out}'",
+			    a->name);
+		else if (!a->otlp && (use = arm_uses(m, a, "otlp_endpoint")))
+			fail(
+			    b, use, "matrix.otlp",
+			    "'{otlp_endpoint}' in arm '%s', which has no 'otlp: true': no receiver "
+			    "listens for it",
+			    a->name);
+		free(use);
+		free(at);
+		free(ptr);
+	}
 }
 
 /* A custom command's kernel_match is what makes a kernel-event target countable: without it
@@ -1046,6 +1150,7 @@ static struct matrix *build(struct json_object *tree, const struct source_map *m
 	build_arms(&b, tree);
 	check_levels(&b);
 	build_workload(&b, tree);
+	check_otlp_arms(&b);
 	build_gates(&b, tree);
 	build_capture(&b, tree);
 	build_output(&b, tree);

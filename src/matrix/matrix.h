@@ -30,6 +30,9 @@ struct matrix_arm {
 	struct matrix_env
 	    *env; /* merged over workload.env (the arm's value wins), sorted by name */
 	size_t env_len;
+	/* tare's OTLP receiver gets the arm's traces, and its span layer is counted from them
+	 * rather than from {trace_out}: implies spans and a command (docs/otlp.md) */
+	bool otlp;
 };
 
 enum plan_order { ORDER_COUNTERBALANCED, ORDER_WILLIAMS, ORDER_RANDOM, ORDER_FIXED };

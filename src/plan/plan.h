@@ -24,9 +24,11 @@ struct plan_dispatch {
 	int slot;   /* 0-based position within its round */
 	size_t arm; /* index into matrix.arms */
 	/* Resolved argv and env. Every placeholder is substituted except {work_dir} and
-	 * {trace_out}, which name paths inside the run directory and are substituted when the
-	 * dispatch runs. For the built-in workload argv[wrap_len] is "tare" and the runner execs
-	 * its own binary there. env is the workload's merged with the arm's, sorted by name. */
+	 * {trace_out}, which name paths inside the run directory, and {otlp_endpoint}, the port of
+	 * the run's receiver: they are substituted when the dispatch runs. An otlp arm's env also
+	 * holds the OTEL_* variables tare injects (docs/otlp.md). For the built-in workload
+	 * argv[wrap_len] is "tare" and the runner execs its own binary there. env is the workload's
+	 * merged with the arm's, sorted by name. */
 	char **argv;
 	size_t argc;
 	/* argv runs tare's built-in workload: argv[wrap_len] is "tare" (the arm's wrap comes first)

@@ -147,6 +147,10 @@ struct json_object *plan_json_arm(const struct plan *p, size_t i)
 	put(o, "name", json_object_new_string(a->name));
 	put(o, "capture", json_object_new_string(arm_capture_name(a->capture)));
 	put(o, "spans", json_object_new_boolean(a->spans));
+	/* only where set: the plans (and digests) of matrices without otlp arms stay as they were
+	 */
+	if (a->otlp)
+		put(o, "otlp", json_object_new_boolean(true));
 	return o;
 }
 

@@ -149,12 +149,14 @@ static void cell_rows(struct strbuf *out, const struct plan *p, size_t first, si
 		strbuf_addf(out, "  %*zu  %-9s  %*d  %4d  %-*s  %-7s  ", w_index, pd->index,
 		            plan_phase_name(pd->phase), w_round, pd->round, pd->slot, w_arm,
 		            a->name, arm_capture_name(a->capture));
+		/* "otlp": the arm's spans are counted by tare's receiver */
+		const char *spans = a->otlp ? "otlp" : a->spans ? "yes" : "no";
 		if (cmd) {
-			strbuf_addf(out, "%-5s  ", a->spans ? "yes" : "no");
+			strbuf_addf(out, "%-5s  ", spans);
 			command_text(out, pd);
 			strbuf_addstr(out, "\n");
 		} else {
-			strbuf_addf(out, "%s\n", a->spans ? "yes" : "no");
+			strbuf_addf(out, "%s\n", spans);
 		}
 	}
 }

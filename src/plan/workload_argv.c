@@ -1,6 +1,7 @@
 /* Resolving a dispatch's workload argv and env: built-in flags or the command's placeholders. */
 #include "plan/workload_argv.h"
 
+#include "otlp/receiver.h"
 #include "util/strbuf.h"
 #include "util/template.h"
 
@@ -48,8 +49,10 @@ static const char *lookup(void *ctx, const char *name)
 		return r->arm;
 	if (strcmp(name, "phase") == 0)
 		return r->phase;
-	/* paths inside the run directory: the runner knows them, the plan does not */
-	if (strcmp(name, "work_dir") == 0 || strcmp(name, "trace_out") == 0)
+	/* paths inside the run directory and the receiver's port: the runner knows them, the plan
+	 * does not */
+	if (strcmp(name, "work_dir") == 0 || strcmp(name, "trace_out") == 0 ||
+	    strcmp(name, "otlp_endpoint") == 0)
 		return NULL;
 	if (!r->unknown)
 		r->unknown = name;
@@ -159,6 +162,50 @@ static int merge_env(const struct matrix *m, const struct matrix_arm *a, struct 
 	return 0;
 }
 
+/* The variables an OpenTelemetry SDK reads to export to tare's receiver, sorted by name. The
+ * endpoint stays a placeholder until the runner knows the port. */
+static const struct matrix_env otlp_injected[] = {
+    {"OTEL_EXPORTER_OTLP_ENDPOINT", "{otlp_endpoint}"},
+    {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+    {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "{otlp_endpoint}/v1/traces"},
+    {"OTEL_RESOURCE_ATTRIBUTES", NULL}, /* tare.dispatch=<index>, after what the matrix sets */
+};
+#define N_OTLP_INJECTED (sizeof(otlp_injected) / sizeof(otlp_injected[0]))
+
+/* Adds otlp_injected to pd->env (sorted, resolved). The matrix's value wins where it names the
+ * same variable (an arm that asks for http/protobuf gets it, and the receiver says why it
+ * refused), except that tare.dispatch is always appended to OTEL_RESOURCE_ATTRIBUTES: the
+ * receiver attributes spans by it, and a later key wins where the SDK parses duplicates. */
+static void inject_otlp_env(struct arena *arena, struct strbuf *sb, struct plan_dispatch *pd)
+{
+	size_t n = pd->env_len + N_OTLP_INJECTED, i = 0, j = 0, k = 0;
+	struct matrix_env *env = arena_alloc(arena, n * sizeof(*env));
+	while (i < pd->env_len || j < N_OTLP_INJECTED) {
+		int c = i == pd->env_len       ? 1
+		        : j == N_OTLP_INJECTED ? -1
+		                               : strcmp(pd->env[i].name, otlp_injected[j].name);
+		if (c < 0) {
+			env[k++] = pd->env[i++];
+			continue;
+		}
+		const struct matrix_env *inj = &otlp_injected[j++];
+		struct matrix_env e =
+		    c == 0 ? pd->env[i++]
+		           : (struct matrix_env){arena_strdup(arena, inj->name),
+		                                 arena_strdup(arena, inj->value ? inj->value : "")};
+		if (!inj->value) {
+			strbuf_reset(sb);
+			if (*e.value)
+				strbuf_addf(sb, "%s,", e.value);
+			strbuf_addf(sb, "%s=%zu", OTLP_DISPATCH_ATTRIBUTE, pd->index);
+			e.value = arena_strndup(arena, sb->buf, sb->len);
+		}
+		env[k++] = e;
+	}
+	pd->env = env;
+	pd->env_len = k;
+}
+
 int plan_workload_resolve(const struct matrix *m, struct arena *arena, struct strbuf *scratch,
                           struct plan_dispatch *pd, struct diag_list *d)
 {
@@ -185,5 +232,9 @@ int plan_workload_resolve(const struct matrix *m, struct arena *arena, struct st
 	                                a->command ? "arm command" : "workload.command", pd, d) < 0)
 		return -1;
 	pd->argv[pd->argc] = NULL;
-	return merge_env(m, a, &r, arena, scratch, pd, d);
+	if (merge_env(m, a, &r, arena, scratch, pd, d) < 0)
+		return -1;
+	if (a->otlp)
+		inject_otlp_env(arena, scratch, pd);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include "util/xalloc.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,51 @@ static struct json_object *resources_json(const struct sample_resources *r)
 	    : missing ? json_object_new_string("not measured")
 	              : NULL);
 	return o;
+}
+
+static struct json_object *u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* Milliseconds to the microsecond, printed as such rather than as the double's full digits. */
+static struct json_object *ms_json(double ms)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "%.3f", ms);
+	return json_object_new_double_s(strtod(text, NULL), text);
+}
+
+static struct json_object *otlp_json(const struct sample *s)
+{
+	if (!s->has_otlp)
+		return NULL;
+	const struct sample_otlp *t = &s->otlp;
+	struct json_object *o = json_object_new_object();
+	add(o, "export_requests", u64(t->export_requests));
+	add(o, "bytes", u64(t->bytes));
+	add(o, "spans", u64(t->spans));
+	add(o, "events_retained", u64(t->events_retained));
+	add(o, "events_dropped", u64(t->events_dropped));
+	add(o, "attributes_dropped", u64(t->attributes_dropped));
+	add(o, "links_dropped", u64(t->links_dropped));
+	add(o, "last_export_after_exit_ms",
+	    t->export_requests ? ms_json(t->last_export_after_exit_ms) : NULL);
+	add(o, "late_exports", u64(t->late_exports));
+	add(o, "late_spans", u64(t->late_spans));
+	add(o, "protobuf_refused", u64(t->protobuf_refused));
+	add(o, "malformed", u64(t->malformed));
+	add(o, "unattributed", u64(t->unattributed));
+	add(o, "first_error", str_or_null(t->first_error));
+	return o;
+}
+
+/* Where the span layer's counts come from: the receiver, the {trace_out} file, or nowhere. */
+static struct json_object *span_source(const struct sample *s)
+{
+	return s->has_otlp ? json_object_new_string("otlp")
+	       : s->spans  ? json_object_new_string("file")
+	                   : NULL;
 }
 
 struct json_object *sample_to_json(const struct sample *s)
@@ -130,7 +176,11 @@ struct json_object *sample_to_json(const struct sample *s)
 	struct json_object *sp = layer_json(&s->span, "observed");
 	add(sp, "retained", s->has_span_counts ? i64(s->spans_retained) : NULL);
 	add(sp, "dropped", s->has_span_counts ? i64(s->spans_dropped) : NULL);
+	if (!s->written_before_otlp)
+		add(sp, "source", span_source(s));
 	add(o, "span", sp);
+	if (!s->written_before_otlp)
+		add(o, "otlp", otlp_json(s));
 
 	add(o, "self_report", s->self_report ? json_object_get(s->self_report) : NULL);
 	add(o, "self_report_agrees",
@@ -219,6 +269,35 @@ static void read_layer(struct reader *r, struct json_object *o, struct layer_fid
 	struct json_object *a = field(r, o, "agreement", json_type_string);
 	if (a && agreement_from_name(json_object_get_string(a), &f->agreement) < 0)
 		bad_name(r, "agreement", json_object_get_string(a));
+}
+
+static uint64_t get_u64(struct reader *r, struct json_object *o, const char *key)
+{
+	return (uint64_t)json_object_get_int64(field(r, o, key, json_type_int));
+}
+
+/* The otlp block; absent (or null) for arms without otlp and in samples written before it. */
+static void read_otlp(struct reader *r, struct json_object *o, struct sample *s)
+{
+	struct sample_otlp *t = &s->otlp;
+	s->has_otlp = true;
+	t->export_requests = get_u64(r, o, "export_requests");
+	t->bytes = get_u64(r, o, "bytes");
+	t->spans = get_u64(r, o, "spans");
+	t->events_retained = get_u64(r, o, "events_retained");
+	t->events_dropped = get_u64(r, o, "events_dropped");
+	t->attributes_dropped = get_u64(r, o, "attributes_dropped");
+	t->links_dropped = get_u64(r, o, "links_dropped");
+	struct json_object *v = NULL;
+	if (json_object_object_get_ex(o, "last_export_after_exit_ms", &v) &&
+	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		t->last_export_after_exit_ms = json_object_get_double(v);
+	t->late_exports = get_u64(r, o, "late_exports");
+	t->late_spans = get_u64(r, o, "late_spans");
+	t->protobuf_refused = get_u64(r, o, "protobuf_refused");
+	t->malformed = get_u64(r, o, "malformed");
+	t->unattributed = get_u64(r, o, "unattributed");
+	t->first_error = get_opt_str(o, "first_error");
 }
 
 int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *d)
@@ -314,6 +393,10 @@ int sample_from_json(struct json_object *o, struct sample *s, struct diag_list *
 		s->spans_retained = get_opt_i64(sp, "retained", 0);
 		s->spans_dropped = get_opt_i64(sp, "dropped", 0);
 	}
+	struct json_object *ot = NULL;
+	s->written_before_otlp = !json_object_object_get_ex(o, "otlp", &ot);
+	if (json_object_is_type(ot, json_type_object))
+		read_otlp(&r, ot, s);
 	struct json_object *self = NULL;
 	if (json_object_object_get_ex(o, "self_report", &self) && self)
 		s->self_report = json_object_get(self);

@@ -29,7 +29,8 @@ static struct json_object *reason_json(const struct verdict_reason *r)
 		                           : json_object_new_int64(r->layer.observed));
 		if (r->layer.limit >= 0)
 			json_object_object_add(o, "limit", json_object_new_int64(r->layer.limit));
-		if (r->detail) /* why the kernel events could not be counted */
+		/* why the kernel events could not be counted, or what the OTLP receiver saw */
+		if (r->detail)
 			json_object_object_add(o, "detail", json_object_new_string(r->detail));
 		break;
 	case REASON_CALIBRATION_HEALTH:

@@ -1,4 +1,5 @@
-/* Dispatch-time substitution of {work_dir} and {trace_out}, per argument, never through a shell. */
+/* Dispatch-time substitution of {work_dir}, {trace_out} and {otlp_endpoint}, per argument, never
+ * through a shell. */
 #include "run/argv_subst.h"
 
 #include "util/strbuf.h"
@@ -24,6 +25,8 @@ static const char *lookup(void *ctx, const char *name)
 		return v->work_dir;
 	if (strcmp(name, "trace_out") == 0)
 		return v->trace_out;
+	if (strcmp(name, "otlp_endpoint") == 0)
+		return v->otlp_endpoint;
 	return NULL;
 }
 
@@ -32,12 +35,14 @@ static int check_name(void *vctx, const char *name, size_t offset)
 {
 	struct check_ctx *c = vctx;
 	(void)offset;
-	if (strcmp(name, "work_dir") != 0 && strcmp(name, "trace_out") != 0) {
+	if (strcmp(name, "work_dir") != 0 && strcmp(name, "trace_out") != 0 &&
+	    strcmp(name, "otlp_endpoint") != 0) {
 		c->failed = 1;
-		diag_error(c->d, "dispatch.placeholder", NULL,
-		           "unknown placeholder '{%s}' in %s '%s' (only {work_dir} and {trace_out} "
-		           "are left for dispatch time)",
-		           name, c->what, c->text);
+		diag_error(
+		    c->d, "dispatch.placeholder", NULL,
+		    "unknown placeholder '{%s}' in %s '%s' (only {work_dir}, {trace_out} and "
+		    "{otlp_endpoint} are left for dispatch time)",
+		    name, c->what, c->text);
 	} else if (!lookup((void *)c->v, name)) {
 		c->failed = 1;
 		diag_error(c->d, "dispatch.placeholder", NULL,

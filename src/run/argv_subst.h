@@ -1,4 +1,5 @@
-/* Dispatch-time substitution of {work_dir} and {trace_out} in a workload's argv and env. */
+/* Dispatch-time substitution of {work_dir}, {trace_out} and {otlp_endpoint} in a workload's argv
+ * and env. */
 #ifndef TARE_RUN_ARGV_SUBST_H
 #define TARE_RUN_ARGV_SUBST_H
 
@@ -12,13 +13,15 @@
 struct argv_subst_vars {
 	const char *work_dir;
 	const char *trace_out;
+	const char *otlp_endpoint; /* http://127.0.0.1:PORT of the run's receiver (otlp arms) */
 };
 
-/* Expands one argument: "{work_dir}" and "{trace_out}" become their values, "{{" and "}}" become
- * literal braces. The planner has already replaced every other placeholder, so any other name is
- * an error ("dispatch.placeholder"), as is a placeholder whose value is NULL or malformed text.
- * Substitution is per argument and textual: values are never split or passed through a shell.
- * Returns 0 with a new string in *out (caller frees), or -1 with a diag (*out NULL). */
+/* Expands one argument: "{work_dir}", "{trace_out}" and "{otlp_endpoint}" become their values, "{{"
+ * and "}}" become literal braces. The planner has already replaced every other placeholder, so any
+ * other name is an error ("dispatch.placeholder"), as is a placeholder whose value is NULL or
+ * malformed text. Substitution is per argument and textual: values are never split or passed
+ * through a shell. Returns 0 with a new string in *out (caller frees), or -1 with a diag (*out
+ * NULL). */
 int argv_subst_arg(const char *arg, const struct argv_subst_vars *v, char **out,
                    struct diag_list *d);
 

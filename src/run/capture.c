@@ -321,31 +321,54 @@ fail:
 	return NULL;
 }
 
+/* The kernel's own accounting of a map's memory: "memlock" in the map fd's fdinfo (its
+ * map_mem_usage since Linux 6.4: the ring's pages and the page array that maps them, an
+ * mmapable array rounded up to pages, ...). -1 when /proc cannot tell. */
+static int64_t map_memlock(int fd)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int64_t v = -1;
+	unsigned long long n;
+	while (v < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &n) == 1)
+			v = (int64_t)n;
+	fclose(f);
+	return v;
+}
+
+/* What a map holds by its declared sizes, where fdinfo is not readable: a lower bound, without
+ * the kernel's own structures around the data. */
+static uint64_t map_estimate(const struct bpf_map *map, uint64_t page, int ncpus)
+{
+	uint64_t entries = bpf_map__max_entries(map);
+	uint64_t key = bpf_map__key_size(map), value = bpf_map__value_size(map);
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_RINGBUF:
+		return entries + 2 * page;
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		/* the kernel rounds each cpu's value up to 8 bytes */
+		return ((value + 7) & ~UINT64_C(7)) * entries * (uint64_t)ncpus;
+	case BPF_MAP_TYPE_ARRAY:
+		return value * entries;
+	default:
+		return (key + value) * entries;
+	}
+}
+
 uint64_t capture_memory_bytes(const struct capture *c)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), total = 0;
 	struct bpf_map *map;
 	bpf_object__for_each_map(map, c->skel->obj)
 	{
-		uint64_t entries = bpf_map__max_entries(map);
-		uint64_t key = bpf_map__key_size(map), value = bpf_map__value_size(map);
-		switch (bpf_map__type(map)) {
-		case BPF_MAP_TYPE_RINGBUF:
-			total += entries + 2 * page;
-			break;
-		case BPF_MAP_TYPE_PERCPU_ARRAY:
-			/* the kernel rounds each cpu's value up to 8 bytes */
-			total += ((value + 7) & ~UINT64_C(7)) * entries * (uint64_t)c->ncpus;
-			break;
-		case BPF_MAP_TYPE_ARRAY:
-			total += value * entries;
-			break;
-		default:
-			total += (key + value) * entries;
-			break;
-		}
+		int64_t memlock = map_memlock(bpf_map__fd(map));
+		total += memlock >= 0 ? (uint64_t)memlock : map_estimate(map, page, c->ncpus);
 	}
-	return total + (uint64_t)c->ncpus * sizeof(*c->percpu) + sizeof(*c);
+	return total + sizeof(*c) + (uint64_t)c->ncpus * sizeof(*c->percpu) + BOUNCE_BYTES;
 }
 
 static int counter_sum(struct capture *c, uint32_t idx, uint64_t *sum, struct diag_list *d)

@@ -106,10 +106,9 @@ bool capture_programs_attached(const struct capture *c);
  * filtered_in, filter_cgroup_id; received as counted so far). Returns 0 or -1 with a diag. */
 int capture_read_counts(struct capture *c, struct capture_counts *out, struct diag_list *d);
 
-/* What the capture holds in memory, in bytes: every map of the loaded BPF object (the ring
- * buffer's data and its two position pages; arrays as value size × entries, per-CPU arrays once
- * per possible cpu, hash maps as (key + value) × entries) plus the consumer's own buffers. It is
- * the same for every window of a run. */
+/* What the capture holds in memory, in bytes: every map of the loaded BPF object as the kernel
+ * accounts it (the "memlock" of its fdinfo; by its declared sizes where /proc cannot tell) plus
+ * the consumer's own buffers. It is the same for every window of a run. */
 uint64_t capture_memory_bytes(const struct capture *c);
 
 /* Detaches and frees. Accepts NULL. */

@@ -1,5 +1,6 @@
 /* Machine CPU outside the run: /proc/stat busy time minus tare's rusage, over elapsed × cores. */
 #include "run/machine_cpu.h"
+#include "run/spawn_helper.h"
 
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -86,7 +87,8 @@ void machine_cpu_read_in(const char *stat_path, struct machine_cpu_reading *out)
 	/* the clock and the rusage first, /proc/stat last and at once: the busy ticks then include
 	 * everything tare counted as its own */
 	out->t_ns = clock_monotonic_ns();
-	out->run_us = rusage_us(RUSAGE_SELF) + rusage_us(RUSAGE_CHILDREN);
+	out->run_us =
+	    rusage_us(RUSAGE_SELF) + rusage_us(RUSAGE_CHILDREN) + spawn_helper_workloads_cpu_us();
 	char *text = slurp(stat_path);
 	out->ok = text && machine_cpu_parse_stat(text, &out->busy_ticks, &out->cores) == 0;
 	free(text);

@@ -12,8 +12,8 @@ struct machine_cpu_reading {
 	int64_t t_ns;        /* CLOCK_MONOTONIC */
 	uint64_t busy_ticks; /* user + nice + system + irq + softirq + steal, all CPUs, USER_HZ */
 	long cores;          /* the per-CPU "cpuN" lines: the online CPUs */
-	int64_t run_us;      /* tare's user + system CPU (RUSAGE_SELF) and its reaped children's
-	                        (RUSAGE_CHILDREN), µs */
+	int64_t run_us; /* user + system CPU in µs: tare's (RUSAGE_SELF), its reaped children's
+	                   (RUSAGE_CHILDREN) and the spawn helper's workloads' */
 };
 
 /* Parses /proc/stat text: the aggregate "cpu " line's busy fields into *busy_ticks and the number

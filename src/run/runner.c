@@ -6,7 +6,9 @@
 #include "run/capture.h"
 #include "run/cgroup.h"
 #include "run/cgroup_resources.h"
+#include "run/cgroup_retire.h"
 #include "run/kernel_count.h"
+#include "run/otlp_window.h"
 #include "run/span_count.h"
 #include "run/spawn.h"
 #include "run/spawn_helper.h"
@@ -42,6 +44,9 @@ struct runner {
 	 * is wanted but unavailable (no_helper then says why) */
 	struct spawn_helper *helper;
 	const char *no_helper;
+	struct otlp_receiver *otlp;    /* NULL when no arm of the plan has otlp: no socket */
+	char *otlp_endpoint;           /* {otlp_endpoint}: http://127.0.0.1:PORT */
+	struct cgroup_retired retired; /* finished dispatches' leaves, removed in batches */
 };
 
 /* Whether the dispatch the plan runs after pd captures: then the window keeps the programs
@@ -66,6 +71,7 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 	struct runner *r = xcalloc(1, sizeof(*r));
 	r->m = p->matrix;
 	r->o = *o;
+	cgroup_retired_init(&r->retired);
 	char abs[PATH_MAX];
 	if (!realpath(o->out_dir, abs)) {
 		diag_error(d, "io.out", &(struct diag_loc){o->out_dir, 0, 0, NULL},
@@ -80,6 +86,12 @@ struct runner *runner_new(const struct plan *p, const struct runner_opts *o, str
 		goto fail;
 	}
 	r->self_exe[n] = '\0';
+	if (plan_has_otlp(p)) {
+		r->otlp = otlp_receiver_start(d);
+		if (!r->otlp)
+			goto fail;
+		r->otlp_endpoint = otlp_window_endpoint(r->otlp);
+	}
 	if (o->no_cgroups) {
 		if (plan_has_capture(p)) {
 			diag_error(d, "env.privileges", NULL,
@@ -138,13 +150,15 @@ void runner_free(struct runner *r)
 	if (!r)
 		return;
 	capture_free(r->cap);
+	otlp_receiver_stop(r->otlp);
+	free(r->otlp_endpoint);
+	struct diag_list ignored;
+	diag_list_init(&ignored);
+	cgroup_retired_flush(&r->retired, NULL, 0, &ignored);
 	cgroup_resources_release(&r->res);
-	if (r->cg_parent) {
-		struct diag_list ignored;
-		diag_list_init(&ignored);
+	if (r->cg_parent)
 		cgroup_parent_remove(r->cg_parent, &ignored);
-		diag_list_release(&ignored);
-	}
+	diag_list_release(&ignored);
 	if (r->work)
 		work_dir_remove(r->work);
 	free(r->work);
@@ -193,7 +207,8 @@ static void copy_plan_fields(const struct plan *p, const struct plan_dispatch *p
 static int resolve_command(const struct runner *r, const struct plan_dispatch *pd, const char *work,
                            const char *trace_out, char ***argv, char ***env, struct diag_list *d)
 {
-	struct argv_subst_vars vars = {work, trace_out};
+	struct argv_subst_vars vars = {work, trace_out,
+	                               r->m->arms[pd->arm].otlp ? r->otlp_endpoint : NULL};
 	if (argv_subst_argv(pd->argv, pd->argc, &vars, argv, d) < 0)
 		return -1;
 	if (argv_subst_env(pd->env, pd->env_len, &vars, env, d) < 0)
@@ -301,6 +316,22 @@ static void record_spans(struct sample *s, const char *trace_out)
 	s->spans_dropped = ok ? (int64_t)sc.events_dropped : 0;
 }
 
+/* The receiver's counts as the span layer's observation. Late exports belong to a dispatch
+ * already judged: recorded here, counted nowhere, and said on stderr. */
+static void record_otlp(struct sample *s, const struct plan_dispatch *pd,
+                        const struct otlp_dispatch_counts *oc, struct otlp_problems *op,
+                        int64_t reaped_ns, struct diag_list *d)
+{
+	if (op->late_exports)
+		diag_warning(d, "otlp.late", NULL,
+		             "%llu export(s) with %llu span(s) of earlier dispatches reached the "
+		             "receiver by dispatch %zu, after their own had ended: not counted "
+		             "(a process of theirs outlived them, or their exporter flushed late)",
+		             (unsigned long long)op->late_exports,
+		             (unsigned long long)op->late_spans, pd->index);
+	otlp_window_record(s, oc, op, reaped_ns);
+}
+
 int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_dispatch *pd,
                     struct sample *s, struct dispatch_observation *obs, struct diag_list *d)
 {
@@ -317,7 +348,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	}
 
 	char *work = path_join(r->out, pd->work_dir);
-	char *trace_out = arm->spans ? path_join(work, "spans.jsonl") : NULL;
+	/* an otlp arm's spans go to the receiver, not to a file */
+	char *trace_out = arm->spans && !arm->otlp ? path_join(work, "spans.jsonl") : NULL;
 	char *out_path = path_join(work, "stdout.txt"), *err_path = path_join(work, "stderr.txt");
 	char *kernel_path = path_join(work, "kernel.ndjson");
 	char **argv = NULL, **env = NULL;
@@ -327,6 +359,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	FILE *kernel_log = NULL;
 	struct spawn_result sr;
 	spawn_result_init(&sr);
+	struct otlp_dispatch_counts oc = {0};
+	struct otlp_problems op = {0};
 	int rc = -1;
 	bool created = false;
 
@@ -343,6 +377,9 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	char leaf_name[32];
 	snprintf(leaf_name, sizeof(leaf_name), "d%zu", pd->index);
 	if (r->cg_parent) {
+		/* the teardown of removed leaves finishes before this dispatch, not during it */
+		if (cgroup_retired_full(&r->retired))
+			cgroup_retired_flush(&r->retired, r->cg_parent, CGROUP_RETIRE_SETTLE_MS, d);
 		if (cgroup_leaf_create(r->cg_parent, leaf_name, &leaf, d) < 0)
 			goto cleanup;
 		/* without its memory leaf the dispatch still runs: memory is null with the reason
@@ -380,6 +417,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 	    .memory_leaf = r->cg_parent ? &memory_leaf : NULL,
 	    .interrupted = r->o.interrupted,
 	};
+	if (arm->otlp)
+		otlp_receiver_open(r->otlp, pd->index);
 	int spawn_rc =
 	    r->helper ? spawn_helper_run(r->helper, &req, &sr, d) : spawn_run(&req, &sr, d);
 	struct capture_counts cc = {0};
@@ -388,6 +427,8 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		drain_rc = capture_drain(r->cap, DRAIN_MAX_WAIT_MS, &cc, d);
 		capture_end(r->cap, drain_rc == 0 && next_captures(p, pd), &cc);
 	}
+	if (arm->otlp) /* always, so that no window stays open past its dispatch */
+		otlp_receiver_take(r->otlp, OTLP_LINGER_MS, &oc, &op);
 	if (spawn_rc < 0 || drain_rc < 0)
 		goto cleanup;
 	if (sr.interrupted) {
@@ -408,15 +449,16 @@ int runner_dispatch(struct runner *r, const struct plan *p, const struct plan_di
 		if (!obs->kernel_counted)
 			s->count_failed = xstrdup(kernel_count_failure(kc));
 	}
-	if (arm->spans)
+	if (arm->otlp)
+		record_otlp(s, pd, &oc, &op, sr.reaped_ns, d);
+	else if (arm->spans)
 		record_spans(s, trace_out);
 	s->self_report = read_self_report(out_path);
 	rc = 0;
 cleanup:
-	if (leaf.path)
-		cgroup_leaf_remove(&leaf, d);
-	if (memory_leaf.path)
-		cgroup_leaf_remove(&memory_leaf, d);
+	/* emptied by spawn_run; removed with a batch (cgroup_retire.c) */
+	cgroup_retired_add(&r->retired, &memory_leaf);
+	cgroup_retired_add(&r->retired, &leaf);
 	free(memory_leaf_reason);
 	kernel_count_free(kc);
 	if (kernel_log)
@@ -428,6 +470,7 @@ cleanup:
 	} else if (created) {
 		work_dir_remove(work);
 	}
+	otlp_problems_release(&op);
 	spawn_result_release(&sr);
 	argv_subst_free(argv);
 	argv_subst_free(env);

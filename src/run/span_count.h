@@ -18,15 +18,15 @@ struct span_counts {
 /* The longest line span_count_file accepts; a longer one is an error. */
 #define SPAN_COUNT_MAX_LINE (256u * 1024 * 1024)
 
-/* Reads path, one OTLP JSON TracesData per line (blank lines skipped), each parsed with json-c's
- * strict tokener, and fills out. Walks resourceSpans[].scopeSpans[].spans[] (and the deprecated
- * instrumentationLibrarySpans when scopeSpans is absent); absent arrays count as empty.
- * droppedEventsCount may be a JSON number or a decimal string (protobuf JSON parsers accept both).
- * Returns 0, or -1 with errors in d (file, line number, JSON pointer) when the file is missing,
- * unreadable, a line is not JSON, or a field has the wrong type; every bad line is reported (up to
- * 10) and, on -1, out holds only the good lines and must not be trusted. A bad line contributes
- * nothing. An empty file is valid and counts zero lines: whether that is acceptable is the
- * caller's gate. out is zeroed first. */
+/* Reads path, one OTLP JSON TracesData per line (blank lines skipped), each parsed and walked by
+ * otlp/traces.h (the receiver's reader too), and fills out. Walks
+ * resourceSpans[].scopeSpans[].spans[] (and the deprecated instrumentationLibrarySpans when
+ * scopeSpans is absent); absent arrays count as empty. droppedEventsCount may be a JSON number or a
+ * decimal string (protobuf JSON parsers accept both). Returns 0, or -1 with errors in d (file, line
+ * number, JSON pointer) when the file is missing, unreadable, a line is not JSON, or a field has
+ * the wrong type; every bad line is reported (up to 10) and, on -1, out holds only the good lines
+ * and must not be trusted. A bad line contributes nothing. An empty file is valid and counts zero
+ * lines: whether that is acceptable is the caller's gate. out is zeroed first. */
 int span_count_file(const char *path, struct span_counts *out, struct diag_list *d);
 
 /* Counts one line's document (no trailing newline needed); exposed for tests. lineno is used in

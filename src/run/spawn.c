@@ -428,10 +428,13 @@ static void close_fd(int *fd)
 /* Waits, stops on timeout or interruption, reaps and accounts, then takes the rest of the output.
  * The child has exec'd. */
 static int supervise(const struct spawn_request *req, struct spawn_result *res, pid_t pid,
-                     int pidfd, struct output_pipes *out, int64_t t0, int64_t t_ready,
-                     struct diag_list *d)
+                     int pidfd, struct output_pipes *out, int64_t t_ready, struct diag_list *d)
 {
-	int64_t deadline = req->timeout_ms > 0 ? t0 + req->timeout_ms * CLOCK_NS_PER_MS : INT64_MAX;
+	/* the timeout is the workload's: it counts from the ready record, where wall starts, so
+	 * that a timed-out dispatch's wall is never below it (the cgroup joins before can take ms)
+	 */
+	int64_t deadline =
+	    req->timeout_ms > 0 ? t_ready + req->timeout_ms * CLOCK_NS_PER_MS : INT64_MAX;
 	enum wait_end end = wait_exit(pidfd, out, deadline, req->interrupted);
 	bool timed_out = end == END_TIMEOUT;
 	if (end != END_EXIT)
@@ -441,7 +444,8 @@ static int supervise(const struct spawn_request *req, struct spawn_result *res, 
 	memset(&ru, 0, sizeof(ru));
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	res->wall_ns = clock_monotonic_ns() - t_ready;
+	res->reaped_ns = clock_monotonic_ns();
+	res->wall_ns = res->reaped_ns - t_ready;
 	fill_status(res, status, &ru);
 	/* read after the reap, outside wall: it can only have grown since the exec, so the floor
 	 * stated is never below the one the child's ru_maxrss started from */
@@ -573,7 +577,7 @@ int spawn_run(const struct spawn_request *req, struct spawn_result *res, struct 
 		res->exec_errno = rep.err;
 		res->exec_error = stage_message(req, rep.stage, rep.err);
 	}
-	rc = supervise(req, res, pid, pidfd, &out, t0, t_ready, d);
+	rc = supervise(req, res, pid, pidfd, &out, t_ready, d);
 	/* wall runs from the child's ready record (it has joined its cgroups) to the reaping;
 	 * spawn is tare's whole cost from clone to the confirmed exec, the joins included */
 	res->workload_ns = res->wall_ns - (t_exec - t_ready);

@@ -61,6 +61,9 @@ struct spawn_result {
 	bool forked; /* started by fork (no clone3, or an architecture without the clone_vm entry)
 	                rather than clone3 with vfork semantics */
 	int64_t workload_ns;      /* exec confirmed → reaped */
+	int64_t reaped_ns;        /* clock_monotonic_ns when the child was reaped: its exit, as
+	                             near as tare sees it (the clock is the machine's, so a
+	                             helper's reading compares with tare's) */
 	int64_t wall_ns;          /* the child's ready record (cgroups joined, just before its
 	                             setpgid, chdir, fds and execve) → reaped: a cgroup.procs write
 	                             (~10 ms: an RCU grace period) is not the workload's time */

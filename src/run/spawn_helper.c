@@ -276,6 +276,15 @@ static int await_answer(const struct spawn_helper *h, volatile sig_atomic_t *int
 	}
 }
 
+/* the CPU of every workload a helper of this process reaped: tare's RUSAGE_CHILDREN does not see
+ * them, since they are the helper's children */
+static int64_t workloads_cpu_us;
+
+int64_t spawn_helper_workloads_cpu_us(void)
+{
+	return workloads_cpu_us;
+}
+
 int spawn_helper_run(struct spawn_helper *h, const struct spawn_request *req,
                      struct spawn_result *res, struct diag_list *d)
 {
@@ -313,6 +322,8 @@ int spawn_helper_run(struct spawn_helper *h, const struct spawn_request *req,
 		h->sock = -1;
 		snprintf(h->why, sizeof(h->why), "it sent a damaged result");
 		rc = -1;
+	} else {
+		workloads_cpu_us += res->user_us + res->sys_us;
 	}
 cleanup:
 	strbuf_release(&msg);

@@ -38,6 +38,11 @@ const char *spawn_helper_unavailable(const struct spawn_helper *h);
 int spawn_helper_run(struct spawn_helper *h, const struct spawn_request *req,
                      struct spawn_result *res, struct diag_list *d);
 
+/* The user + system CPU, in µs, of every workload spawn_helper_run reaped in this process so far
+ * (their wait4 rusage): what getrusage(RUSAGE_CHILDREN) misses of a run that spawns through the
+ * helper. */
+int64_t spawn_helper_workloads_cpu_us(void);
+
 /* Closes the socket (the helper then exits), reaps the helper, frees h. Accepts NULL. */
 void spawn_helper_free(struct spawn_helper *h);
 

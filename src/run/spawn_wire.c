@@ -211,6 +211,7 @@ void spawn_wire_result_encode(int rc, const struct spawn_result *res, const stru
 	put_i64(out, res->spawn_ns);
 	put_i64(out, res->forked);
 	put_i64(out, res->workload_ns);
+	put_i64(out, res->reaped_ns);
 	put_i64(out, res->wall_ns);
 	put_i64(out, res->user_us);
 	put_i64(out, res->sys_us);
@@ -289,6 +290,7 @@ int spawn_wire_result_decode(const void *buf, size_t len, int *rc, struct spawn_
 	res->spawn_ns = get_i64(&r);
 	res->forked = get_i64(&r) != 0;
 	res->workload_ns = get_i64(&r);
+	res->reaped_ns = get_i64(&r);
 	res->wall_ns = get_i64(&r);
 	res->user_us = get_i64(&r);
 	res->sys_us = get_i64(&r);

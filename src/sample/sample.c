@@ -59,6 +59,7 @@ void sample_release(struct sample *s)
 		free(s->argv[i]);
 	free(s->argv);
 	free(s->exec_error);
+	free(s->otlp.first_error);
 	free(s->count_failed);
 	json_object_put(s->self_report);
 	free(s->health_reason);

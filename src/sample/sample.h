@@ -55,6 +55,19 @@ struct sample_resources {
 	char *reason; /* why a workload figure is missing; owned, NULL when none is */
 };
 
+/* What tare's OTLP receiver saw while an otlp arm's dispatch was open (otlp/receiver.h): the
+ * counts of its own exports, and what it refused or could not attribute. */
+struct sample_otlp {
+	uint64_t export_requests, bytes, spans, events_retained, events_dropped, attributes_dropped,
+	    links_dropped;
+	/* the last export counted for the dispatch, in ms after the workload was reaped (negative:
+	 * before); meaningless without an export (export_requests 0) */
+	double last_export_after_exit_ms;
+	uint64_t late_exports, late_spans; /* of earlier dispatches, arriving during this one */
+	uint64_t protobuf_refused, malformed, unattributed;
+	char *first_error; /* the receiver's first problem in words, or NULL; owned */
+};
+
 struct sample {
 	/* what ran (copied from the plan) */
 	size_t index;
@@ -100,6 +113,14 @@ struct sample {
 	struct layer_fidelity span;
 	bool has_span_counts;
 	int64_t spans_retained, spans_dropped;
+	/* an otlp arm: the span counts come from the receiver (span.source "otlp"), not from
+	 * {trace_out} ("file"), and otlp holds what the receiver saw */
+	bool has_otlp;
+	struct sample_otlp otlp;
+	/* read from a line written before tare had a receiver (no span.source, no otlp): written
+	 * back without them, so that a merged or rewritten older run stays byte for byte what it
+	 * was */
+	bool written_before_otlp;
 	struct json_object *self_report; /* the workload's own JSON line, or NULL; owned */
 	int self_report_agrees;          /* 1 agrees with the independent counts, 0 not, -1 n/a */
 

@@ -5,7 +5,7 @@ set -uo pipefail
 src=${2:?usage: layers.sh TARE SOURCE_DIR}/src
 
 # rank of each folder: a file may include its own folder and folders of a lower or equal-but-listed rank
-declare -A rank=([util]=0 [yaml]=1 [jsonin]=1 [jsonschema]=1 [stats]=1 [workload]=1 [matrix]=2 [plan]=3
+declare -A rank=([util]=0 [yaml]=1 [jsonin]=1 [jsonschema]=1 [stats]=1 [workload]=1 [otlp]=1 [matrix]=2 [plan]=3
   [sample]=4 [gate]=5 [report]=6 [run]=7 [cli]=8)
 
 fail=0

@@ -12,7 +12,8 @@
 #include <string.h>
 
 static const struct argv_subst_vars vars = {.work_dir = "/runs/r1/work/000042",
-                                            .trace_out = "/runs/r1/work/000042/spans.jsonl"};
+                                            .trace_out = "/runs/r1/work/000042/spans.jsonl",
+                                            .otlp_endpoint = "http://127.0.0.1:40123"};
 
 static char *subst_ok(const char *arg)
 {
@@ -52,6 +53,9 @@ static void test_placeholders(void **state)
 	s = subst_ok("{work_dir}/a:{work_dir}/b");
 	assert_string_equal(s, "/runs/r1/work/000042/a:/runs/r1/work/000042/b");
 	free(s);
+	s = subst_ok("{otlp_endpoint}/v1/traces");
+	assert_string_equal(s, "http://127.0.0.1:40123/v1/traces");
+	free(s);
 	s = subst_ok("plain argument with spaces; $(no shell)");
 	assert_string_equal(s, "plain argument with spaces; $(no shell)");
 	free(s);
@@ -85,6 +89,9 @@ static void test_errors(void **state)
 	struct argv_subst_vars no_trace = {.work_dir = "/w"};
 	subst_fails("--trace-out={trace_out}", &no_trace,
 	            "placeholder '{trace_out}' in argument '--trace-out={trace_out}' has no value");
+	/* an arm without otlp has no receiver to name (the matrix loader refuses it first) */
+	subst_fails("{otlp_endpoint}", &no_trace,
+	            "placeholder '{otlp_endpoint}' in argument '{otlp_endpoint}' has no value");
 }
 
 static void test_argv_vector(void **state)

@@ -98,6 +98,41 @@ static void span_arm(struct sample *s)
 	s->discard_reason = xstrdup("span_events clipped at 128 of 500 (limit 128)");
 }
 
+/* An otlp arm: the span layer from tare's receiver, an export after the exit, and a late one of an
+ * earlier dispatch. */
+static void otlp_arm(struct sample *s)
+{
+	common(s, "otel-sdk", false, true);
+	s->span_target = 500;
+	s->kernel = (struct layer_fidelity){AGREE_NOT_APPLICABLE, 100, 0, -1};
+	s->span = (struct layer_fidelity){AGREE_CLIPPED, 500, 128, 128};
+	s->has_span_counts = true;
+	s->spans_retained = 128;
+	s->spans_dropped = 372;
+	s->has_otlp = true;
+	s->otlp = (struct sample_otlp){
+	    .export_requests = 2,
+	    .bytes = 40961,
+	    .spans = 3,
+	    .events_retained = 128,
+	    .events_dropped = 372,
+	    .attributes_dropped = 4,
+	    .links_dropped = 5,
+	    .last_export_after_exit_ms = -1.25,
+	    .late_exports = 6,
+	    .late_spans = 7,
+	    .protobuf_refused = 8,
+	    .malformed = 9,
+	    .unattributed = 10,
+	    .first_error = xstrdup("Content-Type application/x-protobuf: answered 415"),
+	};
+	s->fidelity = FIDELITY_LOSSY;
+	s->health_ok = false;
+	s->health_reason = xstrdup("the receiver refused 8 protobuf export(s) with 415");
+	s->discard_reason =
+	    xstrdup("unhealthy: the receiver refused 8 protobuf export(s) with 415");
+}
+
 static void failed_exec(struct sample *s)
 {
 	common(s, "dual-capture", true, true);
@@ -206,6 +241,21 @@ static void assert_same(const struct sample *a, const struct sample *b)
 	assert_int_equal(a->has_span_counts, b->has_span_counts);
 	assert_int_equal(a->spans_retained, b->spans_retained);
 	assert_int_equal(a->spans_dropped, b->spans_dropped);
+	assert_int_equal(a->has_otlp, b->has_otlp);
+	assert_int_equal(a->otlp.export_requests, b->otlp.export_requests);
+	assert_int_equal(a->otlp.bytes, b->otlp.bytes);
+	assert_int_equal(a->otlp.spans, b->otlp.spans);
+	assert_int_equal(a->otlp.events_retained, b->otlp.events_retained);
+	assert_int_equal(a->otlp.events_dropped, b->otlp.events_dropped);
+	assert_int_equal(a->otlp.attributes_dropped, b->otlp.attributes_dropped);
+	assert_int_equal(a->otlp.links_dropped, b->otlp.links_dropped);
+	assert_true(a->otlp.last_export_after_exit_ms == b->otlp.last_export_after_exit_ms);
+	assert_int_equal(a->otlp.late_exports, b->otlp.late_exports);
+	assert_int_equal(a->otlp.late_spans, b->otlp.late_spans);
+	assert_int_equal(a->otlp.protobuf_refused, b->otlp.protobuf_refused);
+	assert_int_equal(a->otlp.malformed, b->otlp.malformed);
+	assert_int_equal(a->otlp.unattributed, b->otlp.unattributed);
+	assert_str_or_null("otlp.first_error", a->otlp.first_error, b->otlp.first_error);
 	assert_int_equal(a->self_report == NULL, b->self_report == NULL);
 	if (a->self_report)
 		assert_true(json_object_equal(a->self_report, b->self_report));
@@ -239,7 +289,8 @@ static char *line_of(const struct sample *s)
 static void test_round_trip(void **state)
 {
 	(void)state;
-	void (*const builders[])(struct sample *) = {capture_arm, span_arm, failed_exec, timed_out};
+	void (*const builders[])(struct sample *) = {capture_arm, span_arm, otlp_arm, failed_exec,
+	                                             timed_out};
 	struct diag_list d;
 	diag_list_init(&d);
 	struct schema *schema =
@@ -270,6 +321,80 @@ static void test_round_trip(void **state)
 	}
 	schema_free(schema);
 	diag_list_release(&d);
+}
+
+/* Where the span layer's counts came from, and the otlp block, as each kind of arm writes them. */
+static void test_span_source(void **state)
+{
+	(void)state;
+	void (*const builders[])(struct sample *) = {capture_arm, span_arm, otlp_arm};
+	static const char *const want_source[] = {NULL, "file", "otlp"};
+	for (size_t i = 0; i < N(builders); i++) {
+		struct sample a;
+		builders[i](&a);
+		struct json_object *o = sample_to_json(&a), *span, *source, *otlp;
+		assert_true(json_object_object_get_ex(o, "span", &span));
+		assert_true(json_object_object_get_ex(span, "source", &source));
+		assert_true(json_object_object_get_ex(o, "otlp", &otlp));
+		if (want_source[i])
+			assert_string_equal(json_object_get_string(source), want_source[i]);
+		else
+			assert_null(source);
+		assert_int_equal(otlp != NULL, i == 2);
+		if (otlp) /* milliseconds to the microsecond, as written */
+			assert_string_equal(json_object_to_json_string(json_object_object_get(
+			                        otlp, "last_export_after_exit_ms")),
+			                    "-1.250");
+		json_object_put(o);
+		sample_release(&a);
+	}
+}
+
+/* A line written before tare had a receiver (no span.source, no otlp) reads and is written back
+ * byte for byte, so that merging or rewriting an older run does not change it. */
+static void test_written_before_otlp(void **state)
+{
+	(void)state;
+	struct sample a, b;
+	span_arm(&a);
+	struct json_object *o = sample_to_json(&a);
+	json_object_object_del(o, "otlp");
+	json_object_object_del(json_object_object_get(o, "span"), "source");
+	char *old = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_int_equal(sample_from_json(o, &b, &d), 0);
+	assert_false(b.has_otlp);
+	char *again = line_of(&b);
+	assert_string_equal(old, again);
+	free(again);
+	free(old);
+	json_object_put(o);
+	sample_release(&a);
+	sample_release(&b);
+	diag_list_release(&d);
+}
+
+/* A mistyped field of the otlp block refuses the line, as any other field does. */
+static void test_otlp_refused(void **state)
+{
+	(void)state;
+	struct sample a, b;
+	otlp_arm(&a);
+	struct json_object *o = sample_to_json(&a);
+	json_object_object_add(json_object_object_get(o, "otlp"), "late_exports",
+	                       json_object_new_string("6"));
+	struct diag_list d;
+	diag_list_init(&d);
+	assert_int_equal(sample_from_json(o, &b, &d), -1);
+	assert_int_equal(d.len, 1);
+	assert_string_equal(d.items[0].message,
+	                    "sample field 'late_exports' is missing or not int");
+	assert_null(b.otlp.first_error);
+	diag_list_release(&d);
+	json_object_put(o);
+	sample_release(&a);
 }
 
 /* Sets the value at a path of one or two keys. */
@@ -328,8 +453,9 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_span_source),  cmocka_unit_test(test_written_before_otlp),
+	    cmocka_unit_test(test_otlp_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,16 @@ static void test_malformed(void **state)
 	             "\"x\"}]}]}]}\n",
 	             "trace.shape", 1, NULL);
 	expect_error("{\"resourceSpans\":[7]}\n", "trace.shape", 1, "/resourceSpans/0");
+	/* an event is an object, and its dropped attributes are counted like the span's */
+	expect_error("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"events\":[{},1]}]}]}]}\n",
+	             "trace.shape", 1, "/resourceSpans/0/scopeSpans/0/spans/0/events/1");
+	expect_error("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"events\":[{"
+	             "\"droppedAttributesCount\":-2}]}]}]}]}\n",
+	             "trace.shape", 1,
+	             "/resourceSpans/0/scopeSpans/0/spans/0/events/0/droppedAttributesCount");
+	expect_error("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"droppedLinksCount\":"
+	             "true}]}]}]}\n",
+	             "trace.shape", 1, "/resourceSpans/0/scopeSpans/0/spans/0/droppedLinksCount");
 
 	struct diag_list d;
 	diag_list_init(&d);
@@ -194,13 +204,30 @@ static void test_all_bad_lines_reported(void **state)
 	diag_list_release(&d);
 }
 
+/* A NUL byte ends json-c's input: the text after it must not slip through unread. */
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	struct diag_list d;
+	diag_list_init(&d);
+	struct span_counts c = {0};
+	assert_int_equal(span_count_line("t", 1, "{}\0x", 4, &c, &d), -1);
+	assert_int_equal(span_count_line("t", 2, "{}\0", 3, &c, &d), -1);
+	assert_int_equal(diag_error_count(&d), 2);
+	assert_string_equal(d.items[0].code, "trace.unparsable");
+	assert_int_equal(d.items[0].column, 3);
+	assert_int_equal(c.lines, 0);
+	assert_int_equal(span_count_line("t", 3, "{}", 2, &c, &d), 0);
+	assert_int_equal(c.lines, 1);
+	diag_list_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_own_output),
-	    cmocka_unit_test(test_hand_written),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_all_bad_lines_reported),
+	    cmocka_unit_test(test_own_output), cmocka_unit_test(test_hand_written),
+	    cmocka_unit_test(test_malformed),  cmocka_unit_test(test_all_bad_lines_reported),
+	    cmocka_unit_test(test_nul_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -475,14 +475,19 @@ static void test_interruption_during_grace(void **state)
 	req.grace_ms = 5000;
 	req.interrupted = &flag;
 	assert_int_equal(pthread_create(&th, NULL, interrupt_later, &it), 0);
+	int64_t t0 = mono_ns();
 	run_ok(&req, &res);
+	int64_t took = mono_ns() - t0;
 	pthread_join(th, NULL);
 	assert_true(res.timed_out);
 	assert_true(res.interrupted);
 	assert_int_equal(res.exit_code, 124);
 	assert_int_equal(res.term_signal, SIGKILL);
-	assert_true(res.wall_ns >= 250 * MS);
-	assert_true(res.wall_ns < 250 * MS + SPAWN_POLL_SLICE_MS * MS + 300 * MS);
+	/* the interrupter's 250 ms count from before the clone, and wall from the child's ready
+	 * record after it: on a loaded machine wall alone can fall short of 250 ms */
+	assert_true(took >= 250 * MS);
+	assert_true(res.wall_ns <= took);
+	assert_true(took < 250 * MS + SPAWN_POLL_SLICE_MS * MS + 300 * MS);
 	spawn_result_release(&res);
 }
 

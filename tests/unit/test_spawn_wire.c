@@ -153,6 +153,7 @@ static void sample_result(struct spawn_result *res, struct diag_list *d)
 	res->forked = true;
 	res->workload_ns = 2000000;
 	res->wall_ns = 2100000;
+	res->reaped_ns = 987654321012;
 	res->user_us = 11;
 	res->sys_us = 22;
 	res->max_rss_kb = 65536 + 1700;
@@ -191,6 +192,7 @@ static void test_result_round_trip(void **state)
 	assert_true(out.forked);
 	assert_int_equal(out.workload_ns, 2000000);
 	assert_int_equal(out.wall_ns, 2100000);
+	assert_int_equal(out.reaped_ns, 987654321012); /* the otlp window compares it */
 	assert_int_equal(out.user_us, 11);
 	assert_int_equal(out.sys_us, 22);
 	assert_int_equal(out.max_rss_kb, 65536 + 1700);

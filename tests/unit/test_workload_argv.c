@@ -157,6 +157,95 @@ static void test_every_arm_own_command(void **state)
 	matrix_free(m);
 }
 
+/* The value of env name in pd, or NULL. */
+static const char *env_of(const struct plan_dispatch *pd, const char *name)
+{
+	for (size_t i = 0; i < pd->env_len; i++)
+		if (strcmp(pd->env[i].name, name) == 0)
+			return pd->env[i].value;
+	return NULL;
+}
+
+/* An otlp arm gets the OTEL_* variables (the endpoint left for the runner), the matrix's own
+ * value wins over an injected one, tare.dispatch=<index> is appended to the resource attributes
+ * the matrix sets, and the env stays sorted; an arm without otlp gets none of it. */
+static void test_otlp_env(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "tare: 1\n"
+	    "name: t\n"
+	    "arms:\n"
+	    "  bare: {capture: none, spans: false}\n"
+	    "  sdk: {capture: none, spans: true, otlp: true,\n"
+	    "        env: {OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf}}\n"
+	    "  own: {capture: none, spans: true, otlp: true, command: [./own, "
+	    "\"{otlp_endpoint}\"]}\n"
+	    "workload:\n"
+	    "  command: [./app, \"{span_events}\"]\n"
+	    "  env: {OTEL_RESOURCE_ATTRIBUTES: \"service.name={arm}\", ZZ: last}\n"
+	    "defaults: {warmups: 0, repetitions: 1, order: fixed}\n"
+	    "cells:\n"
+	    "  - {name: c, span_events: 7}\n";
+	struct matrix *m;
+	struct plan *p = expand(text, &m);
+	assert_true(m->arms[1].otlp);
+	const struct plan_dispatch *pd = measure_of(p, "sdk");
+	char attrs[64];
+	snprintf(attrs, sizeof(attrs), "service.name=sdk,tare.dispatch=%zu", pd->index);
+	assert_int_equal(pd->env_len, 5);
+	assert_string_equal(env_of(pd, "OTEL_EXPORTER_OTLP_ENDPOINT"), "{otlp_endpoint}");
+	assert_string_equal(env_of(pd, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+	                    "{otlp_endpoint}/v1/traces");
+	assert_string_equal(env_of(pd, "OTEL_EXPORTER_OTLP_PROTOCOL"), "http/protobuf");
+	assert_string_equal(env_of(pd, "OTEL_RESOURCE_ATTRIBUTES"), attrs);
+	assert_string_equal(env_of(pd, "ZZ"), "last");
+	for (size_t i = 1; i < pd->env_len; i++)
+		assert_true(strcmp(pd->env[i - 1].name, pd->env[i].name) < 0);
+	const char *sdk_argv[] = {"./app", "7"};
+	assert_argv(pd, sdk_argv, 2);
+
+	pd = measure_of(p, "own");
+	assert_string_equal(env_of(pd, "OTEL_EXPORTER_OTLP_PROTOCOL"), "http/json");
+	snprintf(attrs, sizeof(attrs), "service.name=own,tare.dispatch=%zu", pd->index);
+	assert_string_equal(env_of(pd, "OTEL_RESOURCE_ATTRIBUTES"), attrs);
+	const char *own_argv[] = {"./own", "{otlp_endpoint}"};
+	assert_argv(pd, own_argv, 2);
+
+	pd = measure_of(p, "bare");
+	assert_int_equal(pd->env_len, 2);
+	assert_null(env_of(pd, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+	assert_string_equal(env_of(pd, "OTEL_RESOURCE_ATTRIBUTES"), "service.name=bare");
+	plan_free(p);
+	matrix_free(m);
+}
+
+/* Without a resource attribute of the matrix's, tare.dispatch is the whole value. */
+static void test_otlp_env_alone(void **state)
+{
+	(void)state;
+	static const char text[] = "tare: 1\n"
+	                           "name: t\n"
+	                           "arms:\n"
+	                           "  a: {capture: none, spans: false}\n"
+	                           "  b: {capture: ebpf, spans: true, otlp: true}\n"
+	                           "workload: {command: [./app]}\n"
+	                           "defaults: {warmups: 0, repetitions: 1}\n"
+	                           "cells:\n"
+	                           "  - name: c\n";
+	struct matrix *m;
+	struct plan *p = expand(text, &m);
+	const struct plan_dispatch *pd = measure_of(p, "b");
+	char attrs[48];
+	snprintf(attrs, sizeof(attrs), "tare.dispatch=%zu", pd->index);
+	assert_int_equal(pd->env_len, 4);
+	assert_string_equal(pd->env[0].name, "OTEL_EXPORTER_OTLP_ENDPOINT");
+	assert_string_equal(pd->env[3].name, "OTEL_RESOURCE_ATTRIBUTES");
+	assert_string_equal(pd->env[3].value, attrs);
+	plan_free(p);
+	matrix_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +253,8 @@ int main(void)
 	    cmocka_unit_test(test_command_replaces_and_wrap_prefixes),
 	    cmocka_unit_test(test_builtin_after_wrap),
 	    cmocka_unit_test(test_every_arm_own_command),
+	    cmocka_unit_test(test_otlp_env),
+	    cmocka_unit_test(test_otlp_env_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
