@@ -353,7 +353,7 @@ static int compare_main(int argc, char **argv, const struct cli_ctx *ctx)
 	char **base = xcalloc((size_t)argc + 1, sizeof(*base));
 	char **cur = xcalloc((size_t)argc + 1, sizeof(*cur));
 	size_t n_base = 0, n_cur = 0;
-	int rc = -1;
+	int rc = -1; /* -1 until a usage error or the comparison sets an exit code */
 	optind = 1;
 	int c;
 	while (rc < 0 && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
