@@ -60,7 +60,7 @@ _tare() {
   merge) opts="--out --golden --partial --force" ;;
   verdict) opts="check update show" ;;
   workload) opts="--kernel-events --concurrency --payload --work-dir --span-events --span-event-limit --trace-out --rate --extra-ns-per-event" ;;
-  compare) opts="--max-regression --force --fail-on-unreliable" ;;
+  compare) opts="--base --current --max-regression --force --fail-on-unreliable" ;;
   baseline) opts="save" ;;
   report) opts="--out" ;;
   doctor) opts="--clean" ;;

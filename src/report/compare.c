@@ -274,9 +274,35 @@ enum compare_status compare_drift_status(enum compare_status st, const struct co
 	return st;
 }
 
+double compare_run_range(const double *run_medians, size_t n_runs)
+{
+	if (n_runs < 2)
+		return NAN;
+	double lo = run_medians[0], hi = run_medians[0];
+	for (size_t i = 1; i < n_runs; i++) {
+		lo = fmin(lo, run_medians[i]);
+		hi = fmax(hi, run_medians[i]);
+	}
+	return hi - lo;
+}
+
+enum compare_status compare_runs_status(enum compare_status st, const struct compare_shift *s,
+                                        double run_spread)
+{
+	if (isnan(run_spread))
+		return st;
+	/* a shift between the sides that one aberrant run could make is as large as that run's
+	 * distance from the others of its side, which the range of its side's medians holds */
+	if (st == COMPARE_REGRESSION && !(s->lo > run_spread))
+		return COMPARE_WITHIN_RUNS;
+	if (st == COMPARE_IMPROVEMENT && !(s->hi < -run_spread))
+		return COMPARE_WITHIN_RUNS;
+	return st;
+}
+
 static const char *const status_names[] = {
     "no detectable change", "inconclusive", "not significant (q)", "within threshold",
-    "regression",           "improvement",  "within drift"};
+    "regression",           "improvement",  "within drift",        "within run-to-run variation"};
 
 const char *compare_status_name(enum compare_status s)
 {
@@ -336,9 +362,14 @@ static void classify_rows(struct compare_result *r)
 	for (size_t i = 0; i < r->n_rows; i++) {
 		struct compare_row *row = &r->rows[i];
 		row->q_value = family >= 0 ? q[i] : NAN;
-		row->status =
+		/* a side with replicates shows its run-level variation directly, in the spread of
+		 * its runs' medians; its drift is the within-run proxy for a side that has one run
+		 */
+		enum compare_status st =
 		    compare_drift_status(compare_row_status(&row->shift, row->q_value, r->max_pct),
-		                         &row->shift, row->drift_base, row->drift_cur);
+		                         &row->shift, row->n_runs_base > 1 ? NAN : row->drift_base,
+		                         row->n_runs_cur > 1 ? NAN : row->drift_cur);
+		row->status = compare_runs_status(st, &row->shift, row->run_spread);
 		bool reliable = row->unreliable == 0;
 		r->n_unreliable += !reliable;
 		switch (row->status) {
@@ -364,22 +395,109 @@ static void classify_rows(struct compare_result *r)
 		case COMPARE_WITHIN_DRIFT:
 			r->n_within_drift++;
 			break;
+		case COMPARE_WITHIN_RUNS:
+			r->n_within_runs++;
+			break;
 		}
 	}
 	free(p);
 	free(q);
 }
 
-int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
-                 const struct sample *base_samples, size_t n_base_samples,
-                 const struct sample *cur_samples, size_t n_cur_samples, double max_pct,
-                 const char *machine_reasons, struct compare_result *out, struct diag_list *d)
+/* The median of the finite values of x (reordered); NaN when there is none. */
+static double finite_median(double *x, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			x[k++] = x[i];
+	if (k == 0)
+		return NAN;
+	qsort(x, k, sizeof(*x), cmp_double);
+	return stats_quantile_sorted(x, k, 0.5);
+}
+
+/* One side of a row: the pooled values of (cell, arm) over the side's runs into pooled, each
+ * run's median into medians (only runs that have values), and the per-run figures pyperf's rule
+ * and the drift rule judge: the median of the runs' coefficients of variation (a typical run of the
+ * side; one noisy run among several widens the run-to-run range instead) and the drift of largest
+ * magnitude. Returns the pooled count. */
+static size_t side_values(const struct compare_run *runs, size_t n_runs, const char *cell,
+                          const char *arm, double *pooled, double *medians, size_t *n_medians,
+                          double *cv, double *drift)
+{
+	size_t k = 0;
+	*n_medians = 0;
+	*drift = NAN;
+	double *cvs = xcalloc(n_runs + 1, sizeof(*cvs));
+	for (size_t r = 0; r < n_runs; r++) {
+		double *x = pooled + k;
+		size_t n = arm_walls(runs[r].samples, runs[r].n, cell, arm, x);
+		if (n == 0)
+			continue;
+		double dr = compare_drift(x, n);
+		if (!isnan(dr) && !(fabs(dr) <= fabs(*drift)))
+			*drift = dr;
+		cvs[*n_medians] = coefficient_of_variation(x, n);
+		double *sorted = xmalloc(n * sizeof(*sorted));
+		memcpy(sorted, x, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_double);
+		medians[(*n_medians)++] = stats_quantile_sorted(sorted, n, 0.5);
+		free(sorted);
+		k += n;
+	}
+	*cv = finite_median(cvs, *n_medians);
+	free(cvs);
+	return k;
+}
+
+static size_t total_samples(const struct compare_run *runs, size_t n_runs)
+{
+	size_t t = 0;
+	for (size_t r = 0; r < n_runs; r++)
+		t += runs[r].n;
+	return t;
+}
+
+/* Fills one row from both sides' values; -1 when compare_shift refuses them. */
+static int fill_row(struct compare_row *row, const double *a, size_t m, const double *b, size_t n,
+                    const double *med_a, size_t ka, const double *med_b, size_t kb, double cv_a,
+                    double cv_b, const char *machine_reasons)
+{
+	if (compare_shift(a, m, b, n, COMPARE_CONF, &row->shift) < 0)
+		return -1;
+	/* pyperf's rule is about one run's dispatches: pooled replicates would count the run-level
+	 * shifts the replicate rule handles as instability */
+	row->shift.cv_base = cv_a;
+	row->shift.cv_cur = cv_b;
+	row->run_medians_base = xcalloc(ka + 1, sizeof(double));
+	memcpy(row->run_medians_base, med_a, ka * sizeof(double));
+	row->run_medians_cur = xcalloc(kb + 1, sizeof(double));
+	memcpy(row->run_medians_cur, med_b, kb * sizeof(double));
+	row->n_runs_base = ka;
+	row->n_runs_cur = kb;
+	double ra = compare_run_range(med_a, ka), rb = compare_run_range(med_b, kb);
+	row->run_spread = isnan(ra) ? rb : isnan(rb) ? ra : fmax(ra, rb);
+	row->unreliable = (cv_a > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_BASE : 0u) |
+	                  (cv_b > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_CURRENT : 0u) |
+	                  (machine_reasons ? COMPARE_MACHINE_DIFFERS : 0u);
+	return 0;
+}
+
+int compare_replicates(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
+                       const struct compare_run *base_runs, size_t n_base_runs,
+                       const struct compare_run *cur_runs, size_t n_cur_runs, double max_pct,
+                       const char *machine_reasons, struct compare_result *out, struct diag_list *d)
 {
 	memset(out, 0, sizeof(*out));
 	out->max_pct = max_pct;
+	out->n_base_runs = n_base_runs;
+	out->n_cur_runs = n_cur_runs;
 	out->machine_reasons = machine_reasons ? xstrdup(machine_reasons) : NULL;
-	double *a = xmalloc((n_base_samples + 1) * sizeof(*a));
-	double *b = xmalloc((n_cur_samples + 1) * sizeof(*b));
+	double *a = xmalloc((total_samples(base_runs, n_base_runs) + 1) * sizeof(*a));
+	double *b = xmalloc((total_samples(cur_runs, n_cur_runs) + 1) * sizeof(*b));
+	double *med_a = xmalloc((n_base_runs + 1) * sizeof(*med_a));
+	double *med_b = xmalloc((n_cur_runs + 1) * sizeof(*med_b));
 	size_t cap = 0;
 	for (size_t c = 0; c < n_base_cells; c++)
 		cap += base->cells[base_cells[c]].n_compare;
@@ -389,14 +507,21 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 		const struct matrix_cell *cell = &base->cells[base_cells[c]];
 		for (size_t k = 0; k < cell->n_compare; k++) {
 			const char *arm = base->arms[cell->compare[k]].name;
-			size_t m = arm_walls(base_samples, n_base_samples, cell->name, arm, a);
-			size_t n = arm_walls(cur_samples, n_cur_samples, cell->name, arm, b);
+			size_t ka, kb;
+			double cv_a, cv_b, dr_a, dr_b;
+			size_t m = side_values(base_runs, n_base_runs, cell->name, arm, a, med_a,
+			                       &ka, &cv_a, &dr_a);
+			size_t n = side_values(cur_runs, n_cur_runs, cell->name, arm, b, med_b, &kb,
+			                       &cv_b, &dr_b);
 			if (m == 0 || n == 0)
 				continue;
 			struct compare_row *row = &out->rows[out->n_rows];
 			row->cell = cell->name;
 			row->arm = arm;
-			if (compare_shift(a, m, b, n, COMPARE_CONF, &row->shift) < 0) {
+			row->drift_base = dr_a;
+			row->drift_cur = dr_b;
+			if (fill_row(row, a, m, b, n, med_a, ka, med_b, kb, cv_a, cv_b,
+			             machine_reasons) < 0) {
 				rc = diag_error(
 				    d, "compare.statistics", NULL,
 				    "cannot compare cell '%s' arm '%s': %zu × %zu samples "
@@ -404,14 +529,6 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 				    cell->name, arm, m, n);
 				break;
 			}
-			row->drift_base = compare_drift(a, m);
-			row->drift_cur = compare_drift(b, n);
-			row->unreliable =
-			    (row->shift.cv_base > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_BASE
-			                                              : 0u) |
-			    (row->shift.cv_cur > COMPARE_UNSTABLE_CV ? COMPARE_UNSTABLE_CURRENT
-			                                             : 0u) |
-			    (machine_reasons ? COMPARE_MACHINE_DIFFERS : 0u);
 			out->n_rows++;
 		}
 	}
@@ -419,15 +536,31 @@ int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_b
 		classify_rows(out);
 	free(a);
 	free(b);
+	free(med_a);
+	free(med_b);
 	if (rc < 0)
 		compare_result_release(out);
 	return rc;
+}
+
+int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
+                 const struct sample *base_samples, size_t n_base_samples,
+                 const struct sample *cur_samples, size_t n_cur_samples, double max_pct,
+                 const char *machine_reasons, struct compare_result *out, struct diag_list *d)
+{
+	struct compare_run b = {base_samples, n_base_samples}, c = {cur_samples, n_cur_samples};
+	return compare_replicates(base, base_cells, n_base_cells, &b, 1, &c, 1, max_pct,
+	                          machine_reasons, out, d);
 }
 
 void compare_result_release(struct compare_result *r)
 {
 	free(r->machine_reasons);
 	r->machine_reasons = NULL;
+	for (size_t i = 0; r->rows && i < r->n_rows; i++) {
+		free(r->rows[i].run_medians_base);
+		free(r->rows[i].run_medians_cur);
+	}
 	free(r->rows);
 	r->rows = NULL;
 	r->n_rows = 0;
@@ -439,9 +572,20 @@ const char *compare_method_sentence(void)
 	       "differences) with a 95% Mann-Whitney interval (exact for n <= 50 per run, normal "
 	       "approximation above); the runs are independent samples; a change needs its "
 	       "Benjamini-Hochberg q < 0.05 over the rows; a regression's lower bound must exceed "
-	       "the two runs' own drift (first-half to second-half shift) added up; a row is "
-	       "unreliable when either run's stdev exceeds 10% of its mean (pyperf) or the machine "
-	       "state differs";
+	       "the two runs' own drift (first-half to second-half shift) added up, and with "
+	       "several "
+	       "runs on a side the range of that side's per-run medians; a row is unreliable when "
+	       "either run's stdev exceeds 10% of its mean (pyperf) or the machine state differs";
+}
+
+/* "base run unstable: stdev 14.2% of the mean", or with replicates "base runs unstable: stdev
+ * 14.2% of the mean (the median of 3 runs)". */
+static void unstable_phrase(struct strbuf *sb, const char *side, double cv, size_t n_runs)
+{
+	strbuf_addf(sb, "%s%s run%s unstable: stdev %.1f%% of the mean", sb->len ? "; " : "", side,
+	            n_runs > 1 ? "s" : "", cv * 100);
+	if (n_runs > 1)
+		strbuf_addf(sb, " (the median of %zu runs)", n_runs);
 }
 
 int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,
@@ -450,11 +594,9 @@ int compare_unreliable_format(const struct compare_row *row, const char *machine
 	struct strbuf sb;
 	strbuf_init(&sb);
 	if (row->unreliable & COMPARE_UNSTABLE_BASE)
-		strbuf_addf(&sb, "base run unstable: stdev %.1f%% of the mean",
-		            row->shift.cv_base * 100);
+		unstable_phrase(&sb, "base", row->shift.cv_base, row->n_runs_base);
 	if (row->unreliable & COMPARE_UNSTABLE_CURRENT)
-		strbuf_addf(&sb, "%scurrent run unstable: stdev %.1f%% of the mean",
-		            sb.len ? "; " : "", row->shift.cv_cur * 100);
+		unstable_phrase(&sb, "current", row->shift.cv_cur, row->n_runs_cur);
 	if (row->unreliable & COMPARE_MACHINE_DIFFERS)
 		strbuf_addf(&sb, "%smachine state differs: %s", sb.len ? "; " : "",
 		            machine_reasons ? machine_reasons : "see above");
@@ -481,6 +623,7 @@ int compare_summary_sentence(const struct compare_result *r, char *buf, size_t s
 	count_phrase(&list, r->n_no_change, "no detectable change");
 	count_phrase(&list, r->n_not_significant, "not significant after Benjamini-Hochberg");
 	count_phrase(&list, r->n_within_drift, "within the runs' own drift");
+	count_phrase(&list, r->n_within_runs, "within run-to-run variation");
 	count_phrase(&list, r->n_inconclusive, "inconclusive (too few samples for a 95% interval)");
 	const char *head = reliable_regressions          ? "regression"
 	                   : r->n_unreliable_regressions ? "no reliable regression"
@@ -505,6 +648,24 @@ int compare_summary_sentence(const struct compare_result *r, char *buf, size_t s
 		                 : "");
 	strbuf_release(&list);
 	return len;
+}
+
+int compare_replicate_note(const struct compare_result *r, char *buf, size_t size)
+{
+	if (r->n_base_runs < 2 && r->n_cur_runs < 2)
+		return snprintf(
+		    buf, size,
+		    "one run per side: run-level shifts (measured up to 34%% on an idle "
+		    "machine) cannot be told from regressions; give >= 2 runs per side or "
+		    "use a paired run");
+	if (r->n_base_runs < 2 || r->n_cur_runs < 2)
+		return snprintf(
+		    buf, size,
+		    "one %s run: its own run-level shift (measured up to 34%% on an idle "
+		    "machine) cannot be told from a regression, only the other side's "
+		    "run-to-run variation is; give >= 2 runs per side",
+		    r->n_base_runs < 2 ? "base" : "current");
+	return snprintf(buf, size, "%s", "");
 }
 
 bool compare_fails(const struct compare_result *r, bool fail_on_unreliable)
@@ -532,6 +693,14 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 		                "cannot reach %g%%)",
 		                s->conf_achieved * 100.0, s->n_base, s->n_cur, s->conf * 100.0);
 	return len;
+}
+
+static struct json_object *json_numbers(const double *x, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_number_or_null(x[i]));
+	return a;
 }
 
 static const char *const method_names[] = {"none", "exact Mann-Whitney",
@@ -573,6 +742,17 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 		json_object_object_add(x, "cv_current", json_number_or_null(s->cv_cur));
 		json_object_object_add(x, "drift_base_ms", json_number_or_null(row->drift_base));
 		json_object_object_add(x, "drift_current_ms", json_number_or_null(row->drift_cur));
+		json_object_object_add(x, "runs_base",
+		                       json_object_new_int64((int64_t)row->n_runs_base));
+		json_object_object_add(x, "runs_current",
+		                       json_object_new_int64((int64_t)row->n_runs_cur));
+		json_object_object_add(x, "run_medians_base_ms",
+		                       json_numbers(row->run_medians_base, row->n_runs_base));
+		json_object_object_add(x, "run_medians_current_ms",
+		                       json_numbers(row->run_medians_cur, row->n_runs_cur));
+		json_object_object_add(x, "run_to_run_ms", json_number_or_null(row->run_spread));
+		json_object_object_add(x, "run_to_run_estimated",
+		                       json_object_new_boolean(!isnan(row->run_spread)));
 		json_object_object_add(x, "status",
 		                       json_object_new_string(compare_status_name(row->status)));
 		json_object_object_add(x, "reliable",
@@ -594,6 +774,13 @@ struct json_object *compare_result_to_json(const struct compare_result *r)
 	                       json_object_new_int64((int64_t)r->n_improvements));
 	json_object_object_add(o, "within_drift",
 	                       json_object_new_int64((int64_t)r->n_within_drift));
+	json_object_object_add(o, "within_run_to_run",
+	                       json_object_new_int64((int64_t)r->n_within_runs));
+	json_object_object_add(o, "runs_base", json_object_new_int64((int64_t)r->n_base_runs));
+	json_object_object_add(o, "runs_current", json_object_new_int64((int64_t)r->n_cur_runs));
+	char note[512];
+	compare_replicate_note(r, note, sizeof(note));
+	json_object_object_add(o, "replicate_note", note[0] ? json_object_new_string(note) : NULL);
 	json_object_object_add(o, "unreliable", json_object_new_int64((int64_t)r->n_unreliable));
 	json_object_object_add(o, "machine_differs",
 	                       r->machine_reasons ? json_object_new_string(r->machine_reasons)

@@ -80,6 +80,8 @@ enum compare_status {
 	COMPARE_IMPROVEMENT, /* hi < 0 and −rel_pct > the threshold */
 	COMPARE_WITHIN_DRIFT, /* rows only: a regression or improvement by the interval whose bound
 	                         nearer zero does not clear the two runs' own drift */
+	COMPARE_WITHIN_RUNS,  /* rows only: one whose bound nearer zero does not clear the spread of
+	                         the per-run medians among the replicate runs of a side */
 };
 
 /* The interval rule alone: a change is only claimed when the interval reached its confidence and
@@ -103,8 +105,22 @@ double compare_drift(const double *x, size_t n);
 enum compare_status compare_drift_status(enum compare_status st, const struct compare_shift *s,
                                          double drift_base, double drift_cur);
 
+/* The run-to-run spread of one side's replicate runs: the range (largest minus smallest) of the
+ * per-run medians; NaN with fewer than 2 runs (a single run cannot show its own run-level shift).
+ */
+double compare_run_range(const double *run_medians, size_t n_runs);
+
+/* The replicate rule on top of compare_drift_status (which, with replicates, takes only the
+ * drift of a side that has one run: a side with several shows its run-level variation directly): a
+ * REGRESSION (IMPROVEMENT) stays one only when the interval's lower (upper) bound is farther from
+ * zero than run_spread, the larger of the two sides' compare_run_range (a side with one run
+ * contributes nothing); otherwise WITHIN_RUNS. NaN (no side has two runs): no rule, the status
+ * passes unchanged. */
+enum compare_status compare_runs_status(enum compare_status st, const struct compare_shift *s,
+                                        double run_spread);
+
 /* "regression", "improvement", "within threshold", "no detectable change", "inconclusive",
- * "not significant (q)", "within drift" */
+ * "not significant (q)", "within drift", "within run-to-run variation" */
 const char *compare_status_name(enum compare_status s);
 
 /* Whether two runs may be compared: equal matrix sha256 and equal host class. A NULL host class
@@ -126,7 +142,13 @@ struct compare_row {
 	    q_value; /* Benjamini–Hochberg over the comparison's conclusive rows; NaN otherwise */
 	enum compare_status status;
 	unsigned unreliable;          /* enum compare_unreliable bits; 0: reliable */
-	double drift_base, drift_cur; /* compare_drift of each run's values, ms */
+	double drift_base, drift_cur; /* compare_drift of each run's values, ms; with replicates the
+	                                 run's drift of largest magnitude on that side */
+	/* the side's per-run medians, ms, in the order the runs were given (owned; n_runs_* of
+	 * them: only the runs that have valid samples of this cell and arm) */
+	double *run_medians_base, *run_medians_cur;
+	size_t n_runs_base, n_runs_cur;
+	double run_spread; /* max of the sides' compare_run_range, ms; NaN when not estimated */
 };
 
 struct compare_result {
@@ -135,17 +157,34 @@ struct compare_result {
 	size_t n_regressions, n_improvements; /* rows with that status, reliable or not */
 	size_t n_unreliable_regressions;      /* of n_regressions, those on unreliable rows */
 	size_t n_within, n_no_change, n_not_significant, n_inconclusive, n_unreliable;
-	size_t n_within_drift;
-	size_t family; /* conclusive rows, the rows the q-values are taken over */
+	size_t n_within_drift, n_within_runs;
+	size_t n_base_runs, n_cur_runs; /* runs given per side */
+	size_t family;                  /* conclusive rows, the rows the q-values are taken over */
 	double max_pct;
 	char *machine_reasons; /* "; "-separated, why the machine state differs; NULL when it does
 	                          not */
 };
 
+/* One run's samples, borrowed. */
+struct compare_run {
+	const struct sample *samples;
+	size_t n;
+};
+
 /* Rows for every cell of base_cells (indices into base->cells) and compared arm that has valid
- * measured samples in both runs; cur is matched by cell and arm name. machine_reasons (borrowed,
- * copied; NULL when the runs' machine state agrees) marks every row unreliable. Returns 0, or -1
- * with a diag. Release with compare_result_release. */
+ * measured samples on both sides; each side is one or more replicate runs of the same matrix, whose
+ * samples are pooled for the shift and its interval, and whose per-run medians give the run-to-run
+ * rule (compare_runs_status). Runs are matched by cell and arm name. pyperf's rule and the drift
+ * are judged per run (a side is unstable when the median of its runs' stdev/mean exceeds the
+ * limit). machine_reasons (borrowed, copied; NULL when the runs' machine state agrees) marks every
+ * row unreliable. Returns 0, or -1 with a diag. Release with compare_result_release. */
+int compare_replicates(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
+                       const struct compare_run *base_runs, size_t n_base_runs,
+                       const struct compare_run *cur_runs, size_t n_cur_runs, double max_pct,
+                       const char *machine_reasons, struct compare_result *out,
+                       struct diag_list *d);
+
+/* compare_replicates with one run per side. */
 int compare_runs(const struct matrix *base, const size_t *base_cells, size_t n_base_cells,
                  const struct sample *base_samples, size_t n_base_samples,
                  const struct sample *cur_samples, size_t n_cur_samples, double max_pct,
@@ -163,8 +202,13 @@ int compare_change_format(const struct compare_shift *s, char *buf, size_t size)
 int compare_unreliable_format(const struct compare_row *row, const char *machine_reasons, char *buf,
                               size_t size);
 
-/* The closing sentence, agreeing with the rows: counts per status, reliable and not. */
+/* The closing sentence, agreeing with the rows: counts per status, reliable and not. The text
+ * table, the JSON and the HTML page all print this one. */
 int compare_summary_sentence(const struct compare_result *r, char *buf, size_t size);
+
+/* Under the table when run-to-run variation was not estimated on a side (one run there): what
+ * cannot be told apart, and what to do; "" when both sides have replicates. */
+int compare_replicate_note(const struct compare_result *r, char *buf, size_t size);
 
 /* The exit rule: whether the comparison fails a gate: a reliable regression, or with
  * fail_on_unreliable any unreliable row. */

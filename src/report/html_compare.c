@@ -26,6 +26,7 @@ static const char *status_class(enum compare_status s)
 	case COMPARE_INCONCLUSIVE:
 	case COMPARE_NOT_SIGNIFICANT:
 	case COMPARE_WITHIN_DRIFT:
+	case COMPARE_WITHIN_RUNS:
 		break;
 	}
 	return "none";
@@ -40,19 +41,18 @@ static void shifts_section(struct strbuf *out, const struct compare_result *r)
 	    "threshold; grey: no detectable change, too few samples to reach the interval's "
 	    "confidence, a change that is not significant over all rows "
 	    "(Benjamini\xe2\x80\x93Hochberg q \xe2\x89\xa5 0.05), or one within the two runs' own "
-	    "drift.",
+	    "drift or the run-to-run variation of replicate runs.",
 	    compare_method_sentence(), r->max_pct);
 	html_section_begin(out, "shifts", "Shift of wall time, current − base", intro);
 	free(intro);
-	char *verdict = r->n_regressions
-	                    ? xasprintf("regression: %zu of %zu cell arms slower by more than %g%% "
-	                                "with an interval above zero",
-	                                r->n_regressions, r->n_rows, r->max_pct)
-	                    : xasprintf("no regression: %zu cell arms compared, none slower by "
-	                                "more than %g%% with an interval above zero",
-	                                r->n_rows, r->max_pct);
+	/* the sentence `tare compare` closes with, so that page and gate never disagree (an
+	 * unreliable regression is shown, not counted) */
+	char verdict[1024];
+	compare_summary_sentence(r, verdict, sizeof(verdict));
 	html_paragraph(out, "boundary", verdict);
-	free(verdict);
+	char note[512];
+	if (compare_replicate_note(r, note, sizeof(note)) > 0)
+		html_paragraph(out, "intro", note);
 	struct plot_forest_row *rows = xcalloc(r->n_rows + 1, sizeof(*rows));
 	char **notes = xcalloc(r->n_rows + 1, sizeof(*notes));
 	for (size_t i = 0; i < r->n_rows; i++) {

@@ -2,7 +2,7 @@
 # Golden test: `tare inspect` and `tare compare` on the recorded run directories in
 # tests/fixtures/runs/ (see its README), byte for byte with their exit codes, including the
 # refusals (other host, other matrix), --force, --max-regression, --fail-on-unreliable, a run on
-# a loaded machine and an interrupted run.
+# a loaded machine, an interrupted run, and replicate runs per side (--base/--current).
 set -u
 tare=$(realpath "$1")
 src=$(realpath "$2")
@@ -30,6 +30,22 @@ echo "# an edited copy: the matrix sha256 changes" >>other-matrix/matrix.yaml
 mkdir interrupted
 cp base/matrix.yaml base/plan.json interrupted/
 head -n 10 base/samples.jsonl >interrupted/samples.jsonl
+# replicates: second runs made from the recorded ones, every wall time scaled (a run-level shift:
+# 1.03 and 0.98 are ordinary, 1.34 the largest measured on an idle machine, docs/compare.md)
+scale() { # scale RUN FACTOR NEW
+  mkdir "$3"
+  cp "$1/matrix.yaml" "$1/plan.json" "$1/summary.json" "$3/"
+  /usr/bin/python3 -c '
+import json, sys
+with open(sys.argv[2], "w") as o:
+    for l in open(sys.argv[1]):
+        s = json.loads(l)
+        s["timings_ns"]["wall"] = round(s["timings_ns"]["wall"] * float(sys.argv[3]))
+        o.write(json.dumps(s, separators=(",", ":")) + "\n")' "$1/samples.jsonl" "$3/samples.jsonl" "$2"
+}
+scale base 1.03 base-b
+scale current 0.98 current-b
+scale current 1.34 current-slow
 mkdir runs
 printf '{"schema":"tare.run-index.v1","out_dir":"base"}\n' >runs/index.jsonl
 
@@ -58,6 +74,14 @@ check compare-other-host.txt compare base other-host
 check compare-other-host-forced.txt compare base other-host --force
 check compare-other-matrix.txt compare base other-matrix
 check compare-usage.txt compare base
+check compare-replicates.txt compare --base base --base base-b --current current --current current-b
+check compare-replicates.json --json compare --base base --base base-b --current current --current current-b
+check compare-replicates-shift.txt compare --base base --base base-b --current current --current current-slow
+check compare-replicates-one-current.txt compare --base base --base base-b --current current-slow
+check compare-replicates-strict.txt compare --base base --base base-b --current current --current current-b --fail-on-unreliable
+check compare-replicates-usage.txt compare --base base current
+check compare-replicates-loaded.txt compare --base base --base base-b --current current --current loaded
+check compare-replicates-other-matrix.txt compare --base base --base other-matrix --current current --current current-b
 check compare-bad-pct.txt compare base current --max-regression lots
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

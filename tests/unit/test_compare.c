@@ -9,6 +9,8 @@
 
 #include "report/compare.h"
 #include "report/compare_machine.h"
+#include "report/html.h"
+#include "util/strbuf.h"
 
 #include "../stats/expected_json.h"
 
@@ -449,6 +451,255 @@ static void test_runs_drift(void **state)
 	}
 }
 
+/* The replicate rule, table-driven: the range of a side's run medians, and a regression or
+ * improvement kept only when its bound nearer zero clears the larger side's range. */
+static void test_runs_status(void **state)
+{
+	(void)state;
+	static const double two[] = {1.4, 1.85}, three[] = {2.0, 1.9, 2.2}, one[] = {1.4};
+	assert_true(fabs(compare_run_range(two, 2) - 0.45) < 1e-12);
+	assert_true(fabs(compare_run_range(three, 3) - 0.3) < 1e-12);
+	assert_true(isnan(compare_run_range(one, 1))); /* one run shows no run-level shift */
+	assert_true(isnan(compare_run_range(one, 0)));
+	static const struct {
+		enum compare_status in;
+		double lo, hi, spread;
+		enum compare_status out;
+	} cases[] = {
+	    {COMPARE_REGRESSION, 0.5, 0.9, 0.45, COMPARE_REGRESSION},   /* 0.5 > 0.45 */
+	    {COMPARE_REGRESSION, 0.4, 0.9, 0.45, COMPARE_WITHIN_RUNS},  /* 0.4 ≤ 0.45 */
+	    {COMPARE_REGRESSION, 0.45, 0.9, 0.45, COMPARE_WITHIN_RUNS}, /* equal: not above */
+	    {COMPARE_REGRESSION, 0.1, 0.9, NAN, COMPARE_REGRESSION},    /* not estimated: no rule */
+	    {COMPARE_IMPROVEMENT, -0.9, -0.5, 0.45, COMPARE_IMPROVEMENT},
+	    {COMPARE_IMPROVEMENT, -0.9, -0.3, 0.45, COMPARE_WITHIN_RUNS},
+	    {COMPARE_WITHIN_DRIFT, 0.1, 0.9, 0.0, COMPARE_WITHIN_DRIFT}, /* others unchanged */
+	    {COMPARE_WITHIN, 0.1, 0.2, 5.0, COMPARE_WITHIN},
+	    {COMPARE_NO_CHANGE, -1.0, 1.0, 5.0, COMPARE_NO_CHANGE},
+	    {COMPARE_NOT_SIGNIFICANT, 1.0, 3.0, 5.0, COMPARE_NOT_SIGNIFICANT},
+	    {COMPARE_INCONCLUSIVE, 1.0, 3.0, 5.0, COMPARE_INCONCLUSIVE},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct compare_shift sh = {.lo = cases[i].lo, .hi = cases[i].hi};
+		assert_int_equal(compare_runs_status(cases[i].in, &sh, cases[i].spread),
+		                 cases[i].out);
+	}
+	assert_string_equal(compare_status_name(COMPARE_WITHIN_RUNS),
+	                    "within run-to-run variation");
+}
+
+/* Replicates of one steady run (stdev about 0.6% of the mean): runs[k] is the base run with
+ * every value times scale[k]. */
+static void replicate(struct sample *s, const double *base, double scale)
+{
+	for (int r = 0; r < 8; r++)
+		add_sample(&s[r], "c", "a", r + 1, base[r] * scale, true);
+}
+
+/* The A/A case the rule is for: two runs per side of the same code, one of the base runs 34%
+ * slower as a whole (a run-level shift nothing inside a run shows). One run against one run calls
+ * it a regression; with replicates it is within run-to-run variation; a real +40% change on top
+ * of the same runs clears the spread and is still found. The sentence and the note agree. */
+static void test_replicates(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	/* scales of the steady run: base 1.00 and 1.01; current 1.34 and 1.12 in the A/A case, both
+	 * above the base (so that the pooled interval excludes zero) but 22% apart */
+	static const struct {
+		double base[2], cur[2];
+		size_t n_base, n_cur;
+		enum compare_status status;
+		bool fails;
+		const char *sentence, *note;
+	} cases[] = {
+	    {{1.0},
+	     {1.34},
+	     1,
+	     1,
+	     COMPARE_REGRESSION,
+	     true,
+	     "regression: 1 of 1 rows",
+	     "one run per side: run-level shifts"},
+	    {{1.0, 1.01},
+	     {1.34, 1.12},
+	     2,
+	     2,
+	     COMPARE_WITHIN_RUNS,
+	     false,
+	     "no regression: 1 rows compared (1 within run-to-run variation)",
+	     ""},
+	    {{1.0, 1.01},
+	     {1.34},
+	     2,
+	     1,
+	     COMPARE_REGRESSION,
+	     true,
+	     "regression: 1 of 1 rows",
+	     "one current run: its own run-level shift"},
+	    {{1.0, 1.01},
+	     {1.34 * 1.4, 1.12 * 1.4},
+	     2,
+	     2,
+	     COMPARE_REGRESSION,
+	     true,
+	     "regression: 1 of 1 rows",
+	     ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sample s[4][8];
+		struct compare_run b[2], c[2];
+		for (size_t k = 0; k < cases[i].n_base; k++) {
+			replicate(s[k], steady, cases[i].base[k]);
+			b[k] = (struct compare_run){s[k], 8};
+		}
+		for (size_t k = 0; k < cases[i].n_cur; k++) {
+			replicate(s[2 + k], steady, cases[i].cur[k]);
+			c[k] = (struct compare_run){s[2 + k], 8};
+		}
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_replicates(&m, sel, 1, b, cases[i].n_base, c,
+		                                    cases[i].n_cur, 5.0, NULL, &res, &d),
+		                 0);
+		assert_int_equal(res.n_rows, 1);
+		const struct compare_row *row = &res.rows[0];
+		assert_int_equal(row->status, cases[i].status);
+		assert_int_equal(compare_fails(&res, false), cases[i].fails);
+		assert_int_equal(row->n_runs_base, cases[i].n_base);
+		assert_int_equal(row->n_runs_cur, cases[i].n_cur);
+		assert_int_equal(row->unreliable, 0); /* each run is steady: pyperf per run */
+		if (cases[i].n_base > 1 || cases[i].n_cur > 1) {
+			/* the medians of the runs, 10.0 × scale, and their largest range */
+			double want = 0.0;
+			for (size_t k = 0; k < cases[i].n_base; k++)
+				assert_true(fabs(row->run_medians_base[k] -
+				                 10.0 * cases[i].base[k]) < 1e-9);
+			if (cases[i].n_base > 1)
+				want = 10.0 * fabs(cases[i].base[1] - cases[i].base[0]);
+			if (cases[i].n_cur > 1)
+				want = fmax(want, 10.0 * fabs(cases[i].cur[1] - cases[i].cur[0]));
+			assert_true(fabs(row->run_spread - want) < 1e-9);
+		} else {
+			assert_true(isnan(row->run_spread));
+		}
+		char buf[512], note[512];
+		compare_summary_sentence(&res, buf, sizeof(buf));
+		compare_replicate_note(&res, note, sizeof(note));
+		assert_non_null(strstr(buf, cases[i].sentence));
+		if (cases[i].note[0])
+			assert_non_null(strstr(note, cases[i].note));
+		else
+			assert_string_equal(note, "");
+		struct json_object *j = compare_result_to_json(&res);
+		struct json_object *rows = NULL, *x = NULL;
+		assert_true(json_object_object_get_ex(j, "rows", &rows));
+		assert_true(json_object_object_get_ex(json_object_array_get_idx(rows, 0),
+		                                      "run_to_run_estimated", &x));
+		assert_int_equal(json_object_get_boolean(x), !isnan(row->run_spread));
+		assert_true(json_object_object_get_ex(j, "within_run_to_run", &x));
+		assert_int_equal(json_object_get_int(x), res.n_within_runs);
+		json_object_put(j);
+		compare_result_release(&res);
+		diag_list_release(&d);
+		for (size_t k = 0; k < 4; k++)
+			for (int r = 0; r < 8; r++)
+				if ((k < 2 && k < cases[i].n_base) ||
+				    (k >= 2 && k - 2 < cases[i].n_cur))
+					sample_release(&s[k][r]);
+	}
+}
+
+/* pyperf's rule with replicates takes the median of a side's runs: one noisy run of three leaves
+ * the side stable (its shift shows in the run-to-run range instead), two make it unstable. */
+static void test_replicates_stability(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	static const double noisy[] = {8.0, 12.0, 9.0, 11.5, 8.5, 12.5, 10.0, 9.0}; /* cv 17.1% */
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	for (size_t n_noisy = 1; n_noisy <= 2; n_noisy++) {
+		struct sample s[4][8];
+		struct compare_run b[3], c[1];
+		for (size_t k = 0; k < 3; k++) {
+			replicate(s[k], k < n_noisy ? noisy : steady, 1.0);
+			b[k] = (struct compare_run){s[k], 8};
+		}
+		replicate(s[3], steady, 1.0);
+		c[0] = (struct compare_run){s[3], 8};
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_replicates(&m, sel, 1, b, 3, c, 1, 5.0, NULL, &res, &d),
+		                 0);
+		assert_int_equal(res.rows[0].unreliable,
+		                 n_noisy == 1 ? 0u : (unsigned)COMPARE_UNSTABLE_BASE);
+		char why[256];
+		compare_unreliable_format(&res.rows[0], NULL, why, sizeof(why));
+		if (n_noisy == 2)
+			assert_non_null(strstr(
+			    why,
+			    "base runs unstable: stdev 17.1% of the mean (the median of 3 runs)"));
+		assert_true(res.rows[0].run_spread >= 0.0); /* three base runs: estimated */
+		compare_result_release(&res);
+		diag_list_release(&d);
+		for (size_t k = 0; k < 4; k++)
+			for (int r = 0; r < 8; r++)
+				sample_release(&s[k][r]);
+	}
+}
+
+/* The comparison page's verdict is the closing sentence of `tare compare`: a regression on a
+ * machine whose state differs (unreliable) is not called a regression on the page either (the
+ * page used to say "regression: 1 of 1 cell arms slower"). */
+static void test_html_verdict(void **state)
+{
+	(void)state;
+	static const double steady[] = {10.0, 10.1, 9.9, 10.0, 10.1, 9.9, 10.0, 10.05};
+	struct matrix_arm arms[1] = {{.name = "a"}};
+	size_t one[1] = {0};
+	struct matrix_cell cells[1] = {{.name = "c", .compare = one, .n_compare = 1}};
+	struct matrix m = {.name = "m", .cells = cells, .n_cells = 1, .arms = arms, .n_arms = 1};
+	size_t sel[1] = {0};
+	struct sample bs[8], cs[8];
+	replicate(bs, steady, 1.0);
+	replicate(cs, steady, 1.3);
+	for (int machine = 0; machine < 2; machine++) {
+		struct compare_result res;
+		struct diag_list d;
+		diag_list_init(&d);
+		assert_int_equal(compare_runs(&m, sel, 1, bs, 8, cs, 8, 5.0,
+		                              machine ? "other CPU 0.02 and 0.48" : NULL, &res, &d),
+		                 0);
+		assert_int_equal(res.rows[0].status, COMPARE_REGRESSION);
+		struct report_compare_side sb = {"b", &m, sel, 1, bs, 8, NULL};
+		struct report_compare_side sc = {"c", &m, sel, 1, cs, 8, NULL};
+		struct strbuf page;
+		strbuf_init(&page);
+		report_html_compare_build(&sb, &sc, &res, &d, &page);
+		assert_non_null(strstr(page.buf, machine ? "no reliable regression: 1 rows compared"
+		                                         : "regression: 1 of 1 rows slower"));
+		assert_non_null(strstr(page.buf, "one run per side: run-level shifts"));
+		assert_null(strstr(page.buf, "cell arms")); /* the old wording */
+		strbuf_release(&page);
+		compare_result_release(&res);
+		diag_list_release(&d);
+	}
+	for (int r = 0; r < 8; r++) {
+		sample_release(&bs[r]);
+		sample_release(&cs[r]);
+	}
+}
+
 /* The other-CPU rule, table-driven, and the load-average rule when a run lacks the field. */
 static void test_machine_other_cpu(void **state)
 {
@@ -577,6 +828,10 @@ int main(void)
 	    cmocka_unit_test(test_drift),
 	    cmocka_unit_test(test_drift_status),
 	    cmocka_unit_test(test_runs_drift),
+	    cmocka_unit_test(test_runs_status),
+	    cmocka_unit_test(test_replicates),
+	    cmocka_unit_test(test_replicates_stability),
+	    cmocka_unit_test(test_html_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
