@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The machine state a run directory's or a baseline file's provenance records; everything unknown
@@ -175,6 +176,24 @@ static int parse_pct(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* The first path of a side that names the same file as an earlier one (by device and inode, so
+ * that two spellings of one run are caught), or NULL. A run given twice would count as its own
+ * replicate and make the side's run-to-run range look smaller than it is. */
+static const char *side_repeat(char *const *paths, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct stat a;
+		if (stat(paths[i], &a) < 0)
+			continue; /* the loader says why it cannot be read */
+		for (size_t j = 0; j < i; j++) {
+			struct stat b;
+			if (stat(paths[j], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+				return paths[i];
+		}
+	}
+	return NULL;
 }
 
 /* The runs of both sides, loaded: base first, then current. */
@@ -387,6 +406,11 @@ static int compare_main(int argc, char **argv, const struct cli_ctx *ctx)
 	} else if (rc < 0 && !n_base) {
 		rc = cli_usage_error(ctx, "compare", "takes BASE_DIR and CURRENT_DIR");
 	}
+	const char *again = NULL;
+	if (rc < 0 && ((again = side_repeat(base, n_base)) || (again = side_repeat(cur, n_cur))))
+		rc = cli_usage_error(
+		    ctx, "compare",
+		    "'%s' is given twice on one side: replicates are different runs", again);
 	if (rc < 0) {
 		struct diag_list d;
 		diag_list_init(&d);

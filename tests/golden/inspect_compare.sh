@@ -80,6 +80,7 @@ check compare-replicates-shift.txt compare --base base --base base-b --current c
 check compare-replicates-one-current.txt compare --base base --base base-b --current current-slow
 check compare-replicates-strict.txt compare --base base --base base-b --current current --current current-b --fail-on-unreliable
 check compare-replicates-usage.txt compare --base base current
+check compare-replicates-twice.txt compare --base base --base ./base/ --current current
 check compare-replicates-loaded.txt compare --base base --base base-b --current current --current loaded
 check compare-replicates-other-matrix.txt compare --base base --base other-matrix --current current --current current-b
 check compare-bad-pct.txt compare base current --max-regression lots

@@ -67,8 +67,9 @@ case_ 0 tare.verdict-check.v1 verdict check "$tmp/golden.json" "$tmp/base"
 case_ 0 tare.verdict-update.v1 verdict update "$tmp/updated.json" "$tmp/base"
 case_ 0 tare.inspect.v1 inspect "$tmp/base"
 case_ 0 tare.compare.v1 compare "$tmp/base" "$tmp/current"
-# replicates: arrays of paths, the rows' run medians (the same run twice is enough for the shape)
-case_ 0 tare.compare.v1 compare --base "$tmp/base" --base "$tmp/base" --current "$tmp/current" --current "$tmp/current"
+# replicates: arrays of paths, the rows' run medians (copies: the same run twice is refused)
+cp -r "$tmp/base" "$tmp/base-b" && cp -r "$tmp/current" "$tmp/current-b"
+case_ 0 tare.compare.v1 compare --base "$tmp/base" --base "$tmp/base-b" --current "$tmp/current" --current "$tmp/current-b"
 case_ 0 tare.baseline-save.v1 baseline save "$tmp/base" "$tmp/baseline.json"
 case_ 0 tare.report.v1 report "$tmp/base" --out "$tmp/r.html"
 # doctor: whatever the machine, one document (exit 4 when a capture cannot work here)
