@@ -73,6 +73,17 @@ static void add_pair(struct strbuf *out, const struct stats_paired *p, const cha
 	switch (stats_paired_verdict(p)) {
 	case DELTA_NO_DIFFERENCE:
 		strbuf_addstr(out, ": no detectable difference");
+		/* never alone: how large a difference the design could have seen (issue 10) */
+		if (isfinite(p->min_detectable)) {
+			char mde[64];
+			format_signed_ascii(mde, sizeof(mde), p->min_detectable, decimals, false);
+			strbuf_addf(out, ", none larger than %s ms", mde);
+			if (isfinite(p->min_detectable_pct)) {
+				format_signed_ascii(mde, sizeof(mde), p->min_detectable_pct,
+				                    p->min_detectable_pct >= 10.0 ? 0 : 1, false);
+				strbuf_addf(out, " (%s%%)", mde);
+			}
+		}
 		break;
 	case DELTA_INCONCLUSIVE:
 		strbuf_addf(out, ": inconclusive, %zu pairs cannot reach %g%%", p->n,

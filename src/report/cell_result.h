@@ -14,7 +14,8 @@
  * shows it, and people copy the numbers):
  *   "medians: runner-only 4.52 ms, dual-capture 5.43 ms"
  *   "dual-capture +0.91 ms [+0.45, +1.76] (+20%) vs runner-only"
- *   "dual-capture -0.1 ms [-0.5, +0.3] (-2.0%) vs runner-only: no detectable difference"
+ *   "dual-capture -0.1 ms [-0.5, +0.3] (-2.0%) vs runner-only: no detectable difference,
+ *    none larger than 0.8 ms (6.0%)"
  *   "dual-capture +1.2 ms [+0.4, +2.1] (+4.1%) vs runner-only: inconclusive, 5 pairs cannot
  *    reach 95%"
  *   "dual-capture vs runner-only: no pairs"
