@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # report.html in a real browser: `tare report` builds the page of the recorded run in
-# tests/fixtures/runs/report/ and the comparison of base/ and current/; each must be well-formed
+# tests/fixtures/run-dirs/report/ and the comparison of base/ and current/; each must be well-formed
 # XML, hold no reference to anything outside itself, and render in headless Chromium with every
 # plot in the DOM, no console error and a screenshot that is not blank. The screenshots and pages
 # stay in the build directory (printed below) as CI artifacts.
@@ -10,7 +10,7 @@ if [ -z "$browser" ]; then echo "skipped: no chromium (ci/setup installs Debian'
 art=$(dirname "$tare")/artifacts/report_browser
 mkdir -p "$art"
 echo "artifacts: $art"
-fx=tests/fixtures/runs
+fx=tests/fixtures/run-dirs
 
 # chrome FILE ARGS...: headless Chromium on a local file, no profile or network of the user's
 chrome() {

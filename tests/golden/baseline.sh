@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Golden test of committed baselines: `tare baseline save` on the recorded runs in
-# tests/fixtures/runs/ writes a file valid against schemas/baseline.v1.schema.json, and `tare
+# tests/fixtures/run-dirs/ writes a file valid against schemas/baseline.v1.schema.json, and `tare
 # compare` given the baseline instead of the run directory prints the same comparison with the
 # same exit code, refuses the same things; broken baselines fail with located errors
 # (tests/golden/baseline/errors.out).
@@ -11,7 +11,7 @@ cd "$src"
 . tests/golden/lib.bash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r tests/fixtures/runs/base tests/fixtures/runs/current "$tmp/"
+cp -r tests/fixtures/run-dirs/base tests/fixtures/run-dirs/current "$tmp/"
 cd "$tmp"
 fail=0 pass=0
 check() { if "$@"; then pass=$((pass + 1)); else echo "FAIL: $*"; fail=$((fail + 1)); fi; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Golden test: `tare inspect` and `tare compare` on the recorded run directories in
-# tests/fixtures/runs/ (see its README), byte for byte with their exit codes, including the
+# tests/fixtures/run-dirs/ (see its README), byte for byte with their exit codes, including the
 # refusals (other host, other matrix), --force, --max-regression, --fail-on-unreliable, a run on
 # a loaded machine, an interrupted run, and replicate runs per side (--base/--current).
 set -u
@@ -14,10 +14,10 @@ for c in inspect compare; do
     exit 77
   fi
 done
-expected=$src/tests/fixtures/runs/expected
+expected=$src/tests/fixtures/run-dirs/expected
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r tests/fixtures/runs/base tests/fixtures/runs/current "$tmp/"
+cp -r tests/fixtures/run-dirs/base tests/fixtures/run-dirs/current "$tmp/"
 cd "$tmp"
 # variants made here rather than committed: another host class, another matrix, an interrupted run
 cp -r current other-host

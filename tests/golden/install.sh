@@ -24,7 +24,7 @@ check test -f "$p/share/bash-completion/completions/tare"
 # the installed binary works away from the source tree
 cd "$tmp"
 check "$p/bin/tare" --version >/dev/null
-check "$p/bin/tare" validate --schema plan.v1 "$src/tests/fixtures/runs/base/plan.json" 2>/dev/null
+check "$p/bin/tare" validate --schema plan.v1 "$src/tests/fixtures/run-dirs/base/plan.json" 2>/dev/null
 # man finds and renders the page, with no roff warnings
 if command -v groff >/dev/null; then
   check test -z "$(groff -man -ww -z "$p/share/man/man1/tare.1" 2>&1)"

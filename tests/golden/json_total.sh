@@ -11,7 +11,7 @@ cd "$src"
 . tests/golden/lib.bash
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp -r tests/fixtures/runs/base tests/fixtures/runs/current "$tmp/"
+cp -r tests/fixtures/run-dirs/base tests/fixtures/run-dirs/current "$tmp/"
 export TARE_RUNS_DIR=$tmp/runs
 fail=0 pass=0
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Golden test of `tare merge`, no root needed: the recorded run tests/fixtures/runs/report is cut
+# Golden test of `tare merge`, no root needed: the recorded run tests/fixtures/run-dirs/report is cut
 # into the 3 shards `tare run --shard I/3` would have written (each shard's plan from `tare expand
 # --shard`, its samples under the shard's own indices), merged back, and must give the very run it
 # came from (samples.jsonl byte for byte, the verdicts `tare verdict show` gives for the whole run,
@@ -41,7 +41,7 @@ PY
 }
 
 whole=$tmp/whole
-cp -r tests/fixtures/runs/report "$whole"
+cp -r tests/fixtures/run-dirs/report "$whole"
 check split "$whole" 3
 cd "$tmp"
 
@@ -112,7 +112,7 @@ cp -r shard-1-of-3 other-version && sed -i 's/"tare_version": "[^"]*"/"tare_vers
 cp -r shard-1-of-3 other-bpf && sed -i 's/"bpf_object_sha256": "[^"]*"/"bpf_object_sha256": "'"$(printf '0%.0s' {1..64})"'"/' other-bpf/summary.json
 cp -r shard-1-of-3 other-digest && echo "# edited: another sha256" >>other-digest/matrix.yaml
 cp -r shard-1-of-3 unfinished && rm unfinished/summary.json
-cp -r "$src/tests/fixtures/runs/base" other-matrix
+cp -r "$src/tests/fixtures/run-dirs/base" other-matrix
 SUFFIX=-k check split "$whole" 2 --cell 'k*' # another selection: another plan
 mv shard-1-of-2-k other-plan
 refuse() {

@@ -36,11 +36,11 @@ expect 3 "^$tmp/fifo.yaml: error: not a regular file (a FIFO)" -- "$tare" valida
 expect 3 "^$tmp/fifo.json: error: not a regular file (a FIFO)" -- "$tare" validate --schema "$tmp/fifo.json" "$schema"
 # a run directory whose files are not regular files
 mkdir "$tmp/run"
-cp tests/fixtures/runs/base/matrix.yaml "$tmp/run/"
+cp tests/fixtures/run-dirs/base/matrix.yaml "$tmp/run/"
 mkfifo "$tmp/run/plan.json"
 expect 3 "^$tmp/run/plan.json: error: not a regular file (a FIFO)" -- "$tare" inspect "$tmp/run"
 rm "$tmp/run/plan.json"
-cp tests/fixtures/runs/base/plan.json "$tmp/run/"
+cp tests/fixtures/run-dirs/base/plan.json "$tmp/run/"
 ln -s /dev/zero "$tmp/run/samples.jsonl"
 expect 3 "^$tmp/run/samples.jsonl: error: not a regular file (a character device)" -- "$tare" verdict show "$tmp/run"
 # one JSON Lines line over the 4 MiB cap is an error at its line, read no further

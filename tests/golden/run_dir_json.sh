@@ -39,7 +39,7 @@ expect 3 "^$tmp/golden.json:2:3: error: invalid JSON: single-quoted strings are 
 expect 0 "" -- "$tare" verdict check tests/fixtures/verdicts/inconclusive/expected.verdicts.json "$tmp/run"
 # an unquoted key in summary.json: inspect still reports, without the provenance, and says why
 rm -rf "$tmp/run"
-cp -r tests/fixtures/runs/base "$tmp/run"
+cp -r tests/fixtures/run-dirs/base "$tmp/run"
 sed -i '0,/"provenance"/s/"provenance"/provenance/' "$tmp/run/summary.json"
 expect 0 "^$tmp/run/summary.json:[0-9]*:[0-9]*: warning: invalid JSON: object keys must be double-quoted" -- "$tare" inspect "$tmp/run"
 if grep -q "^host: unknown" "$tmp/out"; then pass=$((pass + 1)); else echo "FAIL: provenance of a broken summary.json used"; fail=$((fail + 1)); fi

@@ -196,14 +196,14 @@ static void assert_columns(const char *md, size_t max)
 	}
 }
 
-/* summary.md of a recorded run (tests/fixtures/runs/report) as a PR comment shows it. */
+/* summary.md of a recorded run (tests/fixtures/run-dirs/report) as a PR comment shows it. */
 static void test_markdown_for_pr_comments(void **state)
 {
 	(void)state;
-	struct json_object *o = json_object_from_file("tests/fixtures/runs/report/summary.json");
+	struct json_object *o = json_object_from_file("tests/fixtures/run-dirs/report/summary.json");
 	if (!o)
 		o = json_object_from_file(TARE_SOURCE_DIR
-		                          "/tests/fixtures/runs/report/summary.json");
+		                          "/tests/fixtures/run-dirs/report/summary.json");
 	assert_non_null(o);
 	struct strbuf md;
 	strbuf_init(&md);
