@@ -35,7 +35,7 @@ struct spawn_request {
 	const char *stdout_path;
 	const char *stderr_path;
 	size_t output_keep; /* bytes kept at each end of each stream; 0: OUTPUT_KEEP_DEFAULT */
-	int64_t timeout_ms; /* from spawn start; <= 0: none */
+	int64_t timeout_ms; /* from the child's ready record, where wall starts; <= 0: none */
 	int64_t grace_ms;   /* SIGTERM → SIGKILL; 0: SPAWN_DEFAULT_GRACE_MS, < 0: no grace */
 	const struct cgroup_leaf *leaf; /* the dispatch's leaf (empty); NULL: no cgroup */
 	/* a cgroup v1 memory leaf the child joins before exec (a hybrid host's memory accounting,

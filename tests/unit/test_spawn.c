@@ -14,6 +14,7 @@
 #include "run/cgroup.h"
 #include "run/clone_vm.h"
 #include "run/spawn.h"
+#include "spawn_fixture.h"
 #include "util/diag.h"
 
 #include <dirent.h>
@@ -44,32 +45,9 @@ static void need_cgroup(void)
 	}
 }
 
-/* Reads a whole file into a new string. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char *buf = calloc(1, 1 << 20);
-	size_t n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void base_request(struct spawn_request *req, char *const *argv)
 {
-	memset(req, 0, sizeof(*req));
-	req->argv = argv;
-	req->stdout_path = out_path;
-	req->stderr_path = err_path;
-	req->timeout_ms = 10000; /* a safety net: no test should get near it */
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	spawn_fixture_request(req, argv, out_path, err_path, 10000); /* a safety net */
 }
 
 /* Runs req, expecting spawn_run itself to succeed. */

@@ -14,6 +14,7 @@
 
 #include "run/cgroup.h"
 #include "run/spawn.h"
+#include "spawn_fixture.h"
 #include "run/spawn_helper.h"
 #include "util/diag.h"
 
@@ -35,31 +36,14 @@ static struct spawn_helper *helper; /* started first thing in main, as tare's ma
 static char tmpdir[] = "/tmp/tare-spawn-helper-XXXXXX";
 static char out_path[PATH_MAX], err_path[PATH_MAX], self_exe[PATH_MAX];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char *buf = calloc(1, 1 << 16);
-	size_t n = fread(buf, 1, (1 << 16) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void base_request(struct spawn_request *req, char *const *argv)
 {
-	memset(req, 0, sizeof(*req));
-	req->argv = argv;
-	req->stdout_path = out_path;
-	req->stderr_path = err_path;
-	req->timeout_ms = 20000; /* a safety net: no test should get near it */
+	spawn_fixture_request(req, argv, out_path, err_path, 20000); /* a safety net */
 }
 
 static int64_t mono_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ns() / 1000000;
 }
 
 static void run_ok(struct spawn_helper *h, const struct spawn_request *req,
