@@ -159,8 +159,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	int rc = cgroup_fixture_remove(&root, &parent);
-	return rc;
+	return cgroup_fixture_remove(&root, &parent);
 }
 
 int main(void)
