@@ -4,7 +4,7 @@
 # time runs under /usr/bin/time in each dispatch; the sample's peak must be /usr/bin/time's max
 # RSS of that process within 5% (64 MiB), never tare's own 30-odd MiB (0 MiB: a few MiB, at the
 # helper's stated floor), and its CPU /usr/bin/time's within 5% + 20 ms. `tare doctor` names the
-# source. SIGTERM and SIGKILL of tare mid-dispatch leave nothing of the workload running.
+# source, and the floor agrees with the helper's VmHWM in /proc. SIGTERM and SIGKILL of tare mid-dispatch leave nothing of the workload running.
 # (Before the helper, these figures were null: "no cgroup leaf".)
 . "$(dirname "$0")/lib.bash"
 as_user=()
@@ -57,6 +57,25 @@ print("m64 peaks %s KiB vs /usr/bin/time %s KiB; floor %s KiB" % (
     sorted({s["resources"]["memory_floor_kib"] for s in S})))
 PY
 check grep -q "from the wait4 of tare's spawn helper (rusage-helper)" "$r/summary.md"
+
+# the floor, read independently: each workload reads its parent's (the helper's) high-water mark
+# from /proc while it runs; the sample's floor, taken by the helper's getrusage after the reap,
+# agrees within 512 KiB (getrusage read up to 224 KiB *below* /proc here: docs/dispatch.md)
+hwm=$tmp/hwm.yaml
+sed -e "s#command: .*#command: [/bin/sh, -c, 'grep VmHWM /proc/\$PPID/status >>$tmp/hwm.log']#" "$tmp/m.yaml" >"$hwm"
+chmod a+r "$hwm"
+run_as "$tare" run "$hwm" --out "$tmp/hwm" --quiet 2>"$tmp/hwm.err"
+check test $? = 0 || cat "$tmp/hwm.err"
+check /usr/bin/python3 - "$tmp/hwm/samples.jsonl" "$tmp/hwm.log" <<'PY'
+import json, sys
+S = [json.loads(l)["resources"] for l in open(sys.argv[1])]
+H = [int(l.split()[1]) for l in open(sys.argv[2])]
+assert len(S) == len(H) > 0, (len(S), len(H))
+for r, h in zip(S, H):
+    assert r["source"] == "rusage-helper", r
+    assert abs(r["memory_floor_kib"] - h) <= 512, ("floor against /proc VmHWM", r, h)
+print("helper floor %s KiB, /proc VmHWM %s KiB" % (sorted({r["memory_floor_kib"] for r in S}), sorted(set(H))))
+PY
 check py "$r" "V['cells'][0]['verdict'] == 'healthy'"
 
 # interrupt SIG: a dispatch that sleeps is in flight when tare gets SIG; SIGTERM ends the run
